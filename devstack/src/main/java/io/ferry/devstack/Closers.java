@@ -1,0 +1,43 @@
+package io.ferry.devstack;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** AutoCloseable helpers. */
+final class Closers {
+
+    private static final AutoCloseable NOTHING = () -> { };
+
+    private Closers() {
+    }
+
+    static AutoCloseable nothing() {
+        return NOTHING;
+    }
+
+    /** Wraps a closer so that a second close() is a no-op; try-with-resources plus an explicit close is common. */
+    static AutoCloseable once(AutoCloseable closer) {
+        if (closer == null) {
+            return NOTHING;
+        }
+        if (closer instanceof Once) {
+            return closer;
+        }
+        return new Once(closer);
+    }
+
+    private static final class Once implements AutoCloseable {
+        private final AutoCloseable delegate;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Once(AutoCloseable delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (closed.compareAndSet(false, true)) {
+                delegate.close();
+            }
+        }
+    }
+}

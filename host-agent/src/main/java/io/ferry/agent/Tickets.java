@@ -1,0 +1,35 @@
+package io.ferry.agent;
+
+import io.ferry.agent.hypervisor.Hypervisor.CopyPolicy;
+import io.ferry.agent.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
+import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.MigrationPolicy;
+import io.ferry.schema.common.VmConfig;
+
+/** Reads the driver's view of a stage command. */
+public final class Tickets {
+    private Tickets() {}
+
+    public static MigrationTicket of(StageCommand command) {
+        return new MigrationTicket(command.getMigrationId(), command.getVmId());
+    }
+
+    public static VmSpec spec(StageCommand command) {
+        VmConfig vm = command.getVm();
+        if (vm == null) {
+            throw new IllegalArgumentException(command.getAction() + " for migration " + command.getMigrationId()
+                    + " carries no VM configuration");
+        }
+        return new VmSpec(vm.getVmId(), vm.getMemoryMb(), vm.getVcpus(), vm.getMacAddress(), vm.getDiskPath(),
+                vm.getCpuFeatures());
+    }
+
+    public static CopyPolicy policy(StageCommand command) {
+        MigrationPolicy p = command.getPolicy();
+        if (p == null) {
+            throw new IllegalArgumentException("START_PRECOPY for migration " + command.getMigrationId() + " carries no policy");
+        }
+        return new CopyPolicy(p.getMaxDowntimeMs(), p.getBandwidthMbps(), p.getMaxRounds());
+    }
+}

@@ -1,0 +1,96 @@
+package io.ferry.agent.commands;
+
+import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.schema.agent.StageAction;
+import io.ferry.schema.agent.StageCommand;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Routes each stage command to its stage's handler. Commands of one migration run one after another on their own
+ * lane (a virtual thread), so a long pre-copy never blocks the Kafka consumer or other migrations. A command id
+ * seen before is not run again.
+ */
+@Component
+public class CommandDispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
+    private static final int REMEMBERED_COMMANDS = 10_000;
+
+    private final Map<StageAction, StageHandler> handlers = new EnumMap<>(StageAction.class);
+    private final Outcomes outcomes;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Set<String> seen = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_COMMANDS;
+        }
+    }));
+
+    public CommandDispatcher(List<StageHandler> stageHandlers, Outcomes outcomes) {
+        for (StageHandler handler : stageHandlers) {
+            handler.actions().forEach(action -> handlers.put(action, handler));
+        }
+        this.outcomes = outcomes;
+    }
+
+    public void dispatch(StageCommand command) {
+        if (!seen.add(command.getCommandId())) {
+            log.info("command {} ({}) already handled; ignoring the redelivery", command.getCommandId(), command.getAction());
+            return;
+        }
+        StageHandler handler = handlers.get(command.getAction());
+        if (handler == null) {
+            log.warn("no handler for {} (command {}): reporting it as failed", command.getAction(), command.getCommandId());
+            outcomes.failed(command, "UNKNOWN_OUTCOME", "this agent does not know the action " + command.getAction());
+            return;
+        }
+        if (command.getAction() == StageAction.ABORT) {
+            // An abort must not queue behind the work it aborts.
+            threads.submit(() -> run(handler, command));
+            return;
+        }
+        lanes.computeIfAbsent(command.getMigrationId(), id -> new Lane()).submit(() -> run(handler, command));
+    }
+
+    private void run(StageHandler handler, StageCommand command) {
+        log.info("{} {} for migration {} (command {})", command.getAction(), command.getVmId(), command.getMigrationId(),
+                command.getCommandId());
+        try {
+            handler.handle(command, outcomes);
+        } catch (HypervisorException e) {
+            log.warn("{} failed for migration {}: {}", command.getAction(), command.getMigrationId(), e.getMessage());
+            outcomes.failed(command, e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("{} failed unexpectedly for migration {}", command.getAction(), command.getMigrationId(), e);
+            outcomes.failed(command, "AGENT_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs one migration's commands in arrival order. */
+    private final class Lane {
+        private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+        synchronized void submit(Runnable work) {
+            tail = tail.thenRunAsync(work, threads).exceptionally(e -> {
+                log.error("stage command lane failed", e);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}

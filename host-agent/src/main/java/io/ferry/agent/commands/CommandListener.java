@@ -1,0 +1,36 @@
+package io.ferry.agent.commands;
+
+import io.ferry.schema.AvroCodec;
+import io.ferry.schema.SchemaMismatchException;
+import io.ferry.schema.agent.StageCommand;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/** Consumes this host's command topic, ferry.agent-commands.&lt;host&gt;, and nothing else. */
+@Component
+public class CommandListener {
+    private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
+    private final AvroCodec<StageCommand> codec = AvroCodec.of(StageCommand.class);
+    private final CommandDispatcher dispatcher;
+
+    public CommandListener(CommandDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @KafkaListener(id = "stage-commands", topics = "ferry.agent-commands.${ferry.agent.host}",
+            groupId = "ferry-agent-${ferry.agent.host}")
+    public void onCommand(ConsumerRecord<String, byte[]> record) {
+        StageCommand command;
+        try {
+            command = codec.decode(record.value());
+        } catch (SchemaMismatchException e) {
+            log.error("skipping unreadable stage command at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return;
+        }
+        dispatcher.dispatch(command);
+    }
+}

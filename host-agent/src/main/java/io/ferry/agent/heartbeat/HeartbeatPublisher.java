@@ -1,0 +1,60 @@
+package io.ferry.agent.heartbeat;
+
+import io.ferry.agent.AgentProperties;
+import io.ferry.agent.Disks;
+import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.agent.storage.StorageLeases;
+import io.ferry.schema.AvroCodec;
+import io.ferry.schema.agent.HostHeartbeat;
+import io.ferry.schema.agent.VmStatus;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/** Tells the orchestrator, every few seconds, that this host is alive and what it holds. */
+@Component
+public class HeartbeatPublisher {
+    public static final String TOPIC = "ferry.host-heartbeats";
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
+    private final KafkaTemplate<String, byte[]> kafka;
+    private final Hypervisor hypervisor;
+    private final StorageLeases leases;
+    private final AgentProperties properties;
+    private final Clock clock;
+    private final AvroCodec<HostHeartbeat> codec = AvroCodec.of(HostHeartbeat.class);
+
+    public HeartbeatPublisher(KafkaTemplate<String, byte[]> kafka, Hypervisor hypervisor, StorageLeases leases,
+            AgentProperties properties, Clock clock) {
+        this.kafka = kafka;
+        this.hypervisor = hypervisor;
+        this.leases = leases;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${ferry.agent.heartbeat-interval:2s}", initialDelay = 0)
+    public void beat() {
+        HostHeartbeat heartbeat = HostHeartbeat.newBuilder()
+                .setHost(properties.host())
+                .setSentAt(clock.instant())
+                .setDriver(hypervisor.driverName())
+                .setTotalMemoryMb(hypervisor.totalMemoryMb())
+                .setFreeMemoryMb(hypervisor.freeMemoryMb())
+                .setCpuFeatures(hypervisor.cpuFeatures())
+                .setVms(hypervisor.vms().stream().map(vm -> VmStatus.newBuilder()
+                        .setVmId(vm.spec().vmId()).setMemoryMb(vm.spec().memoryMb()).setVcpus(vm.spec().vcpus())
+                        .setMacAddress(vm.spec().macAddress()).setDiskPath(vm.spec().diskPath())
+                        .setState(vm.state().name())
+                        .setStorageEpoch(leases.current(Disks.of(vm.spec().diskPath())).epoch())
+                        .build()).toList())
+                .build();
+        kafka.send(TOPIC, properties.host(), codec.encode(heartbeat)).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.warn("heartbeat not delivered: {}", error.getMessage());
+            }
+        });
+    }
+}

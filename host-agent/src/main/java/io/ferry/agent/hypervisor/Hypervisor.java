@@ -1,0 +1,63 @@
+package io.ferry.agent.hypervisor;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The driver seam: every stage handler talks to this, never to a particular hypervisor. The simulated VM is the
+ * first implementation; a QEMU driver over QMP is the next. Methods run on the host that the stage names and may
+ * block (they run on virtual threads).
+ */
+public interface Hypervisor {
+
+    String driverName();
+
+    List<VmInfo> vms();
+
+    long totalMemoryMb();
+
+    long freeMemoryMb();
+
+    List<String> cpuFeatures();
+
+    /** Stage 1, destination: create the skeleton VM, allocate its memory, accept the source on the data channel. */
+    String prepareSkeleton(MigrationTicket ticket, VmSpec spec);
+
+    /** Stage 1, source: open the data channel to the destination and send the VM's configuration over it. */
+    void connectSource(MigrationTicket ticket, String dataAddress);
+
+    /** Stage 2, source: copy memory while the guest runs, round after round, until it converges. */
+    PrecopyResult precopy(MigrationTicket ticket, CopyPolicy policy, Consumer<RoundStats> onRound);
+
+    /** Stage 3, source: pause the guest and send the remaining pages and the register/device state. */
+    FinalCopyResult finalCopy(MigrationTicket ticket);
+
+    /** Stage 5, destination: run the VM from the memory and state received. */
+    ResumeResult resume(MigrationTicket ticket);
+
+    /** Stage 6, source: drop the paused copy and free its memory. */
+    void discardSource(MigrationTicket ticket);
+
+    /** Roll back this host's part: a destination drops its skeleton, a source keeps (or resumes) its VM. */
+    void abort(MigrationTicket ticket);
+
+    record MigrationTicket(String migrationId, String vmId) {}
+
+    record VmSpec(String vmId, int memoryMb, int vcpus, String macAddress, String diskPath, List<String> cpuFeatures) {}
+
+    enum VmState { RUNNING, PAUSED, SKELETON }
+
+    record VmInfo(VmSpec spec, VmState state) {}
+
+    record CopyPolicy(long maxDowntimeMs, int bandwidthMbps, int maxRounds) {}
+
+    record RoundStats(int round, long pagesSent, long bytesSent, long zeroPages, long dirtyPagesRemaining,
+            double dirtyRatePagesPerSec, double throughputMbps, long expectedDowntimeMs, long roundMs) {}
+
+    record PrecopyResult(int rounds, long dirtyPagesRemaining, long expectedDowntimeMs) {}
+
+    record FinalCopyResult(Instant pausedAt, long pagesSent, long bytesSent, String memoryChecksum) {}
+
+    record ResumeResult(Instant resumedAt, String memoryChecksum) {}
+}

@@ -1,0 +1,239 @@
+package io.ferry.agent.hypervisor.simulated;
+
+import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.agent.hypervisor.HypervisorException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/** The first driver: guests are {@link SimulatedVm}s and memory travels over ferry's own TCP data channel. */
+public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
+    private final long totalMemoryMb;
+    private final List<String> cpuFeatures;
+    private final double utilisation;
+    private final long writesPerSecond;
+    private final Clock clock;
+    private final DataChannelServer dataChannel;
+    private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
+    private final Map<String, OutgoingMigration> outgoing = new ConcurrentHashMap<>();
+    private final Map<String, IncomingMigration> incoming = new ConcurrentHashMap<>();
+    /** Page checksums at switchover (source at pause, destination at resume), kept for the last few migrations. */
+    private final Map<String, int[]> fingerprints = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+            return size() > 16;
+        }
+    });
+
+    public SimulatedHypervisor(Settings settings, Clock clock) {
+        this.totalMemoryMb = settings.totalMemoryMb();
+        this.cpuFeatures = List.copyOf(settings.cpuFeatures());
+        this.utilisation = settings.utilisation();
+        this.writesPerSecond = settings.writesPerSecond();
+        this.clock = clock;
+        this.dataChannel = new DataChannelServer(settings.bindHost(), settings.dataPort(), settings.advertisedHost());
+    }
+
+    public record Settings(long totalMemoryMb, List<String> cpuFeatures, double utilisation, long writesPerSecond,
+            String bindHost, int dataPort, String advertisedHost) {}
+
+    /** Boots a guest on this host (the inventory the agent starts with). */
+    public SimulatedVm boot(VmSpec spec) {
+        if (spec.memoryMb() > freeMemoryMb()) {
+            throw new HypervisorException("SKELETON_FAILED", "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
+                    + " MB: only " + freeMemoryMb() + " MB free");
+        }
+        SimulatedVm vm = SimulatedVm.boot(spec, utilisation, writesPerSecond, spec.vmId().hashCode());
+        if (vms.putIfAbsent(spec.vmId(), vm) != null) {
+            vm.close();
+            throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
+        }
+        return vm;
+    }
+
+    public SimulatedVm vm(String vmId) {
+        SimulatedVm vm = vms.get(vmId);
+        if (vm == null) {
+            throw new HypervisorException("AGENT_ERROR", "VM " + vmId + " is not on this host");
+        }
+        return vm;
+    }
+
+    /** CRC32C of every page at switchover: at pause on a source, at resume on a destination. */
+    public java.util.Optional<int[]> switchoverFingerprint(String migrationId) {
+        return java.util.Optional.ofNullable(fingerprints.get(migrationId)).map(int[]::clone);
+    }
+
+    @Override
+    public String driverName() {
+        return "simulated";
+    }
+
+    @Override
+    public List<VmInfo> vms() {
+        return vms.values().stream().map(vm -> new VmInfo(vm.spec(), vm.state())).toList();
+    }
+
+    @Override
+    public long totalMemoryMb() {
+        return totalMemoryMb;
+    }
+
+    @Override
+    public long freeMemoryMb() {
+        return totalMemoryMb - vms.values().stream().mapToLong(vm -> vm.spec().memoryMb()).sum();
+    }
+
+    @Override
+    public List<String> cpuFeatures() {
+        return cpuFeatures;
+    }
+
+    @Override
+    public String prepareSkeleton(MigrationTicket ticket, VmSpec spec) {
+        IncomingMigration existing = incoming.get(ticket.migrationId());
+        if (existing != null) {
+            return dataChannel.address(); // a redelivered command: the skeleton is already there
+        }
+        if (vms.containsKey(spec.vmId())) {
+            throw new HypervisorException("SKELETON_FAILED", "VM " + spec.vmId() + " already exists on this host");
+        }
+        if (spec.memoryMb() > freeMemoryMb()) {
+            throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
+                    + " but only " + freeMemoryMb() + " MB are free");
+        }
+        SimulatedVm skeleton = SimulatedVm.skeleton(spec, writesPerSecond);
+        vms.put(spec.vmId(), skeleton);
+        IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton);
+        incoming.put(ticket.migrationId(), session);
+        dataChannel.expect(session);
+        return dataChannel.address();
+    }
+
+    @Override
+    public void connectSource(MigrationTicket ticket, String dataAddress) {
+        SimulatedVm vm = vm(ticket.vmId());
+        OutgoingMigration previous = outgoing.remove(ticket.migrationId());
+        if (previous != null) {
+            previous.close();
+        }
+        outgoing.put(ticket.migrationId(), OutgoingMigration.open(ticket.migrationId(), vm, dataAddress));
+    }
+
+    @Override
+    public PrecopyResult precopy(MigrationTicket ticket, CopyPolicy policy, Consumer<RoundStats> onRound) {
+        OutgoingMigration session = session(ticket);
+        try {
+            return new Precopy(session, policy, onRound).run();
+        } catch (IOException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public FinalCopyResult finalCopy(MigrationTicket ticket) {
+        OutgoingMigration session = session(ticket);
+        SimulatedVm vm = session.vm;
+        vm.pause();
+        Instant pausedAt = clock.instant();
+        long pagesBefore = session.pagesSent;
+        long bytesBefore = session.bytesSent;
+        try {
+            Pacer pacer = new Pacer(0); // the blackout window is never throttled
+            long[] dirty = vm.memory().harvestDirty();
+            for (int word = 0; word < dirty.length; word++) {
+                for (long bits = dirty[word]; bits != 0; bits &= bits - 1) {
+                    session.sendPage(word * 64 + Long.numberOfTrailingZeros(bits), pacer);
+                }
+            }
+            session.flushBatch(pacer);
+            int[] pages = vm.memory().pageChecksums();
+            fingerprints.put(ticket.migrationId(), pages);
+            String checksum = GuestMemory.digest(pages, vm.deviceState());
+            session.complete(vm.deviceState(), checksum);
+            return new FinalCopyResult(pausedAt, session.pagesSent - pagesBefore, session.bytesSent - bytesBefore, checksum);
+        } catch (IOException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "final copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ResumeResult resume(MigrationTicket ticket) {
+        IncomingMigration session = incoming.get(ticket.migrationId());
+        if (session == null) {
+            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+        }
+        String verified;
+        try {
+            verified = session.verified.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new HypervisorException("MEMORY_MISMATCH", "memory of " + ticket.vmId() + " was not verified: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("RESUME_FAILED", "interrupted while resuming " + ticket.vmId(), e);
+        }
+        // The data channel is finished and the skeleton does not run, so the memory verified at COMPLETE is what
+        // resumes; recomputing it here would only lengthen the blackout.
+        int[] pages = session.verifiedPages;
+        String checksum = verified;
+        fingerprints.put(ticket.migrationId(), pages);
+        session.skeleton.resume();
+        Instant resumedAt = clock.instant();
+        incoming.remove(ticket.migrationId());
+        dataChannel.forget(ticket.migrationId());
+        return new ResumeResult(resumedAt, checksum);
+    }
+
+    @Override
+    public void discardSource(MigrationTicket ticket) {
+        OutgoingMigration session = outgoing.remove(ticket.migrationId());
+        if (session != null) {
+            session.close();
+        }
+        SimulatedVm vm = vms.get(ticket.vmId());
+        if (vm != null && vm.state() != VmState.RUNNING) {
+            vms.remove(ticket.vmId());
+            vm.close();
+        }
+    }
+
+    @Override
+    public void abort(MigrationTicket ticket) {
+        OutgoingMigration out = outgoing.remove(ticket.migrationId());
+        if (out != null) {
+            out.cancel();
+            if (out.vm.state() == VmState.PAUSED) {
+                out.vm.resume(); // a source that paused for the final copy runs again
+            }
+        }
+        IncomingMigration in = incoming.remove(ticket.migrationId());
+        if (in != null) {
+            dataChannel.forget(ticket.migrationId());
+            vms.remove(ticket.vmId(), in.skeleton);
+            in.skeleton.close();
+        }
+    }
+
+    private OutgoingMigration session(MigrationTicket ticket) {
+        OutgoingMigration session = outgoing.get(ticket.migrationId());
+        if (session == null) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "no data channel is open for migration " + ticket.migrationId()
+                    + " on this host (was CONNECT_SOURCE done here?)");
+        }
+        return session;
+    }
+
+    @Override
+    public void close() throws IOException {
+        outgoing.values().forEach(OutgoingMigration::close);
+        dataChannel.close();
+        vms.values().forEach(SimulatedVm::close);
+    }
+}

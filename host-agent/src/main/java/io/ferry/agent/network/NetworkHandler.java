@@ -1,0 +1,43 @@
+package io.ferry.agent.network;
+
+import io.ferry.agent.AgentProperties;
+import io.ferry.agent.Tickets;
+import io.ferry.agent.commands.Outcomes;
+import io.ferry.agent.commands.StageHandler;
+import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.schema.agent.OutcomeKind;
+import io.ferry.schema.agent.StageAction;
+import io.ferry.schema.agent.StageCommand;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** Stage 6: the destination makes the switch re-learn the VM's MAC on its port; the source drops its copy. */
+@Component
+public class NetworkHandler implements StageHandler {
+    private final SimulatedSwitch networkSwitch;
+    private final Hypervisor hypervisor;
+    private final AgentProperties properties;
+
+    public NetworkHandler(SimulatedSwitch networkSwitch, Hypervisor hypervisor, AgentProperties properties) {
+        this.networkSwitch = networkSwitch;
+        this.hypervisor = hypervisor;
+        this.properties = properties;
+    }
+
+    @Override
+    public Set<StageAction> actions() {
+        return Set.of(StageAction.ANNOUNCE_NETWORK, StageAction.STOP_SOURCE);
+    }
+
+    @Override
+    public void handle(StageCommand command, Outcomes outcomes) {
+        if (command.getAction() == StageAction.ANNOUNCE_NETWORK) {
+            String mac = Tickets.spec(command).macAddress();
+            networkSwitch.announce(mac, properties.host());
+            outcomes.report(command, OutcomeKind.NETWORK_ANNOUNCED, b -> b.setDetail(mac));
+        } else {
+            hypervisor.discardSource(Tickets.of(command));
+            outcomes.report(command, OutcomeKind.SOURCE_STOPPED);
+        }
+    }
+}

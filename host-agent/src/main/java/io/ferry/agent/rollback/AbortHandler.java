@@ -1,0 +1,48 @@
+package io.ferry.agent.rollback;
+
+import io.ferry.agent.AgentProperties;
+import io.ferry.agent.Disks;
+import io.ferry.agent.Tickets;
+import io.ferry.agent.commands.Outcomes;
+import io.ferry.agent.commands.StageHandler;
+import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.agent.storage.StorageLeases;
+import io.ferry.schema.agent.OutcomeKind;
+import io.ferry.schema.agent.StageAction;
+import io.ferry.schema.agent.StageCommand;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Rolls back this host's part of a failed migration. The destination drops the skeleton and its memory; the
+ * source keeps the VM running (resuming it if the final copy had paused it) and takes its storage back.
+ */
+@Component
+public class AbortHandler implements StageHandler {
+    private final Hypervisor hypervisor;
+    private final StorageLeases leases;
+    private final AgentProperties properties;
+
+    public AbortHandler(Hypervisor hypervisor, StorageLeases leases, AgentProperties properties) {
+        this.hypervisor = hypervisor;
+        this.leases = leases;
+        this.properties = properties;
+    }
+
+    @Override
+    public Set<StageAction> actions() {
+        return Set.of(StageAction.ABORT);
+    }
+
+    @Override
+    public void handle(StageCommand command, Outcomes outcomes) {
+        hypervisor.abort(Tickets.of(command));
+        if (properties.host().equals(command.getSourceHost())) {
+            String disk = Disks.of(Tickets.spec(command).diskPath());
+            if (!leases.current(disk).held()) {
+                leases.acquire(disk, properties.host());
+            }
+        }
+        outcomes.report(command, OutcomeKind.ABORTED);
+    }
+}

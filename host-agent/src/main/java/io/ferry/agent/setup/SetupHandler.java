@@ -1,0 +1,40 @@
+package io.ferry.agent.setup;
+
+import io.ferry.agent.Tickets;
+import io.ferry.agent.commands.Outcomes;
+import io.ferry.agent.commands.StageHandler;
+import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.schema.agent.OutcomeKind;
+import io.ferry.schema.agent.StageAction;
+import io.ferry.schema.agent.StageCommand;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage 1. On the destination: build the skeleton VM, allocate its memory and wait on the data port. On the source:
+ * open the TCP connection to that port and send the VM's configuration over it.
+ */
+@Component
+public class SetupHandler implements StageHandler {
+    private final Hypervisor hypervisor;
+
+    public SetupHandler(Hypervisor hypervisor) {
+        this.hypervisor = hypervisor;
+    }
+
+    @Override
+    public Set<StageAction> actions() {
+        return Set.of(StageAction.PREPARE_DESTINATION, StageAction.CONNECT_SOURCE);
+    }
+
+    @Override
+    public void handle(StageCommand command, Outcomes outcomes) {
+        if (command.getAction() == StageAction.PREPARE_DESTINATION) {
+            String address = hypervisor.prepareSkeleton(Tickets.of(command), Tickets.spec(command));
+            outcomes.report(command, OutcomeKind.SKELETON_READY, b -> b.setDataAddress(address));
+        } else {
+            hypervisor.connectSource(Tickets.of(command), command.getDataAddress());
+            outcomes.report(command, OutcomeKind.SOURCE_CONNECTED);
+        }
+    }
+}

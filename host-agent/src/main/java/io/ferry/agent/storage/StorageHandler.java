@@ -1,0 +1,47 @@
+package io.ferry.agent.storage;
+
+import io.ferry.agent.AgentProperties;
+import io.ferry.agent.Disks;
+import io.ferry.agent.Tickets;
+import io.ferry.agent.commands.Outcomes;
+import io.ferry.agent.commands.StageHandler;
+import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.agent.storage.StorageLeases.Lease;
+import io.ferry.schema.agent.OutcomeKind;
+import io.ferry.schema.agent.StageAction;
+import io.ferry.schema.agent.StageCommand;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** Stage 4: the source releases the disk's lease, then the destination takes it with a higher epoch. */
+@Component
+public class StorageHandler implements StageHandler {
+    private final StorageLeases leases;
+    private final AgentProperties properties;
+
+    public StorageHandler(StorageLeases leases, AgentProperties properties) {
+        this.leases = leases;
+        this.properties = properties;
+    }
+
+    @Override
+    public Set<StageAction> actions() {
+        return Set.of(StageAction.RELEASE_STORAGE, StageAction.ACQUIRE_STORAGE);
+    }
+
+    @Override
+    public void handle(StageCommand command, Outcomes outcomes) {
+        String disk = Disks.of(Tickets.spec(command).diskPath());
+        try {
+            if (command.getAction() == StageAction.RELEASE_STORAGE) {
+                Lease lease = leases.release(disk, properties.host());
+                outcomes.report(command, OutcomeKind.STORAGE_RELEASED, b -> b.setStorageEpoch(lease.epoch()));
+            } else {
+                Lease lease = leases.acquire(disk, properties.host());
+                outcomes.report(command, OutcomeKind.STORAGE_ACQUIRED, b -> b.setStorageEpoch(lease.epoch()));
+            }
+        } catch (StorageLeaseException e) {
+            throw new HypervisorException("STORAGE_HANDOFF_FAILED", e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.ferry.orchestrator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The ferry orchestrator: drives every migration through its six stages and keeps the event log. */
+@SpringBootApplication
+public class OrchestratorApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(OrchestratorApplication.class, args);
+    }
+}

@@ -1,0 +1,108 @@
+package io.ferry.orchestrator.api;
+
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationCommand.Channel;
+import io.ferry.orchestrator.inventory.Inventory;
+import io.ferry.orchestrator.submit.RejectedRequestException;
+import io.ferry.orchestrator.submit.SubmissionService;
+import io.ferry.schema.common.Compression;
+import io.ferry.schema.request.MigrationRequest;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** REST: submit a migration, read migrations and their history, and the inventory. */
+@RestController
+@RequestMapping("/api")
+class MigrationsController {
+    private final MigrationQueries queries;
+    private final SubmissionService submissions;
+    private final Inventory inventory;
+
+    MigrationsController(MigrationQueries queries, SubmissionService submissions, Inventory inventory) {
+        this.queries = queries;
+        this.submissions = submissions;
+        this.inventory = inventory;
+    }
+
+    record SubmitRequest(String requestId, String vmId, String destinationHost, String sourceHost, Long maxDowntimeMs,
+            Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression, String requestedBy) {}
+
+    @PostMapping("/migrations")
+    ResponseEntity<MigrationQueries.MigrationView> submit(@RequestBody SubmitRequest body) {
+        MigrationRequest request;
+        try {
+            request = MigrationRequest.newBuilder()
+                    .setRequestId(body.requestId() == null ? UUID.randomUUID().toString() : body.requestId())
+                    .setVmId(body.vmId()).setDestinationHost(body.destinationHost()).setSourceHost(body.sourceHost())
+                    .setMaxDowntimeMs(body.maxDowntimeMs()).setBandwidthMbps(body.bandwidthMbps())
+                    .setMaxRounds(body.maxRounds()).setAutoConverge(body.autoConverge())
+                    .setCompression(body.compression() == null ? null : Compression.valueOf(body.compression().toUpperCase()))
+                    .setRequestedBy(body.requestedBy()).build();
+        } catch (RuntimeException e) {
+            throw new RejectedRequestException(RejectedRequestException.Reason.INVALID_REQUEST,
+                    "request body is incomplete or invalid: " + e.getMessage()
+                            + " (vmId and destinationHost are required; compression is NONE, LZ4 or ZSTD)");
+        }
+        MigrationId id = submissions.submit(request, Channel.REST, "rest");
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.one(id.value()).orElseThrow());
+    }
+
+    @GetMapping("/migrations")
+    List<MigrationQueries.MigrationView> list(@RequestParam(required = false) String vmId,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String requestId,
+            @RequestParam(defaultValue = "50") int limit) {
+        return queries.list(vmId, state, requestId, Math.max(1, Math.min(limit, 500)));
+    }
+
+    @GetMapping("/migrations/{id}")
+    ResponseEntity<MigrationQueries.MigrationView> one(@PathVariable String id) {
+        return queries.one(MigrationId.parse(id).value()).map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.notFound().build());
+    }
+
+    @GetMapping("/migrations/{id}/history")
+    List<MigrationQueries.HistoryEntry> history(@PathVariable String id) {
+        return queries.history(MigrationId.parse(id).value());
+    }
+
+    @GetMapping("/hosts")
+    List<Inventory.HostRow> hosts() {
+        return inventory.hosts();
+    }
+
+    @GetMapping("/vms")
+    List<Inventory.VmRow> vms() {
+        return inventory.vms();
+    }
+
+    @ExceptionHandler(RejectedRequestException.class)
+    ProblemDetail rejected(RejectedRequestException e) {
+        HttpStatus status = switch (e.reason()) {
+            case VM_NOT_FOUND, DESTINATION_UNKNOWN -> HttpStatus.NOT_FOUND;
+            case VM_ALREADY_MIGRATING -> HttpStatus.CONFLICT;
+            default -> HttpStatus.BAD_REQUEST;
+        };
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        problem.setTitle("migration request rejected");
+        problem.setProperty("reason", e.reason().name());
+        return problem;
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ProblemDetail badArgument(IllegalArgumentException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setProperty("reason", "INVALID_ARGUMENT");
+        return problem;
+    }
+}

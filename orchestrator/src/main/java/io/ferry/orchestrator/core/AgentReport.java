@@ -1,0 +1,38 @@
+package io.ferry.orchestrator.core;
+
+import io.ferry.orchestrator.core.Ids.CommandId;
+import io.ferry.orchestrator.core.Ids.HostId;
+import java.time.Instant;
+
+/** What a host agent reported about a command it was given. */
+public sealed interface AgentReport {
+    CommandId commandId();
+
+    HostId host();
+
+    record SkeletonReady(CommandId commandId, HostId host, String dataAddress) implements AgentReport {}
+
+    record SourceConnected(CommandId commandId, HostId host) implements AgentReport {}
+
+    record PrecopyProgress(CommandId commandId, HostId host, CopyStats stats) implements AgentReport {}
+
+    record PrecopyConverged(CommandId commandId, HostId host, int rounds, long dirtyPagesRemaining,
+            long expectedDowntimeMs) implements AgentReport {}
+
+    record FinalCopyDone(CommandId commandId, HostId host, Instant pausedAt, long pagesSent, long bytesSent,
+            String memoryChecksum) implements AgentReport {}
+
+    record StorageReleased(CommandId commandId, HostId host, long epoch) implements AgentReport {}
+
+    record StorageAcquired(CommandId commandId, HostId host, long epoch) implements AgentReport {}
+
+    record Resumed(CommandId commandId, HostId host, Instant resumedAt, String memoryChecksum) implements AgentReport {}
+
+    record NetworkAnnounced(CommandId commandId, HostId host, String macAddress) implements AgentReport {}
+
+    record SourceStopped(CommandId commandId, HostId host) implements AgentReport {}
+
+    record Aborted(CommandId commandId, HostId host) implements AgentReport {}
+
+    record Failed(CommandId commandId, HostId host, FailureReason reason, String detail) implements AgentReport {}
+}

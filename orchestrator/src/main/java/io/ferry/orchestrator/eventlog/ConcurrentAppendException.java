@@ -1,0 +1,8 @@
+package io.ferry.orchestrator.eventlog;
+
+/** Another writer appended to the same migration first; reload and decide again. */
+public final class ConcurrentAppendException extends RuntimeException {
+    public ConcurrentAppendException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

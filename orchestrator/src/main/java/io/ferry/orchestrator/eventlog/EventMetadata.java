@@ -1,0 +1,6 @@
+package io.ferry.orchestrator.eventlog;
+
+import java.time.Instant;
+
+/** Who caused an append, why, and when: stored with every event of that append. */
+public record EventMetadata(String actor, String causationId, String correlationId, Instant recordedAt) {}

@@ -1,0 +1,66 @@
+package io.ferry.orchestrator.eventlog;
+
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationEvent;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/** The append-only event log in PostgreSQL. Appends carry the version they expect to follow. */
+@Repository
+public class EventStore {
+    private static final String COLUMNS = "position, event_id, migration_id, version, type, payload, payload_json::text, "
+            + "causation_id, correlation_id, actor, recorded_at";
+    private final JdbcTemplate jdbc;
+    private final EventCodec codec;
+    private final Supplier<UUID> ids;
+
+    public EventStore(JdbcTemplate jdbc, EventCodec codec, Supplier<UUID> ids) {
+        this.jdbc = jdbc;
+        this.codec = codec;
+        this.ids = ids;
+    }
+
+    public List<RecordedEvent> load(MigrationId id) {
+        return jdbc.query("select " + COLUMNS + " from migration_events where migration_id = ? order by version", mapper(),
+                id.value());
+    }
+
+    /** @throws ConcurrentAppendException when {@code expectedVersion} is no longer the stream's last version */
+    public List<RecordedEvent> append(MigrationId id, int expectedVersion, List<MigrationEvent> events, EventMetadata meta) {
+        List<RecordedEvent> recorded = new ArrayList<>(events.size());
+        int version = expectedVersion;
+        try {
+            for (MigrationEvent event : events) {
+                version++;
+                UUID eventId = ids.get();
+                String type = codec.type(event);
+                String json = codec.json(event);
+                Long position = jdbc.queryForObject("""
+                        insert into migration_events (event_id, migration_id, version, type, payload, payload_json,
+                            causation_id, correlation_id, actor, recorded_at)
+                        values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) returning position""", Long.class,
+                        eventId, id.value(), version, type, codec.encode(event), json, meta.causationId(),
+                        meta.correlationId(), meta.actor(), Timestamp.from(meta.recordedAt()));
+                recorded.add(new RecordedEvent(position, eventId, id.value(), version, type, event, json, meta.causationId(),
+                        meta.correlationId(), meta.actor(), meta.recordedAt()));
+            }
+        } catch (DuplicateKeyException e) {
+            throw new ConcurrentAppendException("migration " + id + " moved past version " + expectedVersion
+                    + " while this append was prepared", e);
+        }
+        return recorded;
+    }
+
+    private RowMapper<RecordedEvent> mapper() {
+        return (rs, row) -> new RecordedEvent(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+                rs.getInt(4), rs.getString(5), codec.decode(rs.getString(5), rs.getBytes(6)), rs.getString(7),
+                rs.getString(8), rs.getString(9), rs.getString(10), rs.getTimestamp(11).toInstant());
+    }
+}

@@ -1,0 +1,67 @@
+package io.ferry.orchestrator.inventory;
+
+import io.ferry.schema.agent.HostHeartbeat;
+import io.ferry.schema.agent.VmStatus;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Hosts and their VMs as the agents last reported them. */
+@Repository
+public class Inventory {
+    private final JdbcTemplate jdbc;
+
+    public Inventory(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record HostRow(String host, String driver, long totalMemoryMb, long freeMemoryMb, List<String> cpuFeatures,
+            Instant lastHeartbeatAt) {}
+
+    public record VmRow(String host, String vmId, int memoryMb, int vcpus, String macAddress, String diskPath, String state,
+            Long storageEpoch) {}
+
+    @Transactional
+    public void record(HostHeartbeat beat) {
+        jdbc.update("""
+                insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at)
+                values (?, ?, ?, ?, ?, ?)
+                on conflict (host) do update set driver = excluded.driver, total_memory_mb = excluded.total_memory_mb,
+                    free_memory_mb = excluded.free_memory_mb, cpu_features = excluded.cpu_features,
+                    last_heartbeat_at = greatest(hosts.last_heartbeat_at, excluded.last_heartbeat_at)""",
+                beat.getHost(), beat.getDriver(), beat.getTotalMemoryMb(), beat.getFreeMemoryMb(),
+                beat.getCpuFeatures().toArray(String[]::new), Timestamp.from(beat.getSentAt()));
+        jdbc.update("delete from host_vms where host = ?", beat.getHost());
+        for (VmStatus vm : beat.getVms()) {
+            jdbc.update("""
+                    insert into host_vms (host, vm_id, vcpus, mac_address, disk_path, memory_mb, state, storage_epoch, seen_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", beat.getHost(), vm.getVmId(), vm.getVcpus(), vm.getMacAddress(),
+                    vm.getDiskPath(), vm.getMemoryMb(), vm.getState(), vm.getStorageEpoch(), Timestamp.from(beat.getSentAt()));
+        }
+    }
+
+    public List<HostRow> hosts() {
+        return jdbc.query("select host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at from hosts "
+                + "order by host", (rs, i) -> new HostRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                List.of((String[]) rs.getArray(5).getArray()), rs.getTimestamp(6).toInstant()));
+    }
+
+    public Optional<HostRow> host(String host) {
+        return hosts().stream().filter(h -> h.host().equals(host)).findFirst();
+    }
+
+    public List<VmRow> vms() {
+        return jdbc.query("select host, vm_id, memory_mb, vcpus, mac_address, disk_path, state, storage_epoch from host_vms "
+                + "order by vm_id, host", (rs, i) -> new VmRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), (Long) rs.getObject(8)));
+    }
+
+    /** Where the VM runs: the host that reports it running or paused (a skeleton elsewhere does not count). */
+    public Optional<VmRow> runningVm(String vmId) {
+        return vms().stream().filter(v -> v.vmId().equals(vmId) && !v.state().equals("SKELETON")).findFirst();
+    }
+}

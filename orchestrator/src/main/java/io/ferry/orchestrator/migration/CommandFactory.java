@@ -1,0 +1,57 @@
+package io.ferry.orchestrator.migration;
+
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationEvent.StageCommandIssued;
+import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.orchestrator.core.MigrationState.Plan;
+import io.ferry.orchestrator.core.MigrationState.Progress;
+import io.ferry.orchestrator.eventlog.EventCodec;
+import io.ferry.orchestrator.eventlog.RecordedEvent;
+import io.ferry.schema.agent.StageAction;
+import io.ferry.schema.agent.StageCommand;
+import java.time.Instant;
+
+/** Builds the wire command for a recorded StageCommandIssued from what the migration knows at that point. */
+final class CommandFactory {
+    private CommandFactory() {}
+
+    static StageCommand build(MigrationId id, RecordedEvent recorded, StageCommandIssued issued, MigrationState state,
+            Instant now) {
+        Plan plan = plan(state);
+        Progress progress = progress(state);
+        return StageCommand.newBuilder()
+                .setCommandId(issued.commandId().toString())
+                .setMigrationId(id.toString())
+                .setRequestId(plan.requestId().value())
+                .setCausationId(recorded.eventId().toString())
+                .setIssuedAt(now)
+                .setTargetHost(issued.target().value())
+                .setAction(StageAction.valueOf(issued.action().name()))
+                .setVmId(plan.vm().vmId().value())
+                .setSourceHost(plan.source().value())
+                .setDestinationHost(plan.destination().value())
+                .setVm(EventCodec.vmConfig(plan.vm()))
+                .setPolicy(EventCodec.policy(plan.policy()))
+                .setDataAddress(progress == null ? null : progress.dataAddress())
+                .setStorageEpoch(progress == null ? null : progress.storageEpoch())
+                .build();
+    }
+
+    private static Plan plan(MigrationState state) {
+        return switch (state) {
+            case MigrationState.Active a -> a.plan();
+            case MigrationState.Completed c -> c.plan();
+            case MigrationState.Failed f -> f.plan();
+            case MigrationState.Absent a -> throw new IllegalStateException("a command was issued for an absent migration");
+        };
+    }
+
+    private static Progress progress(MigrationState state) {
+        return switch (state) {
+            case MigrationState.Active a -> a.progress();
+            case MigrationState.Completed c -> c.progress();
+            case MigrationState.Failed f -> f.progress();
+            case MigrationState.Absent a -> null;
+        };
+    }
+}

@@ -1,0 +1,116 @@
+package io.ferry.orchestrator.migration;
+
+import io.ferry.orchestrator.Topics;
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.Migration;
+import io.ferry.orchestrator.core.MigrationCommand;
+import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.core.MigrationEvent.StageCommandIssued;
+import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.orchestrator.eventlog.ConcurrentAppendException;
+import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.eventlog.EventStore;
+import io.ferry.orchestrator.eventlog.RecordedEvent;
+import io.ferry.orchestrator.outbox.Outbox;
+import io.ferry.orchestrator.outbox.OutboxRelay;
+import io.ferry.schema.AvroCodec;
+import io.ferry.schema.agent.StageCommand;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one place that changes a migration: load its events, fold, decide, then append the new events together with
+ * the commands and notifications they cause (outbox), the read model and the consumer's dedup mark, in one
+ * transaction. A racing writer makes the append fail on the version check; the input is then decided again.
+ */
+@Service
+public class MigrationService {
+    private static final int ATTEMPTS = 5;
+    private final Migration machine;
+    private final EventStore store;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final Projection projection;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final AvroCodec<StageCommand> commands = AvroCodec.of(StageCommand.class);
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public MigrationService(Migration machine, EventStore store, Outbox outbox, OutboxRelay relay, Projection projection,
+            JdbcTemplate jdbc, TransactionTemplate tx) {
+        this.machine = machine;
+        this.store = store;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.projection = projection;
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    /**
+     * @param dedupKey consumer and message id; when that message was handled before, nothing happens
+     * @return the events this input added (empty for a duplicate or an input the state ignores)
+     */
+    public List<RecordedEvent> handle(MigrationId id, MigrationCommand command, EventMetadata meta, Optional<DedupKey> dedupKey) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<RecordedEvent> added = tx.execute(status -> handleOnce(id, command, meta, dedupKey));
+                if (added != null && !added.isEmpty()) {
+                    relay.wakeUp();
+                }
+                return added == null ? List.of() : added;
+            } catch (ConcurrentAppendException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    public record DedupKey(String consumer, String messageId) {}
+
+    private List<RecordedEvent> handleOnce(MigrationId id, MigrationCommand command, EventMetadata meta,
+            Optional<DedupKey> dedupKey) {
+        if (dedupKey.isPresent() && jdbc.update("insert into processed_messages (consumer, message_id) values (?, ?) "
+                + "on conflict do nothing", dedupKey.get().consumer(), dedupKey.get().messageId()) == 0) {
+            return List.of();
+        }
+        List<RecordedEvent> history = store.load(id);
+        MigrationState state = Migration.fold(history.stream().map(RecordedEvent::event).toList());
+        List<MigrationEvent> decided = machine.decide(command, state);
+        if (decided.isEmpty()) {
+            return List.of();
+        }
+        List<RecordedEvent> added = store.append(id, history.size(), decided, meta);
+        for (RecordedEvent recorded : added) {
+            state = Migration.evolve(state, recorded.event());
+            if (recorded.event() instanceof StageCommandIssued issued) {
+                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt());
+                outbox.add(Topics.commandsFor(issued.target().value()), id.toString(), commands.encode(wire), Outbox.AVRO);
+            }
+            outbox.add(Topics.EVENTS, id.toString(), envelope(recorded), Outbox.JSON);
+        }
+        projection.save(id, state, history.size() + added.size(), meta.recordedAt());
+        return added;
+    }
+
+    private byte[] envelope(RecordedEvent e) {
+        ObjectNode node = json.createObjectNode();
+        node.put("eventId", e.eventId().toString());
+        node.put("migrationId", e.migrationId().toString());
+        node.put("version", e.version());
+        node.put("type", e.type());
+        node.put("recordedAt", e.recordedAt().toString());
+        node.put("actor", e.actor());
+        node.put("causationId", e.causationId());
+        node.put("correlationId", e.correlationId());
+        node.set("payload", json.readTree(e.payloadJson()));
+        return json.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+    }
+}

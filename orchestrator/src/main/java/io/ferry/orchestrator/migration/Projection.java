@@ -1,0 +1,49 @@
+package io.ferry.orchestrator.migration;
+
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.orchestrator.core.MigrationState.Plan;
+import io.ferry.orchestrator.core.MigrationState.Progress;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Keeps the migrations read model in step with the log, in the same transaction as the append. */
+@Repository
+class Projection {
+    private final JdbcTemplate jdbc;
+
+    Projection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void save(MigrationId id, MigrationState state, int version, Instant at) {
+        Row row = Row.of(state);
+        jdbc.update("""
+                insert into migrations (migration_id, request_id, vm_id, source_host, destination_host, state, failure_reason,
+                    failure_detail, requested_by, channel, version, created_at, updated_at, total_ms, downtime_ms, rounds,
+                    pages_sent, bytes_sent)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (migration_id) do update set state = excluded.state, failure_reason = excluded.failure_reason,
+                    failure_detail = excluded.failure_detail, version = excluded.version, updated_at = excluded.updated_at,
+                    total_ms = excluded.total_ms, downtime_ms = excluded.downtime_ms, rounds = excluded.rounds,
+                    pages_sent = excluded.pages_sent, bytes_sent = excluded.bytes_sent""",
+                id.value(), row.plan.requestId().value(), row.plan.vm().vmId().value(), row.plan.source().value(),
+                row.plan.destination().value(), state.label(), row.reason, row.detail, row.plan.requestedBy(),
+                row.plan.channel().name(), version, Timestamp.from(row.plan.requestedAt()), Timestamp.from(at), row.totalMs,
+                row.progress.downtimeMs() == 0 && row.totalMs == null ? null : row.progress.downtimeMs(),
+                row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent());
+    }
+
+    private record Row(Plan plan, Progress progress, String reason, String detail, Long totalMs) {
+        static Row of(MigrationState state) {
+            return switch (state) {
+                case MigrationState.Active a -> new Row(a.plan(), a.progress(), null, null, null);
+                case MigrationState.Completed c -> new Row(c.plan(), c.progress(), null, null, c.totalMs());
+                case MigrationState.Failed f -> new Row(f.plan(), f.progress(), f.reason().name(), f.detail(), null);
+                case MigrationState.Absent a -> throw new IllegalStateException("nothing to project for an absent migration");
+            };
+        }
+    }
+}

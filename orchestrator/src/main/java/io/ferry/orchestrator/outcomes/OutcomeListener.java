@@ -1,0 +1,48 @@
+package io.ferry.orchestrator.outcomes;
+
+import io.ferry.orchestrator.Topics;
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationCommand.Report;
+import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.migration.MigrationService.DedupKey;
+import io.ferry.schema.AvroCodec;
+import io.ferry.schema.SchemaMismatchException;
+import io.ferry.schema.agent.AgentOutcome;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/** Consumes agent outcomes and feeds them to the state machine, each outcome id at most once. */
+@Component
+class OutcomeListener {
+    private static final Logger log = LoggerFactory.getLogger(OutcomeListener.class);
+    private final AvroCodec<AgentOutcome> codec = AvroCodec.of(AgentOutcome.class);
+    private final MigrationService migrations;
+    private final Clock clock;
+
+    OutcomeListener(MigrationService migrations, Clock clock) {
+        this.migrations = migrations;
+        this.clock = clock;
+    }
+
+    @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator")
+    void onOutcome(ConsumerRecord<String, byte[]> record) {
+        AgentOutcome outcome;
+        try {
+            outcome = codec.decode(record.value());
+        } catch (SchemaMismatchException e) {
+            log.error("skipping unreadable agent outcome at offset {}: {}", record.offset(), e.getMessage());
+            return;
+        }
+        MigrationId id = MigrationId.parse(outcome.getMigrationId());
+        var added = migrations.handle(id, new Report(OutcomeMapper.toReport(outcome), clock.instant()),
+                new EventMetadata("agent:" + outcome.getHost(), outcome.getOutcomeId(), id.toString(), clock.instant()),
+                Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId())));
+        added.forEach(e -> log.info("migration {} v{}: {}", id, e.version(), e.type()));
+    }
+}

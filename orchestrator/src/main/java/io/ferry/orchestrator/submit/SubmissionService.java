@@ -1,0 +1,130 @@
+package io.ferry.orchestrator.submit;
+
+import io.ferry.orchestrator.core.Ids.HostId;
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.Ids.RequestId;
+import io.ferry.orchestrator.core.Ids.VmId;
+import io.ferry.orchestrator.core.MigrationCommand.Channel;
+import io.ferry.orchestrator.core.MigrationCommand.Submit;
+import io.ferry.orchestrator.core.Policy;
+import io.ferry.orchestrator.core.VmSpec;
+import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.inventory.Inventory;
+import io.ferry.orchestrator.inventory.Inventory.VmRow;
+import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.submit.RejectedRequestException.Reason;
+import io.ferry.schema.request.MigrationRequest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Turns a migration request, from any channel, into a Submit: checks it against the inventory, fills in the
+ * defaults and hands it to the state machine. The same request id always maps to the same migration.
+ */
+@Service
+public class SubmissionService {
+    private final Inventory inventory;
+    private final MigrationService migrations;
+    private final Rejections rejections;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final Supplier<UUID> ids;
+
+    public SubmissionService(Inventory inventory, MigrationService migrations, Rejections rejections, JdbcTemplate jdbc,
+            Clock clock, Supplier<UUID> ids) {
+        this.inventory = inventory;
+        this.migrations = migrations;
+        this.rejections = rejections;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /** @return the migration id; a rejected request is recorded and rethrown */
+    public MigrationId submit(MigrationRequest request, Channel channel, String source) {
+        try {
+            return accept(request, channel);
+        } catch (RejectedRequestException e) {
+            rejections.record(request.getRequestId(), request.getVmId(), channel.name(), e, clock.instant(), source);
+            throw e;
+        }
+    }
+
+    private MigrationId accept(MigrationRequest request, Channel channel) {
+        RequestId requestId;
+        VmId vmId;
+        HostId destination;
+        try {
+            requestId = new RequestId(request.getRequestId());
+            vmId = new VmId(request.getVmId());
+            destination = new HostId(request.getDestinationHost());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new RejectedRequestException(Reason.INVALID_REQUEST, e.getMessage());
+        }
+        Optional<MigrationId> existing = existingMigration(requestId);
+        if (existing.isPresent()) {
+            return existing.get(); // the same request again: one migration
+        }
+        VmRow vm = inventory.runningVm(vmId.value()).orElseThrow(() -> new RejectedRequestException(Reason.VM_NOT_FOUND,
+                "VM " + vmId + " is not running on any host ferry knows (agents report their VMs every few seconds); "
+                        + "check the VM name with 'ferry vms'"));
+        HostId source = new HostId(vm.host());
+        if (request.getSourceHost() != null && !request.getSourceHost().equals(vm.host())) {
+            throw new RejectedRequestException(Reason.SOURCE_MISMATCH, "VM " + vmId + " runs on " + vm.host() + ", not on "
+                    + request.getSourceHost() + "; omit sourceHost or correct it");
+        }
+        if (source.equals(destination)) {
+            throw new RejectedRequestException(Reason.SAME_HOST, "VM " + vmId + " already runs on " + destination
+                    + "; choose another destination");
+        }
+        var host = inventory.host(destination.value()).orElseThrow(() -> new RejectedRequestException(
+                Reason.DESTINATION_UNKNOWN, "destination host " + destination + " is unknown: no agent of that name has "
+                        + "reported (known: " + inventory.hosts().stream().map(Inventory.HostRow::host).toList() + ")"));
+        if (host.freeMemoryMb() < vm.memoryMb()) {
+            throw new RejectedRequestException(Reason.INSUFFICIENT_MEMORY, "destination " + destination + " has "
+                    + host.freeMemoryMb() + " MB free but " + vmId + " needs " + vm.memoryMb() + " MB");
+        }
+        if (activeMigrationOf(vmId)) {
+            throw new RejectedRequestException(Reason.VM_ALREADY_MIGRATING, "VM " + vmId
+                    + " is already migrating; wait for that migration to end or cancel it");
+        }
+        Policy policy = policy(request);
+        String requestedBy = request.getRequestedBy() == null || request.getRequestedBy().isBlank()
+                ? "anonymous" : request.getRequestedBy();
+        VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), List.of());
+        MigrationId id = new MigrationId(ids.get());
+        migrations.handle(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel, clock.instant()),
+                new EventMetadata(requestedBy, requestId.value(), requestId.value(), clock.instant()), Optional.empty());
+        return id;
+    }
+
+    private static Policy policy(MigrationRequest r) {
+        Policy d = Policy.defaults();
+        try {
+            return new Policy(
+                    r.getMaxDowntimeMs() == null ? d.maxDowntimeMs() : r.getMaxDowntimeMs(),
+                    r.getBandwidthMbps() == null ? d.bandwidthMbps() : r.getBandwidthMbps(),
+                    r.getMaxRounds() == null ? d.maxRounds() : r.getMaxRounds(),
+                    r.getAutoConverge() == null ? d.autoConverge() : r.getAutoConverge(),
+                    r.getCompression() == null ? d.compression() : Policy.Compression.valueOf(r.getCompression().name()));
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRequestException(Reason.INVALID_REQUEST, e.getMessage());
+        }
+    }
+
+    private Optional<MigrationId> existingMigration(RequestId requestId) {
+        return jdbc.query("select migration_id from migrations where request_id = ?",
+                (rs, i) -> new MigrationId(rs.getObject(1, UUID.class)), requestId.value()).stream().findFirst();
+    }
+
+    private boolean activeMigrationOf(VmId vmId) {
+        Integer n = jdbc.queryForObject("select count(*) from migrations where vm_id = ? and state not in "
+                + "('COMPLETED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'REJECTED')", Integer.class, vmId.value());
+        return n != null && n > 0;
+    }
+}

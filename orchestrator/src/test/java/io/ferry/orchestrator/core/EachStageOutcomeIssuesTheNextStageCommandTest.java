@@ -1,0 +1,85 @@
+package io.ferry.orchestrator.core;
+
+import static io.ferry.orchestrator.core.Scenario.DESTINATION;
+import static io.ferry.orchestrator.core.Scenario.SOURCE;
+import static io.ferry.orchestrator.core.Scenario.T0;
+import static io.ferry.orchestrator.core.Scenario.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.orchestrator.core.AgentReport.FinalCopyDone;
+import io.ferry.orchestrator.core.AgentReport.NetworkAnnounced;
+import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
+import io.ferry.orchestrator.core.AgentReport.PrecopyProgress;
+import io.ferry.orchestrator.core.AgentReport.Resumed;
+import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
+import io.ferry.orchestrator.core.AgentReport.SourceConnected;
+import io.ferry.orchestrator.core.AgentReport.SourceStopped;
+import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
+import io.ferry.orchestrator.core.AgentReport.StorageReleased;
+import io.ferry.orchestrator.core.MigrationEvent.MigrationCompleted;
+import io.ferry.orchestrator.core.MigrationEvent.StageCommandIssued;
+import io.ferry.orchestrator.core.MigrationEvent.VmResumed;
+import io.ferry.orchestrator.core.MigrationState.Completed;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EachStageOutcomeIssuesTheNextStageCommandTest {
+
+    @Test
+    void a_migration_walks_all_six_stages_in_order_and_completes() {
+        // given a submitted migration
+        Scenario s = new Scenario().given(Scenario.submit());
+
+        // when every agent reports success for the command it was given, then the next command goes to the right host
+        s.when(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 10));
+        assertNext(s, StageAction.CONNECT_SOURCE, SOURCE, Stage.SETUP);
+
+        s.when(report(new SourceConnected(s.awaited(), SOURCE), 20));
+        assertNext(s, StageAction.START_PRECOPY, SOURCE, Stage.PRECOPY);
+
+        var precopy = s.awaited();
+        assertThat(s.when(report(new PrecopyProgress(precopy, SOURCE, stats(1, 1000)), 30))).hasSize(1);
+        assertThat(s.when(report(new PrecopyProgress(precopy, SOURCE, stats(2, 50)), 40))).hasSize(1);
+        s.when(report(new PrecopyConverged(precopy, SOURCE, 2, 12, 3), 41));
+        assertNext(s, StageAction.FINAL_COPY, SOURCE, Stage.FINAL_COPY);
+
+        s.when(report(new FinalCopyDone(s.awaited(), SOURCE, T0.plusMillis(50), 12, 12 * 4096, "abc"), 55));
+        assertNext(s, StageAction.RELEASE_STORAGE, SOURCE, Stage.STORAGE);
+
+        s.when(report(new StorageReleased(s.awaited(), SOURCE, 1), 57));
+        assertNext(s, StageAction.ACQUIRE_STORAGE, DESTINATION, Stage.STORAGE);
+
+        s.when(report(new StorageAcquired(s.awaited(), DESTINATION, 2), 59));
+        assertNext(s, StageAction.RESUME, DESTINATION, Stage.RESUMING);
+
+        List<MigrationEvent> resumed = s.when(report(new Resumed(s.awaited(), DESTINATION, T0.plusMillis(62), "abc"), 63));
+        assertThat(resumed.getFirst()).isInstanceOfSatisfying(VmResumed.class, r -> assertThat(r.downtimeMs()).isEqualTo(12));
+        assertNext(s, StageAction.ANNOUNCE_NETWORK, DESTINATION, Stage.NETWORK_CLEANUP);
+
+        s.when(report(new NetworkAnnounced(s.awaited(), DESTINATION, "00:15:5d:00:00:02"), 64));
+        assertNext(s, StageAction.STOP_SOURCE, SOURCE, Stage.NETWORK_CLEANUP);
+
+        List<MigrationEvent> last = s.when(report(new SourceStopped(s.awaited(), SOURCE), 70));
+
+        // then the migration completes with its totals
+        assertThat(last).last().isInstanceOfSatisfying(MigrationCompleted.class, c -> {
+            assertThat(c.totalMs()).isEqualTo(70);
+            assertThat(c.downtimeMs()).isEqualTo(12);
+            assertThat(c.rounds()).isEqualTo(2);
+            assertThat(c.pagesSent()).isEqualTo(1000 + 50 + 12);
+        });
+        assertThat(s.state()).isInstanceOf(Completed.class);
+    }
+
+    private static void assertNext(Scenario s, StageAction action, Ids.HostId target, Stage stage) {
+        StageCommandIssued issued = s.lastIssued();
+        assertThat(Scenario.issued(s.lastEvents)).containsExactly(issued);
+        assertThat(issued.action()).isEqualTo(action);
+        assertThat(issued.target()).isEqualTo(target);
+        assertThat(s.state().label()).isEqualTo(stage.name());
+    }
+
+    private static CopyStats stats(int round, long pages) {
+        return new CopyStats(round, pages, pages * 4096, 0, 10, 100, 900, 3, 5);
+    }
+}

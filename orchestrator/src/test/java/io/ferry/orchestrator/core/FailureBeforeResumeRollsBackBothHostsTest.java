@@ -1,0 +1,75 @@
+package io.ferry.orchestrator.core;
+
+import static io.ferry.orchestrator.core.Scenario.DESTINATION;
+import static io.ferry.orchestrator.core.Scenario.SOURCE;
+import static io.ferry.orchestrator.core.Scenario.T0;
+import static io.ferry.orchestrator.core.Scenario.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.orchestrator.core.AgentReport.Failed;
+import io.ferry.orchestrator.core.AgentReport.FinalCopyDone;
+import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
+import io.ferry.orchestrator.core.AgentReport.Resumed;
+import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
+import io.ferry.orchestrator.core.AgentReport.SourceConnected;
+import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
+import io.ferry.orchestrator.core.AgentReport.StorageReleased;
+import io.ferry.orchestrator.core.MigrationEvent.MigrationFailed;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FailureBeforeResumeRollsBackBothHostsTest {
+
+    @Test
+    void a_data_channel_failure_in_precopy_fails_the_migration_and_aborts_on_both_hosts() {
+        // given a migration in pre-copy
+        Scenario s = new Scenario().given(Scenario.submit());
+        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
+        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+
+        // when the source reports that the data channel broke
+        List<MigrationEvent> events = s.when(report(
+                new Failed(s.awaited(), SOURCE, FailureReason.DATA_CHANNEL_FAILED, "connection reset"), 3));
+
+        // then the failure is recorded with its stage and reason, and both hosts roll back
+        assertThat(events.getFirst()).isEqualTo(new MigrationFailed(Stage.PRECOPY, FailureReason.DATA_CHANNEL_FAILED,
+                "hv-01: connection reset"));
+        assertThat(Scenario.issued(events)).extracting(i -> i.action() + "@" + i.target())
+                .containsExactly("ABORT@hv-02", "ABORT@hv-01");
+        assertThat(s.state()).isInstanceOf(MigrationState.Failed.class);
+    }
+
+    @Test
+    void a_destination_whose_memory_differs_from_the_source_is_not_accepted() {
+        // given a migration about to resume, whose source reported checksum "abc" at pause
+        Scenario s = new Scenario().given(Scenario.submit());
+        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
+        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 1, 0, 0), 3));
+        s.given(report(new FinalCopyDone(s.awaited(), SOURCE, T0, 0, 0, "abc"), 4));
+        s.given(report(new StorageReleased(s.awaited(), SOURCE, 1), 5));
+        s.given(report(new StorageAcquired(s.awaited(), DESTINATION, 2), 6));
+
+        // when the destination resumes with different memory
+        List<MigrationEvent> events = s.when(report(new Resumed(s.awaited(), DESTINATION, T0.plusMillis(7), "xyz"), 7));
+
+        // then the migration fails as a memory mismatch and rolls back
+        assertThat(events.getFirst()).isInstanceOfSatisfying(MigrationFailed.class,
+                f -> assertThat(f.reason()).isEqualTo(FailureReason.MEMORY_MISMATCH));
+        assertThat(Scenario.issued(events)).hasSize(2);
+    }
+
+    @Test
+    void outcomes_arriving_after_the_failure_change_nothing() {
+        // given a failed migration
+        Scenario s = new Scenario().given(Scenario.submit());
+        var skeletonCommand = s.awaited();
+        s.given(report(new Failed(skeletonCommand, DESTINATION, FailureReason.SKELETON_FAILED, "no memory"), 1));
+
+        // when a late outcome arrives
+        var events = s.when(report(new SkeletonReady(skeletonCommand, DESTINATION, "127.0.0.1:7001"), 2));
+
+        // then it is ignored
+        assertThat(events).isEmpty();
+    }
+}

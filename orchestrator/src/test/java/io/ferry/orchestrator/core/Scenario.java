@@ -1,0 +1,72 @@
+package io.ferry.orchestrator.core;
+
+import io.ferry.orchestrator.core.Ids.CommandId;
+import io.ferry.orchestrator.core.Ids.HostId;
+import io.ferry.orchestrator.core.Ids.RequestId;
+import io.ferry.orchestrator.core.Ids.VmId;
+import io.ferry.orchestrator.core.MigrationCommand.Channel;
+import io.ferry.orchestrator.core.MigrationCommand.Report;
+import io.ferry.orchestrator.core.MigrationCommand.Submit;
+import io.ferry.orchestrator.core.MigrationEvent.StageCommandIssued;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Given/when/then over the pure state machine, with deterministic ids and times. */
+final class Scenario {
+    static final HostId SOURCE = new HostId("hv-01");
+    static final HostId DESTINATION = new HostId("hv-02");
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    static final VmSpec SERVER2 = new VmSpec(new VmId("SERVER2"), 1024, 2, "00:15:5d:00:00:02",
+            "/var/lib/ferry/disks/SERVER2.vhdx", List.of("sse4_2", "avx2"));
+
+    private final AtomicLong counter = new AtomicLong();
+    final Migration machine = new Migration(() -> new UUID(0, counter.incrementAndGet()));
+    final List<MigrationEvent> history = new ArrayList<>();
+    List<MigrationEvent> lastEvents = List.of();
+
+    static Submit submit() {
+        return new Submit(new RequestId("req-1"), SERVER2, SOURCE, DESTINATION, Policy.defaults(), "alice", Channel.TOPIC, T0);
+    }
+
+    static Report report(AgentReport report, long atMillis) {
+        return new Report(report, T0.plusMillis(atMillis));
+    }
+
+    MigrationState state() {
+        return Migration.fold(history);
+    }
+
+    /** given: the command already happened and its events are in the log. */
+    Scenario given(MigrationCommand command) {
+        history.addAll(machine.decide(command, state()));
+        return this;
+    }
+
+    /** when: decide on the command; its events are kept for the then-part and appended to the history. */
+    List<MigrationEvent> when(MigrationCommand command) {
+        lastEvents = machine.decide(command, state());
+        history.addAll(lastEvents);
+        return lastEvents;
+    }
+
+    /** The command the orchestrator is waiting on: the last one it issued. */
+    CommandId awaited() {
+        return lastIssued().commandId();
+    }
+
+    StageCommandIssued lastIssued() {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i) instanceof StageCommandIssued issued) {
+                return issued;
+            }
+        }
+        throw new AssertionError("no command issued yet");
+    }
+
+    static List<StageCommandIssued> issued(List<MigrationEvent> events) {
+        return events.stream().filter(StageCommandIssued.class::isInstance).map(StageCommandIssued.class::cast).toList();
+    }
+}

@@ -1,0 +1,88 @@
+package io.ferry.orchestrator.e2e;
+
+import io.ferry.agent.HostAgentApplication;
+import io.ferry.devstack.DatabaseHandle;
+import io.ferry.devstack.Databases;
+import io.ferry.devstack.KafkaClusters;
+import io.ferry.devstack.KafkaHandle;
+import io.ferry.orchestrator.OrchestratorApplication;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The real apps against a real broker and a real PostgreSQL (containers where Docker answers, otherwise a KRaft
+ * broker started here and the local or an embedded PostgreSQL): one orchestrator and two host agents.
+ */
+final class FerryStack implements AutoCloseable {
+    final KafkaHandle kafka = KafkaClusters.forTests();
+    final DatabaseHandle db = Databases.forTests();
+    final Path shared;
+    ConfigurableApplicationContext orchestrator;
+    final List<ConfigurableApplicationContext> agents = new ArrayList<>();
+
+    FerryStack() throws Exception {
+        shared = Files.createTempDirectory("ferry-e2e");
+    }
+
+    FerryStack startOrchestrator() {
+        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(Map.of(
+                "spring.datasource.url", db.jdbcUrl(),
+                "spring.datasource.username", db.username(),
+                "spring.datasource.password", db.password(),
+                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "server.port", "0")));
+        return this;
+    }
+
+    ConfigurableApplicationContext startAgent(String host, String vms, long writesPerSecond) {
+        ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(Map.of(
+                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "server.port", "0",
+                "ferry.agent.host", host,
+                "ferry.agent.vms", vms,
+                "ferry.agent.writes-per-second", Long.toString(writesPerSecond),
+                "ferry.agent.heartbeat-interval", "500ms",
+                "ferry.agent.storage-dir", shared.resolve("storage").toString(),
+                "ferry.agent.switch-dir", shared.resolve("switch").toString())));
+        agents.add(agent);
+        return agent;
+    }
+
+    /** As command-line arguments, which outrank application.yml and the environment. */
+    private static String[] args(Map<String, String> properties) {
+        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    JdbcTemplate jdbc() {
+        return orchestrator.getBean(JdbcTemplate.class);
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        agents.forEach(ConfigurableApplicationContext::close);
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+        kafka.close();
+        db.close();
+    }
+}
