@@ -1,0 +1,78 @@
+package io.ferry.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** An app of the stack running as its own JVM, with its log and PID files, so it can be killed on its own. */
+final class Child {
+    final String name;
+    final Process process;
+    final Path log;
+
+    private Child(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static Child start(String name, Path jar, List<String> jvmOptions, List<String> args, Path runDir) throws IOException {
+        Path log = runDir.resolve("logs").resolve(name + ".log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Files.writeString(runDir.resolve(name + ".pid"), Long.toString(process.pid()));
+        return new Child(name, process, log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within the grace period. */
+    void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops processes a previous run left behind (the launcher was killed with SIGKILL). */
+    static void reapStale(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (var files = Files.list(runDir)) {
+            for (Path pidFile : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                try {
+                    long pid = Long.parseLong(Files.readString(pidFile).strip());
+                    ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains("ferry")).ifPresent(p -> {
+                        System.out.println("stopping " + pidFile.getFileName() + " (pid " + pid + ") left over from an earlier run");
+                        p.destroy();
+                        try {
+                            p.onExit().get(15, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            p.destroyForcibly();
+                        }
+                    });
+                } catch (NumberFormatException ignored) {
+                    // not a pid file of ours
+                }
+                Files.deleteIfExists(pidFile);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.ferry.cli;
+
+import tools.jackson.databind.JsonNode;
+
+/** One line per recorded event, saying which stage it belongs to and what happened. */
+final class Narration {
+    private Narration() {}
+
+    static String describe(JsonNode entry) {
+        JsonNode p = entry.path("payload");
+        return switch (entry.path("type").asString()) {
+            case "MigrationRequested" -> "requested      " + p.path("vmId").asString() + " " + p.path("sourceHost").asString()
+                    + " -> " + p.path("destinationHost").asString() + " by " + p.path("requestedBy").asString()
+                    + " via " + p.path("channel").asString();
+            case "StageCommandIssued" -> "  command      " + p.path("action").asString() + " -> " + p.path("targetHost").asString();
+            case "SkeletonCreated" -> "1 setup        skeleton VM with memory allocated on " + p.path("host").asString()
+                    + ", data port " + p.path("dataAddress").asString();
+            case "SourceConnected" -> "1 setup        " + p.path("host").asString() + " connected over TCP and sent the configuration";
+            case "PrecopyRoundCompleted" -> {
+                JsonNode r = p.path("progress");
+                yield String.format("2 pre-copy     round %d: %,d pages, %.1f MiB at %.0f Mbit/s, %,d dirty, expected downtime %d ms",
+                        r.path("round").asInt(), r.path("pagesSent").asLong(), r.path("bytesSent").asLong() / 1048576.0,
+                        r.path("throughputMbps").asDouble(), r.path("dirtyPagesRemaining").asLong(),
+                        r.path("expectedDowntimeMs").asLong());
+            }
+            case "PrecopyConverged" -> "2 pre-copy     converged after " + p.path("rounds").asInt() + " rounds, "
+                    + p.path("dirtyPagesRemaining").asLong() + " pages left";
+            case "FinalCopyCompleted" -> String.format("3 final copy   VM paused; %,d pages + register/device state sent",
+                    p.path("pagesSent").asLong());
+            case "StorageReleased" -> "4 storage      " + p.path("host").asString() + " released the disk (epoch "
+                    + p.path("epoch").asLong() + ")";
+            case "StorageAcquired" -> "4 storage      " + p.path("host").asString() + " acquired the disk (epoch "
+                    + p.path("epoch").asLong() + ")";
+            case "VmResumed" -> "5 resume       running on " + p.path("host").asString() + ", memory verified, downtime "
+                    + p.path("downtimeMs").asLong() + " ms";
+            case "NetworkAnnounced" -> "6 network      switch re-learned " + p.path("macAddress").asString() + " on "
+                    + p.path("host").asString();
+            case "SourceStopped" -> "6 network      source copy on " + p.path("host").asString() + " discarded";
+            case "MigrationCompleted" -> "completed      in " + p.path("totalMs").asLong() + " ms";
+            case "MigrationFailed" -> "FAILED         in " + p.path("stage").asString() + ": " + p.path("reason").asString()
+                    + " - " + p.path("detail").asString();
+            default -> entry.path("type").asString();
+        };
+    }
+}

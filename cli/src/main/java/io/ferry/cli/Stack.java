@@ -1,0 +1,191 @@
+package io.ferry.cli;
+
+import io.ferry.devstack.DatabaseHandle;
+import io.ferry.devstack.Databases;
+import io.ferry.devstack.KafkaNode;
+import io.ferry.devstack.Ports;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedded stack of {@code ferry demo} and {@code ferry up}: a KRaft Kafka broker and (unless a database URL is
+ * given) an embedded PostgreSQL in this process, and the orchestrator and two host agents as their own JVMs.
+ */
+final class Stack implements AutoCloseable {
+    static final String SOURCE = "hv-01";
+    static final String DESTINATION = "hv-02";
+
+    record Options(Path home, Path runDir, int kafkaPort, int restPort, int memoryMb, String dbUrl, String dbUser,
+            String dbPassword, long writesPerSecond) {}
+
+    final Options options;
+    private final PrintStream out;
+    private final List<Child> children = new ArrayList<>();
+    private KafkaNode kafka;
+    private DatabaseHandle db;
+    private String restUrl;
+
+    private Stack(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    static Stack start(Options options, PrintStream out) throws Exception {
+        Stack stack = new Stack(options, out);
+        try {
+            stack.boot();
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws Exception {
+        Path run = options.runDir();
+        Child.reapStale(run);
+        Files.createDirectories(run);
+        Path orchestratorJar = jar("orchestrator", "ferry-orchestrator");
+        Path agentJar = jar("host-agent", "ferry-host-agent");
+        deleteTree(run.resolve("shared")); // each run starts with fresh leases and switch table
+
+        db = options.dbUrl() != null
+                ? new DatabaseHandle(options.dbUrl(), options.dbUser(), options.dbPassword(), "configured database", () -> {})
+                : Databases.embedded(run.resolve("postgres"), 0);
+        step("PostgreSQL      " + db.jdbcUrl() + " (" + db.description() + ")");
+
+        deleteTree(run.resolve("kafka"));
+        kafka = KafkaNode.start(run.resolve("kafka"), options.kafkaPort());
+        step("Kafka (KRaft)   " + kafka.bootstrapServers());
+
+        int restPort = options.restPort() == 0 || !free(options.restPort()) ? Ports.freePort() : options.restPort();
+        restUrl = "http://127.0.0.1:" + restPort;
+        List<String> appJvm = List.of("-Xmx512m", "-XX:+UseZGC");
+        children.add(Child.start("orchestrator", orchestratorJar, appJvm, List.of(
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + (db.password() == null ? "" : db.password()),
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--server.port=" + restPort), run));
+        // Guest memory is off-heap: the direct-memory cap must exceed the largest VM the agent may hold.
+        List<String> agentJvm = List.of("-Xmx256m", "-XX:+UseZGC", "-XX:MaxDirectMemorySize=64g");
+        children.add(agent(SOURCE, agentJar, agentJvm, "SERVER2:" + options.memoryMb()));
+        children.add(agent(DESTINATION, agentJar, agentJvm, ""));
+        for (Child child : children) {
+            step(String.format("%-15s pid %d, log %s", child.name, child.pid(), options.home().relativize(child.log)));
+        }
+        Api api = new Api(restUrl);
+        waitFor("the orchestrator at " + restUrl, Duration.ofSeconds(90), api::healthy);
+        waitFor("both agents to report their inventory", Duration.ofSeconds(60), () -> api.hasVm(SOURCE, "SERVER2")
+                && api.hasHost(DESTINATION));
+        step("REST API        " + restUrl + "/api/migrations");
+    }
+
+    private Child agent(String host, Path jar, List<String> jvm, String vms) throws IOException {
+        Path shared = options.runDir().resolve("shared");
+        return Child.start("agent-" + host, jar, jvm, List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--server.port=" + Ports.freePort(),
+                "--ferry.agent.host=" + host,
+                "--ferry.agent.vms=" + vms,
+                "--ferry.agent.writes-per-second=" + options.writesPerSecond(),
+                "--ferry.agent.storage-dir=" + shared.resolve("storage"),
+                "--ferry.agent.switch-dir=" + shared.resolve("switch")), options.runDir());
+    }
+
+    String restUrl() {
+        return restUrl;
+    }
+
+    String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    String databaseUrl() {
+        return db.jdbcUrl();
+    }
+
+    List<Child> children() {
+        return children;
+    }
+
+    /** Fails fast with the child's log when one of the apps died. */
+    void checkAlive() {
+        for (Child child : children) {
+            if (!child.process.isAlive()) {
+                throw new IllegalStateException(child.name + " exited with code " + child.process.exitValue() + "; see "
+                        + child.log);
+            }
+        }
+    }
+
+    private void waitFor(String what, Duration timeout, java.util.function.BooleanSupplier ready) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!ready.getAsBoolean()) {
+            checkAlive();
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + "; logs are in " + options.runDir().resolve("logs"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private Path jar(String module, String artifact) throws IOException {
+        Path target = options.home().resolve(module).resolve("target");
+        if (Files.isDirectory(target)) {
+            try (var files = Files.list(target)) {
+                var found = files.filter(p -> p.getFileName().toString().startsWith(artifact)
+                        && p.getFileName().toString().endsWith("-exec.jar")).findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+        }
+        throw new IllegalStateException("no runnable jar in " + target + ": build first with "
+                + "'mvn -B -DskipTests package' (./ferry does this when the jars are missing)");
+    }
+
+    private static boolean free(int port) {
+        return !Ports.answers("127.0.0.1", port, Duration.ofMillis(200));
+    }
+
+    private void step(String line) {
+        out.println("  " + line);
+    }
+
+    @Override
+    public void close() {
+        for (int i = children.size() - 1; i >= 0; i--) {
+            children.get(i).stop();
+            try {
+                Files.deleteIfExists(options.runDir().resolve(children.get(i).name + ".pid"));
+            } catch (IOException ignored) {
+                // best effort: a stale pid file is reaped on the next start
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.ferry.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Starts the demo stack and keeps it running for other commands and outside clients until Ctrl-C or SIGTERM. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start Kafka, PostgreSQL, the orchestrator and agents hv-01 (with SERVER2) and hv-02; run until Ctrl-C.")
+final class UpCommand implements Callable<Integer> {
+
+    @Mixin
+    StackOptions stackOptions = new StackOptions();
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--rest-port", defaultValue = "8080", description = "REST port (default: ${DEFAULT-VALUE}; a free one if taken).")
+    int restPort;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.println("ferry up: starting the stack");
+        Stack stack = Stack.start(stackOptions.toOptions("up", kafkaPort, restPort), System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.out.println("\nferry up: stopping everything");
+            stack.close();
+            stopped.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println();
+        System.out.println("ferry is up (stop with Ctrl-C or SIGTERM)");
+        System.out.println("  kafka bootstrap  " + stack.kafkaBootstrap());
+        System.out.println("  REST API         " + stack.restUrl());
+        System.out.println("  database         " + stack.databaseUrl());
+        System.out.println("  launcher pid     " + ProcessHandle.current().pid() + " (Kafka and PostgreSQL run under it)");
+        for (Child child : stack.children()) {
+            System.out.printf("  %-16s pid %d%n", child.name, child.pid());
+        }
+        System.out.println("  pid files        " + stack.options.runDir());
+        System.out.println();
+        System.out.println("try: kcat -b " + stack.kafkaBootstrap() + " -L");
+        System.out.println("     curl -s " + stack.restUrl() + "/api/vms");
+        while (stopped.getCount() > 0) {
+            Thread.sleep(1_000);
+            try {
+                stack.checkAlive();
+            } catch (IllegalStateException e) {
+                System.out.println("ferry up: " + e.getMessage()); // keep running: the operator may be testing a crash
+            }
+        }
+        return 0;
+    }
+}
