@@ -13,6 +13,7 @@ public final class Ferry implements Runnable {
         // Third-party libraries (Kafka, zonky) log through slf4j-simple: warnings only, so ferry's own output reads.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("ferry.log", "warn"));
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"); // the broker's start-up chatter
         int code = new CommandLine(new Ferry()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("ferry: " + e.getMessage());
             return 1;

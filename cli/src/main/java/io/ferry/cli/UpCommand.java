@@ -44,12 +44,15 @@ final class UpCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("try: kcat -b " + stack.kafkaBootstrap() + " -L");
         System.out.println("     curl -s " + stack.restUrl() + "/api/vms");
+        java.util.Set<String> reported = new java.util.HashSet<>();
         while (stopped.getCount() > 0) {
             Thread.sleep(1_000);
-            try {
-                stack.checkAlive();
-            } catch (IllegalStateException e) {
-                System.out.println("ferry up: " + e.getMessage()); // keep running: the operator may be testing a crash
+            for (Child child : stack.children()) {
+                // Keep running when an app dies: the operator may be testing a crash. Say so once.
+                if (!child.process.isAlive() && reported.add(child.name)) {
+                    System.out.println("ferry up: " + child.name + " (pid " + child.pid() + ") exited with code "
+                            + child.process.exitValue() + "; see " + child.log);
+                }
             }
         }
         return 0;

@@ -87,7 +87,11 @@ public class MigrationService {
         if (decided.isEmpty()) {
             return List.of();
         }
-        List<RecordedEvent> added = store.append(id, history.size(), decided, meta);
+        // Every event of a migration correlates to the request that started it, whoever caused this append.
+        String requestId = history.isEmpty() && decided.getFirst() instanceof MigrationEvent.MigrationRequested requested
+                ? requested.requestId().value()
+                : ((MigrationEvent.MigrationRequested) history.getFirst().event()).requestId().value();
+        List<RecordedEvent> added = store.append(id, history.size(), decided, meta.withCorrelationId(requestId));
         for (RecordedEvent recorded : added) {
             state = Migration.evolve(state, recorded.event());
             if (recorded.event() instanceof StageCommandIssued issued) {

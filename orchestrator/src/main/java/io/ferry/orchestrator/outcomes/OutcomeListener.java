@@ -41,7 +41,7 @@ class OutcomeListener {
         }
         MigrationId id = MigrationId.parse(outcome.getMigrationId());
         var added = migrations.handle(id, new Report(OutcomeMapper.toReport(outcome), clock.instant()),
-                new EventMetadata("agent:" + outcome.getHost(), outcome.getOutcomeId(), id.toString(), clock.instant()),
+                new EventMetadata("agent:" + outcome.getHost(), outcome.getOutcomeId(), null, clock.instant()),
                 Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId())));
         added.forEach(e -> log.info("migration {} v{}: {}", id, e.version(), e.type()));
     }

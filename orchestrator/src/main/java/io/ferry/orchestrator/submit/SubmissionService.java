@@ -72,7 +72,7 @@ public class SubmissionService {
         }
         VmRow vm = inventory.runningVm(vmId.value()).orElseThrow(() -> new RejectedRequestException(Reason.VM_NOT_FOUND,
                 "VM " + vmId + " is not running on any host ferry knows (agents report their VMs every few seconds); "
-                        + "check the VM name with 'ferry vms'"));
+                        + "check the VM name against GET /api/vms"));
         HostId source = new HostId(vm.host());
         if (request.getSourceHost() != null && !request.getSourceHost().equals(vm.host())) {
             throw new RejectedRequestException(Reason.SOURCE_MISMATCH, "VM " + vmId + " runs on " + vm.host() + ", not on "
