@@ -55,9 +55,17 @@ final class Stack implements AutoCloseable {
         Path agentJar = jar("host-agent", "ferry-host-agent");
         deleteTree(run.resolve("shared")); // each run starts with fresh leases and switch table
 
-        db = options.dbUrl() != null
-                ? new DatabaseHandle(options.dbUrl(), options.dbUser(), options.dbPassword(), "configured database", () -> {})
-                : Databases.embedded(run.resolve("postgres"), 0);
+        if (options.dbUrl() != null) {
+            db = new DatabaseHandle(options.dbUrl(), options.dbUser(), options.dbPassword(), "configured database", () -> {});
+        } else {
+            // The data dir is reused so an orphan of a killed run is found and stopped; its contents are not:
+            // a migration left half-done by that run would otherwise block SERVER2 forever.
+            db = Databases.embedded(run.resolve("postgres"), 0);
+            try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                    var statement = connection.createStatement()) {
+                statement.execute("drop schema public cascade; create schema public");
+            }
+        }
         step("PostgreSQL      " + db.jdbcUrl() + " (" + db.description() + ")");
 
         deleteTree(run.resolve("kafka"));
