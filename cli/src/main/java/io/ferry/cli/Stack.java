@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
+import io.ferry.devstack.Directories;
 import io.ferry.devstack.KafkaNode;
 import io.ferry.devstack.Ports;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class Stack implements AutoCloseable {
         Files.createDirectories(run);
         Path orchestratorJar = jar("orchestrator", "ferry-orchestrator");
         Path agentJar = jar("host-agent", "ferry-host-agent");
-        deleteTree(run.resolve("shared")); // each run starts with fresh leases and switch table
+        Directories.deleteRecursively(run.resolve("shared")); // each run starts with fresh leases and switch table
 
         if (options.dbUrl() != null) {
             db = new DatabaseHandle(options.dbUrl(), options.dbUser(), options.dbPassword(), "configured database", () -> {});
@@ -68,7 +69,7 @@ final class Stack implements AutoCloseable {
         }
         step("PostgreSQL      " + db.jdbcUrl() + " (" + db.description() + ")");
 
-        deleteTree(run.resolve("kafka"));
+        Directories.deleteRecursively(run.resolve("kafka"));
         kafka = KafkaNode.start(run.resolve("kafka"), options.kafkaPort());
         step("Kafka (KRaft)   " + kafka.bootstrapServers());
 
@@ -183,17 +184,6 @@ final class Stack implements AutoCloseable {
         }
         if (db != null) {
             db.close();
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

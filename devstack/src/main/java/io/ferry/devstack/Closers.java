@@ -14,6 +14,17 @@ final class Closers {
         return NOTHING;
     }
 
+    /** Closes, turning any checked failure into a DevstackException that names what could not be released. */
+    static void close(AutoCloseable closer, String what) {
+        try {
+            closer.close();
+        } catch (DevstackException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DevstackException("could not release " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Wraps a closer so that a second close() is a no-op; try-with-resources plus an explicit close is common. */
     static AutoCloseable once(AutoCloseable closer) {
         if (closer == null) {

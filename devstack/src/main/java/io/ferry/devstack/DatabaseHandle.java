@@ -19,13 +19,7 @@ public record DatabaseHandle(String jdbcUrl, String username, String password, S
 
     @Override
     public void close() {
-        try {
-            closer.close();
-        } catch (DevstackException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DevstackException("could not release " + description + ": " + e.getMessage(), e);
-        }
+        Closers.close(closer, description);
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** File-system chores for temporary data directories. */
-final class Directories {
+public final class Directories {
 
     private Directories() {
     }
@@ -24,7 +24,7 @@ final class Directories {
     }
 
     /** Deletes dir and everything below it; a missing dir is fine. */
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

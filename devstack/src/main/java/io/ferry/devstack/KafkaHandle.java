@@ -35,13 +35,7 @@ public final class KafkaHandle implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            closer.close();
-        } catch (DevstackException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DevstackException("could not stop " + description + ": " + e.getMessage(), e);
-        }
+        Closers.close(closer, description);
     }
 
     @Override

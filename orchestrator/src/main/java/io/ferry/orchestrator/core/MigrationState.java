@@ -12,6 +12,16 @@ public sealed interface MigrationState {
     /** The label operators see (and the projection stores). */
     String label();
 
+    /** What was asked; empty only before the migration was requested. */
+    default java.util.Optional<Plan> requested() {
+        return switch (this) {
+            case Active a -> java.util.Optional.of(a.plan());
+            case Completed c -> java.util.Optional.of(c.plan());
+            case Failed f -> java.util.Optional.of(f.plan());
+            case Absent a -> java.util.Optional.empty();
+        };
+    }
+
     /** What was asked: fixed once the migration is requested. */
     record Plan(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy, String requestedBy,
             Channel channel, Instant requestedAt) {}

@@ -44,24 +44,35 @@ public class Inventory {
         }
     }
 
+    private static final String HOSTS = "select host, driver, total_memory_mb, free_memory_mb, cpu_features, "
+            + "last_heartbeat_at from hosts ";
+    private static final String VMS = "select host, vm_id, memory_mb, vcpus, mac_address, disk_path, state, storage_epoch "
+            + "from host_vms ";
+
     public List<HostRow> hosts() {
-        return jdbc.query("select host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at from hosts "
-                + "order by host", (rs, i) -> new HostRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                List.of((String[]) rs.getArray(5).getArray()), rs.getTimestamp(6).toInstant()));
+        return jdbc.query(HOSTS + "order by host", Inventory::host);
     }
 
     public Optional<HostRow> host(String host) {
-        return hosts().stream().filter(h -> h.host().equals(host)).findFirst();
+        return jdbc.query(HOSTS + "where host = ?", Inventory::host, host).stream().findFirst();
     }
 
     public List<VmRow> vms() {
-        return jdbc.query("select host, vm_id, memory_mb, vcpus, mac_address, disk_path, state, storage_epoch from host_vms "
-                + "order by vm_id, host", (rs, i) -> new VmRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), (Long) rs.getObject(8)));
+        return jdbc.query(VMS + "order by vm_id, host", Inventory::vm);
     }
 
     /** Where the VM runs: the host that reports it running or paused (a skeleton elsewhere does not count). */
     public Optional<VmRow> runningVm(String vmId) {
-        return vms().stream().filter(v -> v.vmId().equals(vmId) && !v.state().equals("SKELETON")).findFirst();
+        return jdbc.query(VMS + "where vm_id = ? and state <> 'SKELETON'", Inventory::vm, vmId).stream().findFirst();
+    }
+
+    private static HostRow host(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new HostRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                List.of((String[]) rs.getArray(5).getArray()), rs.getTimestamp(6).toInstant());
+    }
+
+    private static VmRow vm(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new VmRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), (Long) rs.getObject(8));
     }
 }

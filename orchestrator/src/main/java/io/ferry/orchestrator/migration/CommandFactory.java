@@ -17,7 +17,8 @@ final class CommandFactory {
 
     static StageCommand build(MigrationId id, RecordedEvent recorded, StageCommandIssued issued, MigrationState state,
             Instant now) {
-        Plan plan = plan(state);
+        Plan plan = state.requested().orElseThrow(
+                () -> new IllegalStateException("a command was issued for a migration that was never requested"));
         Progress progress = progress(state);
         return StageCommand.newBuilder()
                 .setCommandId(issued.commandId().toString())
@@ -35,15 +36,6 @@ final class CommandFactory {
                 .setDataAddress(progress == null ? null : progress.dataAddress())
                 .setStorageEpoch(progress == null ? null : progress.storageEpoch())
                 .build();
-    }
-
-    private static Plan plan(MigrationState state) {
-        return switch (state) {
-            case MigrationState.Active a -> a.plan();
-            case MigrationState.Completed c -> c.plan();
-            case MigrationState.Failed f -> f.plan();
-            case MigrationState.Absent a -> throw new IllegalStateException("a command was issued for an absent migration");
-        };
     }
 
     private static Progress progress(MigrationState state) {

@@ -88,9 +88,11 @@ public class MigrationService {
             return List.of();
         }
         // Every event of a migration correlates to the request that started it, whoever caused this append.
-        String requestId = history.isEmpty() && decided.getFirst() instanceof MigrationEvent.MigrationRequested requested
-                ? requested.requestId().value()
-                : ((MigrationEvent.MigrationRequested) history.getFirst().event()).requestId().value();
+        MigrationState after = state;
+        for (MigrationEvent event : decided) {
+            after = Migration.evolve(after, event);
+        }
+        String requestId = after.requested().orElseThrow().requestId().value();
         List<RecordedEvent> added = store.append(id, history.size(), decided, meta.withCorrelationId(requestId));
         for (RecordedEvent recorded : added) {
             state = Migration.evolve(state, recorded.event());

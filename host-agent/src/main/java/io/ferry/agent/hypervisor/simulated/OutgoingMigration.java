@@ -72,8 +72,21 @@ final class OutgoingMigration implements AutoCloseable {
         return cancelled;
     }
 
+    /** Sends every page whose bit is set in {@code bitmap}, then flushes the last batch. */
+    void sendPages(long[] bitmap, Pacer pacer) throws IOException {
+        for (int word = 0; word < bitmap.length; word++) {
+            for (long bits = bitmap[word]; bits != 0; bits &= bits - 1) {
+                sendPage(word * 64 + Long.numberOfTrailingZeros(bits), pacer);
+            }
+            if (cancelled) {
+                throw new IOException("migration " + migrationId + " was cancelled");
+            }
+        }
+        flushBatch(pacer);
+    }
+
     /** Queues one page (read now, so the newest data goes); full batches are flushed to the wire. */
-    void sendPage(int page, Pacer pacer) throws IOException {
+    private void sendPage(int page, Pacer pacer) throws IOException {
         GuestMemory memory = vm.memory();
         int i = batchSize++;
         batchPages[i] = page;
@@ -86,7 +99,7 @@ final class OutgoingMigration implements AutoCloseable {
         }
     }
 
-    void flushBatch(Pacer pacer) throws IOException {
+    private void flushBatch(Pacer pacer) throws IOException {
         if (batchSize == 0) {
             return;
         }

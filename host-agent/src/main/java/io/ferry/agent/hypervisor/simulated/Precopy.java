@@ -36,7 +36,7 @@ final class Precopy {
             long pagesBefore = session.pagesSent;
             long bytesBefore = session.bytesSent;
             long zeroBefore = session.zeroPages;
-            sendAll(toSend);
+            session.sendPages(toSend, pacer);
             session.flush();
             long nanos = Math.max(1, System.nanoTime() - started);
             long bytes = session.bytesSent - bytesBefore;
@@ -51,18 +51,6 @@ final class Precopy {
             }
             toSend = memory.harvestDirty();
         }
-    }
-
-    private void sendAll(long[] bitmap) throws IOException {
-        for (int word = 0; word < bitmap.length; word++) {
-            for (long bits = bitmap[word]; bits != 0; bits &= bits - 1) {
-                session.sendPage(word * 64 + Long.numberOfTrailingZeros(bits), pacer);
-            }
-            if (session.cancelled()) {
-                throw new IOException("migration " + session.migrationId + " was cancelled during pre-copy");
-            }
-        }
-        session.flushBatch(pacer);
     }
 
     private static long expectedMs(long dirtyPages, double bytesPerSecond) {

@@ -146,14 +146,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         long pagesBefore = session.pagesSent;
         long bytesBefore = session.bytesSent;
         try {
-            Pacer pacer = new Pacer(0); // the blackout window is never throttled
-            long[] dirty = vm.memory().harvestDirty();
-            for (int word = 0; word < dirty.length; word++) {
-                for (long bits = dirty[word]; bits != 0; bits &= bits - 1) {
-                    session.sendPage(word * 64 + Long.numberOfTrailingZeros(bits), pacer);
-                }
-            }
-            session.flushBatch(pacer);
+            session.sendPages(vm.memory().harvestDirty(), new Pacer(0)); // the blackout window is never throttled
             int[] pages = vm.memory().pageChecksums();
             fingerprints.put(ticket.migrationId(), pages);
             String checksum = GuestMemory.digest(pages, vm.deviceState());

@@ -84,11 +84,6 @@ public final class SimulatedVm implements AutoCloseable {
         this.deviceState = state.clone();
     }
 
-    /** Digest of memory and device state: what the destination must match before it may resume. */
-    public String checksum() {
-        return GuestMemory.digest(memory.pageChecksums(), deviceState());
-    }
-
     public void pause() {
         synchronized (cpu) {
             state = VmState.PAUSED;
