@@ -9,10 +9,13 @@ import io.ferry.schema.common.VmConfig;
 
 /** Reads the driver's view of a stage command. */
 public final class Tickets {
+    /** No shrinking of the dirty set for this long ends pre-copy with NOT_CONVERGING. */
+    static final long PROGRESS_TIMEOUT_MS = 30_000;
+
     private Tickets() {}
 
     public static MigrationTicket of(StageCommand command) {
-        return new MigrationTicket(command.getMigrationId(), command.getVmId());
+        return new MigrationTicket(command.getMigrationId(), command.getVmId(), command.getDataToken());
     }
 
     public static VmSpec spec(StageCommand command) {
@@ -30,6 +33,7 @@ public final class Tickets {
         if (p == null) {
             throw new IllegalArgumentException("START_PRECOPY for migration " + command.getMigrationId() + " carries no policy");
         }
-        return new CopyPolicy(p.getMaxDowntimeMs(), p.getBandwidthMbps(), p.getMaxRounds());
+        return new CopyPolicy(p.getMaxDowntimeMs(), p.getBandwidthMbps(), p.getMaxRounds(), p.getAutoConverge(),
+                io.ferry.agent.hypervisor.Hypervisor.Compression.valueOf(p.getCompression().name()), PROGRESS_TIMEOUT_MS);
     }
 }

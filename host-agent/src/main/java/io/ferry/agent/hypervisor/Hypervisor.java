@@ -42,7 +42,13 @@ public interface Hypervisor {
     /** Roll back this host's part: a destination drops its skeleton, a source keeps (or resumes) its VM. */
     void abort(MigrationTicket ticket);
 
-    record MigrationTicket(String migrationId, String vmId) {}
+    /** One migration on this host; {@code token} is the data channel's one-time secret (never logged). */
+    record MigrationTicket(String migrationId, String vmId, String token) {
+        @Override
+        public String toString() {
+            return "MigrationTicket[" + migrationId + ", " + vmId + "]";
+        }
+    }
 
     record VmSpec(String vmId, int memoryMb, int vcpus, String macAddress, String diskPath, List<String> cpuFeatures) {}
 
@@ -50,10 +56,22 @@ public interface Hypervisor {
 
     record VmInfo(VmSpec spec, VmState state) {}
 
-    record CopyPolicy(long maxDowntimeMs, int bandwidthMbps, int maxRounds) {}
+    enum Compression { NONE, LZ4, ZSTD }
+
+    /**
+     * @param progressTimeoutMs how long pre-copy may go without the remaining dirty set shrinking before it gives up
+     *     with NOT_CONVERGING (the guest keeps running on the source)
+     */
+    record CopyPolicy(long maxDowntimeMs, int bandwidthMbps, int maxRounds, boolean autoConverge, Compression compression,
+            long progressTimeoutMs) {
+        public static CopyPolicy of(long maxDowntimeMs, int bandwidthMbps, int maxRounds) {
+            return new CopyPolicy(maxDowntimeMs, bandwidthMbps, maxRounds, false, Compression.NONE, 30_000);
+        }
+    }
 
     record RoundStats(int round, long pagesSent, long bytesSent, long zeroPages, long dirtyPagesRemaining,
-            double dirtyRatePagesPerSec, double throughputMbps, long expectedDowntimeMs, long roundMs) {}
+            double dirtyRatePagesPerSec, double throughputMbps, long expectedDowntimeMs, long roundMs, long uncompressedBytes,
+            int throttlePercent) {}
 
     record PrecopyResult(int rounds, long dirtyPagesRemaining, long expectedDowntimeMs) {}
 

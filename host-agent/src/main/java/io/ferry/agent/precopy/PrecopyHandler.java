@@ -41,6 +41,7 @@ public class PrecopyHandler implements StageHandler {
         return CopyProgress.newBuilder().setRound(s.round()).setPagesSent(s.pagesSent()).setBytesSent(s.bytesSent())
                 .setZeroPages(s.zeroPages()).setDirtyPagesRemaining(s.dirtyPagesRemaining())
                 .setDirtyRatePagesPerSec(s.dirtyRatePagesPerSec()).setThroughputMbps(s.throughputMbps())
-                .setExpectedDowntimeMs(s.expectedDowntimeMs()).setRoundMs(s.roundMs()).build();
+                .setExpectedDowntimeMs(s.expectedDowntimeMs()).setRoundMs(s.roundMs())
+                .setUncompressedBytes(s.uncompressedBytes()).setThrottlePercent(s.throttlePercent()).build();
     }
 }

@@ -169,12 +169,14 @@ public final class EventCodec {
 
     static CopyProgress progress(CopyStats s) {
         return new CopyProgress(s.round(), s.pagesSent(), s.bytesSent(), s.zeroPages(), s.dirtyPagesRemaining(),
-                s.dirtyRatePagesPerSec(), s.throughputMbps(), s.expectedDowntimeMs(), s.roundMs());
+                s.dirtyRatePagesPerSec(), s.throughputMbps(), s.expectedDowntimeMs(), s.roundMs(), s.uncompressedBytes(),
+                s.throttlePercent());
     }
 
     public static CopyStats stats(CopyProgress p) {
         return new CopyStats(p.getRound(), p.getPagesSent(), p.getBytesSent(), p.getZeroPages(), p.getDirtyPagesRemaining(),
-                p.getDirtyRatePagesPerSec(), p.getThroughputMbps(), p.getExpectedDowntimeMs(), p.getRoundMs());
+                p.getDirtyRatePagesPerSec(), p.getThroughputMbps(), p.getExpectedDowntimeMs(), p.getRoundMs(),
+                p.getUncompressedBytes(), p.getThrottlePercent());
     }
 
 }

@@ -80,6 +80,6 @@ class EachStageOutcomeIssuesTheNextStageCommandTest {
     }
 
     private static CopyStats stats(int round, long pages) {
-        return new CopyStats(round, pages, pages * 4096, 0, 10, 100, 900, 3, 5);
+        return new CopyStats(round, pages, pages * 4096, 0, 10, 100, 900, 3, 5, pages * 4096, 0);
     }
 }

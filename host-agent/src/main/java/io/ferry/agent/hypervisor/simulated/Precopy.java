@@ -45,7 +45,7 @@ final class Precopy {
             double dirtyRate = dirty * 1e9 / nanos;
             long expectedDowntimeMs = expectedMs(dirty, bytesPerSecond);
             onRound.accept(new RoundStats(round, session.pagesSent - pagesBefore, bytes, session.zeroPages - zeroBefore, dirty,
-                    dirtyRate, bytesPerSecond * 8 / 1e6, expectedDowntimeMs, nanos / 1_000_000));
+                    dirtyRate, bytesPerSecond * 8 / 1e6, expectedDowntimeMs, nanos / 1_000_000, bytes, 0));
             if (expectedDowntimeMs <= policy.maxDowntimeMs() || round >= policy.maxRounds()) {
                 return new PrecopyResult(round, dirty, expectedDowntimeMs);
             }

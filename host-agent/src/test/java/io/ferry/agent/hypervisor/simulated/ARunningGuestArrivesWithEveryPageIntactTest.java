@@ -38,13 +38,13 @@ class ARunningGuestArrivesWithEveryPageIntactTest {
     void pre_copy_and_final_copy_over_tcp_leave_the_destination_identical_to_the_paused_source() {
         // given a guest writing memory on the source and a skeleton on the destination
         source.boot(SPEC);
-        MigrationTicket ticket = new MigrationTicket("m-1", "SERVER2");
+        MigrationTicket ticket = new MigrationTicket("m-1", "SERVER2", "t-1");
         String address = destination.prepareSkeleton(ticket, SPEC);
         source.connectSource(ticket, address);
 
         // when memory is copied live, then the guest is paused for the final copy and resumed on the destination
         List<RoundStats> rounds = new ArrayList<>();
-        PrecopyResult precopy = source.precopy(ticket, new CopyPolicy(300, 0, 10), rounds::add);
+        PrecopyResult precopy = source.precopy(ticket, CopyPolicy.of(300, 0, 10), rounds::add);
         FinalCopyResult last = source.finalCopy(ticket);
         ResumeResult resumed = destination.resume(ticket);
 
@@ -61,12 +61,12 @@ class ARunningGuestArrivesWithEveryPageIntactTest {
         // given an idle guest that has used 60 % of its memory
         try (SimulatedHypervisor idle = host(0)) {
             idle.boot(SPEC);
-            MigrationTicket ticket = new MigrationTicket("m-3", "SERVER2");
+            MigrationTicket ticket = new MigrationTicket("m-3", "SERVER2", "t-3");
             idle.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
 
             // when it is pre-copied
             List<RoundStats> rounds = new ArrayList<>();
-            idle.precopy(ticket, new CopyPolicy(300, 0, 10), rounds::add);
+            idle.precopy(ticket, CopyPolicy.of(300, 0, 10), rounds::add);
 
             // then one round carries exactly the used pages, the all-zero ones as markers
             assertThat(rounds).hasSize(1);
@@ -80,9 +80,9 @@ class ARunningGuestArrivesWithEveryPageIntactTest {
     void an_abort_after_the_final_copy_paused_the_guest_lets_it_run_on_the_source_again() {
         // given a migration whose final copy paused the source
         source.boot(SPEC);
-        MigrationTicket ticket = new MigrationTicket("m-2", "SERVER2");
+        MigrationTicket ticket = new MigrationTicket("m-2", "SERVER2", "t-2");
         source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
-        source.precopy(ticket, new CopyPolicy(300, 0, 3), r -> {});
+        source.precopy(ticket, CopyPolicy.of(300, 0, 3), r -> {});
         source.finalCopy(ticket);
 
         // when both hosts abort
