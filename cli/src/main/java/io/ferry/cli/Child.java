@@ -37,6 +37,20 @@ final class Child {
         return process.pid();
     }
 
+    /** Peak resident set size so far (Linux VmHWM, includes mapped guest memory), or -1 where unknown. */
+    long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
     /** SIGTERM, then SIGKILL if it has not stopped within the grace period. */
     void stop() {
         process.destroy();

@@ -2,6 +2,8 @@ package io.ferry.cli;
 
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.request.MigrationRequest;
+import io.ferry.schema.common.Compression;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
 /** One live migration of SERVER2 from hv-01 to hv-02 on an embedded stack, start to finish, then everything stops. */
@@ -24,32 +27,86 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     StackOptions stackOptions = new StackOptions();
 
+    @Option(names = "--bandwidth", paramLabel = "Mbps", description = "Cap the migration link (e.g. 1000 for 1 GbE); 0 = uncapped.")
+    Integer bandwidthMbps;
+
+    @Option(names = "--max-downtime", paramLabel = "ms", description = "Longest acceptable pause (default 300, QEMU's).")
+    Long maxDowntimeMs;
+
+    @Option(names = "--max-rounds", description = "Most pre-copy rounds (default 10, as Hyper-V R2).")
+    Integer maxRounds;
+
+    @Option(names = "--auto-converge", description = "Throttle a guest that dirties memory faster than the link carries it.")
+    boolean autoConverge;
+
+    @Option(names = "--compression", description = "NONE, LZ4 or ZSTD (default NONE).")
+    Compression compression;
+
+    @Option(names = "--json", description = "Print one machine-readable summary object on stdout; progress goes to stderr.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
-        System.out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02");
-        try (Stack stack = Stack.start(stackOptions.toOptions("demo", 0, 0), System.out)) {
+        PrintStream out = json ? System.err : System.out;
+        out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02");
+        try (Stack stack = Stack.start(stackOptions.toOptions("demo", 0, 0), out)) {
             Api api = new Api(stack.restUrl());
             String requestId = "demo-" + UUID.randomUUID();
             submit(stack, requestId);
-            System.out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
+            out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
                     requestId, stackOptions.memoryMb);
-            JsonNode migration = follow(stack, api, requestId);
+            JsonNode migration = follow(stack, api, requestId, out);
             String id = migration.path("migrationId").asString();
-            printSummary(migration);
-            printHistory(api.get("/api/migrations/" + id + "/history"));
             boolean completed = migration.path("state").asString().equals("COMPLETED");
+            JsonNode history = api.get("/api/migrations/" + id + "/history");
+            if (json) {
+                System.out.println(summaryJson(migration, history, stack));
+            } else {
+                printSummary(migration);
+                printHistory(history);
+            }
             if (!completed) {
-                System.out.println("\nmigration " + id + " ended " + migration.path("state").asString() + ": "
+                out.println("\nmigration " + id + " ended " + migration.path("state").asString() + ": "
                         + migration.path("failureReason").asString("") + " - " + migration.path("failureDetail").asString(""));
             }
-            System.out.println("\nstopping the stack");
+            out.println("\nstopping the stack");
             return completed ? 0 : 2;
         }
     }
 
-    private static void submit(Stack stack, String requestId) throws Exception {
+    private String summaryJson(JsonNode m, JsonNode history, Stack stack) {
+        var node = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        node.put("migrationId", m.path("migrationId").asString());
+        node.put("state", m.path("state").asString());
+        node.put("failureReason", m.path("failureReason").isNull() ? null : m.path("failureReason").asString());
+        node.put("totalMs", m.path("totalMs").asLong());
+        node.put("downtimeMs", m.path("downtimeMs").asLong());
+        node.put("rounds", m.path("rounds").asInt());
+        node.put("bytesSent", m.path("bytesSent").asLong());
+        node.put("pagesSent", m.path("pagesSent").asLong());
+        node.put("memoryBytes", (long) stackOptions.memoryMb << 20);
+        node.put("bandwidthMbps", bandwidthMbps == null ? 0 : bandwidthMbps);
+        for (JsonNode entry : history) {
+            JsonNode round = entry.path("payload").path("progress");
+            if (entry.path("type").asString().equals("PrecopyRoundCompleted") && round.path("round").asInt() == 1) {
+                // Round 1 streams every used page: the data plane's sustained throughput.
+                node.put("precopyRound1Bytes", round.path("bytesSent").asLong());
+                node.put("precopyRound1Ms", round.path("roundMs").asLong());
+            }
+        }
+        for (Child child : stack.children()) {
+            if (child.name.startsWith("agent-")) {
+                node.put((child.name.endsWith(Stack.SOURCE) ? "source" : "destination") + "PeakRssBytes", child.peakRssBytes());
+            }
+        }
+        return node.toString();
+    }
+
+    private void submit(Stack stack, String requestId) throws Exception {
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
-                .setDestinationHost(Stack.DESTINATION).setRequestedBy(System.getProperty("user.name", "demo")).build();
+                .setDestinationHost(Stack.DESTINATION).setRequestedBy(System.getProperty("user.name", "demo"))
+                .setBandwidthMbps(bandwidthMbps).setMaxDowntimeMs(maxDowntimeMs).setMaxRounds(maxRounds)
+                .setAutoConverge(autoConverge ? Boolean.TRUE : null).setCompression(compression).build();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap(),
                 "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>("ferry.migration-requests", requestId,
@@ -58,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Prints each new event of the migration as it is recorded, until it ends. */
-    private static JsonNode follow(Stack stack, Api api, String requestId) throws InterruptedException {
+    private static JsonNode follow(Stack stack, Api api, String requestId, PrintStream out) throws InterruptedException {
         Instant deadline = Instant.now().plus(TIMEOUT);
         int printed = 0;
         String id = null;
@@ -68,13 +125,13 @@ final class DemoCommand implements Callable<Integer> {
                 JsonNode found = api.get("/api/migrations?requestId=" + requestId);
                 if (found.size() > 0) {
                     id = found.get(0).path("migrationId").asString();
-                    System.out.println("migration " + id);
+                    out.println("migration " + id);
                 }
             }
             if (id != null) {
                 JsonNode history = api.get("/api/migrations/" + id + "/history");
                 for (; printed < history.size(); printed++) {
-                    System.out.println("  " + Narration.describe(history.get(printed)));
+                    out.println("  " + Narration.describe(history.get(printed)));
                 }
                 JsonNode migration = api.get("/api/migrations/" + id);
                 String state = migration.path("state").asString();

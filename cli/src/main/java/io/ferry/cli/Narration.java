@@ -18,10 +18,15 @@ final class Narration {
             case "SourceConnected" -> "1 setup        " + p.path("host").asString() + " connected over TCP and sent the configuration";
             case "PrecopyRoundCompleted" -> {
                 JsonNode r = p.path("progress");
-                yield String.format("2 pre-copy     round %d: %,d pages, %.1f MiB at %.0f Mbit/s, %,d dirty, expected downtime %d ms",
-                        r.path("round").asInt(), r.path("pagesSent").asLong(), r.path("bytesSent").asLong() / 1048576.0,
-                        r.path("throughputMbps").asDouble(), r.path("dirtyPagesRemaining").asLong(),
-                        r.path("expectedDowntimeMs").asLong());
+                long raw = r.path("uncompressedBytes").asLong();
+                long wire = r.path("bytesSent").asLong();
+                int throttle = r.path("throttlePercent").asInt();
+                yield String.format("2 pre-copy     round %d: %,d pages (%,d zero), %.1f MiB at %.0f Mbit/s, %,d dirty, "
+                        + "expected downtime %d ms%s%s", r.path("round").asInt(), r.path("pagesSent").asLong(),
+                        r.path("zeroPages").asLong(), wire / 1048576.0, r.path("throughputMbps").asDouble(),
+                        r.path("dirtyPagesRemaining").asLong(), r.path("expectedDowntimeMs").asLong(),
+                        raw > wire ? String.format(", compressed %.0f%%", 100.0 * (raw - wire) / raw) : "",
+                        throttle > 0 ? ", guest throttled " + throttle + "%" : "");
             }
             case "PrecopyConverged" -> "2 pre-copy     converged after " + p.path("rounds").asInt() + " rounds, "
                     + p.path("dirtyPagesRemaining").asLong() + " pages left";

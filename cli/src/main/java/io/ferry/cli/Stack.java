@@ -23,7 +23,7 @@ final class Stack implements AutoCloseable {
     static final String DESTINATION = "hv-02";
 
     record Options(Path home, Path runDir, int kafkaPort, int restPort, int memoryMb, String dbUrl, String dbUser,
-            String dbPassword, long writesPerSecond) {}
+            String dbPassword, String workload) {}
 
     final Options options;
     private final PrintStream out;
@@ -103,7 +103,7 @@ final class Stack implements AutoCloseable {
                 "--server.port=" + Ports.freePort(),
                 "--ferry.agent.host=" + host,
                 "--ferry.agent.vms=" + vms,
-                "--ferry.agent.writes-per-second=" + options.writesPerSecond(),
+                "--ferry.agent.workload=" + options.workload(),
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
                 "--ferry.agent.switch-dir=" + shared.resolve("switch")), options.runDir());
     }

@@ -8,9 +8,10 @@ final class StackOptions {
     @Option(names = "--memory", description = "Memory of VM SERVER2 in MB (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
     int memoryMb;
 
-    @Option(names = "--writes-per-second", description = "Guest memory writes per second while it runs (default: ${DEFAULT-VALUE}).",
-            defaultValue = "2000")
-    long writesPerSecond;
+    @Option(names = "--workload", paramLabel = "SPEC", description = "What the guest does to its memory while it runs: idle, "
+            + "uniform:N, hotset:N[:FRACTION[:SHARE]], sweep:N or heavy[:N], N page writes a second (default: ${DEFAULT-VALUE}).",
+            defaultValue = "uniform:2000")
+    String workload;
 
     @Option(names = "--db-url", description = "Use this PostgreSQL (JDBC URL) instead of an embedded one.",
             defaultValue = "${env:FERRY_DB_URL}")
@@ -31,11 +32,12 @@ final class StackOptions {
         if (memoryMb < 1 || memoryMb > 65_536) {
             throw new IllegalArgumentException("--memory must be between 1 and 65536 MB, got " + memoryMb);
         }
-        if (writesPerSecond < 0) {
-            throw new IllegalArgumentException("--writes-per-second must be 0 or more, got " + writesPerSecond);
+        if (workload == null || workload.isBlank() || !workload.strip().matches("[A-Za-z-]+(:[0-9._]+)*")) {
+            throw new IllegalArgumentException("--workload must be idle, uniform:N, hotset:N[:FRACTION[:SHARE]], sweep:N or "
+                    + "heavy[:N], got '" + workload + "'");
         }
         Path home = home();
         return new Stack.Options(home, home.resolve(".ferry").resolve(runName), kafkaPort, restPort, memoryMb, dbUrl, dbUser,
-                dbPassword, writesPerSecond);
+                dbPassword, workload.strip());
     }
 }

@@ -2,6 +2,8 @@ package io.ferry.agent;
 
 import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
+import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
 import io.ferry.agent.network.SimulatedSwitch;
 import io.ferry.agent.storage.StorageLeases;
 import java.time.Clock;
@@ -24,11 +26,12 @@ public class AgentConfiguration {
     @Bean
     SimulatedHypervisor simulatedHypervisor(AgentProperties p, Clock clock, StorageLeases leases) {
         SimulatedHypervisor hypervisor = new SimulatedHypervisor(new SimulatedHypervisor.Settings(p.totalMemoryMb(),
-                p.cpuFeatures(), p.utilisation(), p.writesPerSecond(), p.bindHost(), p.dataPort(), p.advertisedHost()), clock);
-        for (String vm : p.vms()) {
-            VmSpec spec = parseVm(p.host(), vm);
-            leases.acquire(Disks.of(spec.diskPath()), p.host());
-            hypervisor.boot(spec);
+                p.cpuFeatures(), p.utilisation(), GuestWorkload.parse(p.workload()), ContentMix.parse(p.contentMix()),
+                p.memoryDir(), p.bindHost(), p.dataPort(), p.advertisedHost()), clock);
+        for (String text : p.vms()) {
+            InventoryVm vm = parseVm(p.host(), text);
+            leases.acquire(Disks.of(vm.spec().diskPath()), p.host());
+            hypervisor.boot(vm.spec(), vm.workload());
         }
         return hypervisor;
     }
@@ -48,23 +51,37 @@ public class AgentConfiguration {
         return TopicBuilder.name(p.commandTopic()).partitions(3).replicas(1).build();
     }
 
-    /** NAME:MEMORY_MB[:VCPUS] -> a guest with a MAC and disk derived from its name. */
-    static VmSpec parseVm(String host, String text) {
-        String[] parts = text.strip().split(":");
-        if (parts.length < 2 || parts.length > 3) {
-            throw new IllegalArgumentException("ferry.agent.vms entry '" + text + "' must be NAME:MEMORY_MB[:VCPUS], e.g. SERVER2:1024");
+    /** A guest of the inventory; {@code workload} null means the host's. */
+    record InventoryVm(VmSpec spec, GuestWorkload workload) {}
+
+    /**
+     * NAME:MEMORY_MB[:VCPUS[:WORKLOAD]] -> a guest with a MAC and disk derived from its name. The workload spec has
+     * colons of its own, so everything after the third field is the workload: SERVER2:1024:2:hotset:20000:0.1.
+     */
+    static InventoryVm parseVm(String host, String text) {
+        String[] parts = text.strip().split(":", 4);
+        if (parts.length < 2) {
+            throw new IllegalArgumentException("ferry.agent.vms entry '" + text
+                    + "' must be NAME:MEMORY_MB[:VCPUS[:WORKLOAD]], e.g. SERVER2:1024 or SERVER2:1024:2:hotset:20000");
         }
         int memoryMb;
         int vcpus;
         try {
             memoryMb = Integer.parseInt(parts[1]);
-            vcpus = parts.length == 3 ? Integer.parseInt(parts[2]) : 2;
+            vcpus = parts.length >= 3 ? Integer.parseInt(parts[2]) : 2;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ferry.agent.vms entry '" + text + "': memory and vcpus must be numbers");
         }
         String name = parts[0];
         int h = name.hashCode();
         String mac = String.format(Locale.ROOT, "00:15:5d:%02x:%02x:%02x", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
-        return new VmSpec(name, memoryMb, vcpus, mac, "/ferry/disks/" + name + ".vhdx", List.of("sse4_2", "avx", "avx2"));
+        GuestWorkload workload;
+        try {
+            workload = parts.length == 4 ? GuestWorkload.parse(parts[3]) : null;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ferry.agent.vms entry '" + text + "': " + e.getMessage(), e);
+        }
+        VmSpec spec = new VmSpec(name, memoryMb, vcpus, mac, "/ferry/disks/" + name + ".vhdx", List.of("sse4_2", "avx", "avx2"));
+        return new InventoryVm(spec, workload);
     }
 }

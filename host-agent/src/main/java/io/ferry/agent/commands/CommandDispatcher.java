@@ -55,19 +55,23 @@ public class CommandDispatcher implements AutoCloseable {
             outcomes.failed(command, "UNKNOWN_OUTCOME", "this agent does not know the action " + command.getAction());
             return;
         }
+        Lane lane = lanes.computeIfAbsent(command.getMigrationId(), id -> new Lane());
         if (command.getAction() == StageAction.ABORT) {
-            // An abort must not queue behind the work it aborts.
+            // An abort must not queue behind the work it aborts: it stops the lane, then rolls back.
+            lane.stop();
             threads.submit(() -> run(handler, command));
             return;
         }
-        lanes.computeIfAbsent(command.getMigrationId(), id -> new Lane()).submit(() -> run(handler, command));
+        lane.submit(command, () -> run(handler, command));
     }
 
-    private void run(StageHandler handler, StageCommand command) {
+    /** @return whether the step succeeded */
+    private boolean run(StageHandler handler, StageCommand command) {
         log.info("{} {} for migration {} (command {})", command.getAction(), command.getVmId(), command.getMigrationId(),
                 command.getCommandId());
         try {
             handler.handle(command, outcomes);
+            return true;
         } catch (HypervisorException e) {
             log.warn("{} failed for migration {}: {}", command.getAction(), command.getMigrationId(), e.getMessage());
             outcomes.failed(command, e.reason(), e.getMessage());
@@ -75,17 +79,47 @@ public class CommandDispatcher implements AutoCloseable {
             log.error("{} failed unexpectedly for migration {}", command.getAction(), command.getMigrationId(), e);
             outcomes.failed(command, "AGENT_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        return false;
     }
 
-    /** Runs one migration's commands in arrival order. */
+    /**
+     * Runs one migration's commands in arrival order. Once a step failed or the migration was aborted, the steps
+     * queued behind it are not run: a source must never release its disk after its final copy failed.
+     */
     private final class Lane {
         private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+        private volatile boolean stopped;
+        private volatile Thread running;
 
-        synchronized void submit(Runnable work) {
-            tail = tail.thenRunAsync(work, threads).exceptionally(e -> {
+        synchronized void submit(StageCommand command, java.util.function.BooleanSupplier work) {
+            tail = tail.thenRunAsync(() -> {
+                if (stopped) {
+                    log.info("{} for migration {} not run: an earlier step failed or the migration was aborted",
+                            command.getAction(), command.getMigrationId());
+                    return;
+                }
+                running = Thread.currentThread();
+                try {
+                    if (!work.getAsBoolean()) {
+                        stopped = true;
+                    }
+                } finally {
+                    running = null;
+                    Thread.interrupted(); // an abort's interrupt must not leak into the next task on this thread
+                }
+            }, threads).exceptionally(e -> {
                 log.error("stage command lane failed", e);
                 return null;
             });
+        }
+
+        /** Stops queued steps and interrupts one that is waiting (e.g. for the storage lease). */
+        void stop() {
+            stopped = true;
+            Thread thread = running;
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 

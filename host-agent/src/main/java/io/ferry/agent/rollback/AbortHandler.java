@@ -37,11 +37,13 @@ public class AbortHandler implements StageHandler {
     @Override
     public void handle(StageCommand command, Outcomes outcomes) {
         hypervisor.abort(Tickets.of(command));
-        if (properties.host().equals(command.getSourceHost())) {
-            String disk = Disks.of(Tickets.spec(command).diskPath());
-            if (!leases.current(disk).held()) {
-                leases.acquire(disk, properties.host());
+        String disk = Disks.of(Tickets.spec(command).diskPath());
+        if (properties.host().equals(command.getDestinationHost())) {
+            if (properties.host().equals(leases.current(disk).owner())) {
+                leases.release(disk, properties.host()); // the disk goes back to the source with the VM
             }
+        } else if (properties.host().equals(command.getSourceHost())) {
+            leases.acquireWhenFree(disk, properties.host(), java.time.Duration.ofSeconds(30));
         }
         outcomes.report(command, OutcomeKind.ABORTED);
     }

@@ -16,6 +16,8 @@ import org.springframework.stereotype.Component;
 /** Stage 4: the source releases the disk's lease, then the destination takes it with a higher epoch. */
 @Component
 public class StorageHandler implements StageHandler {
+    /** How long the destination waits for the source to finish its final copy and release the disk. */
+    static final java.time.Duration HANDOFF_TIMEOUT = java.time.Duration.ofMinutes(2);
     private final StorageLeases leases;
     private final AgentProperties properties;
 
@@ -37,7 +39,7 @@ public class StorageHandler implements StageHandler {
                 Lease lease = leases.release(disk, properties.host());
                 outcomes.report(command, OutcomeKind.STORAGE_RELEASED, b -> b.setStorageEpoch(lease.epoch()));
             } else {
-                Lease lease = leases.acquire(disk, properties.host());
+                Lease lease = leases.acquireWhenFree(disk, properties.host(), HANDOFF_TIMEOUT);
                 outcomes.report(command, OutcomeKind.STORAGE_ACQUIRED, b -> b.setStorageEpoch(lease.epoch()));
             }
         } catch (StorageLeaseException e) {

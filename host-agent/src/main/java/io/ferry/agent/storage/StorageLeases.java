@@ -50,6 +50,29 @@ public final class StorageLeases {
         });
     }
 
+    /**
+     * Takes the lease as soon as its holder lets it go: the destination's half of the switchover, which runs while
+     * the source finishes its final copy and releases. Polls the shared lease every millisecond.
+     *
+     * @throws StorageLeaseException when it is not free within {@code timeout} or the wait is interrupted (an abort)
+     */
+    public Lease acquireWhenFree(String disk, String host, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return acquire(disk, host);
+            } catch (StorageLeaseException held) {
+                if (System.nanoTime() > deadline) {
+                    throw new StorageLeaseException(held.getMessage() + "; gave up after " + timeout.toSeconds() + " s");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                if (Thread.interrupted()) {
+                    throw new StorageLeaseException("stopped waiting for " + disk + ": the migration was aborted");
+                }
+            }
+        }
+    }
+
     /** Gives the lease up; the epoch stays, so the next owner's is higher. */
     public Lease release(String disk, String host) {
         return locked(disk, lease -> {

@@ -32,6 +32,7 @@ import io.ferry.orchestrator.core.MigrationState.Progress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -70,9 +71,9 @@ public final class Migration {
                 case MigrationState.Failed failed -> List.of();
             };
             case Report report -> switch (state) {
-                case Active active -> active.awaiting().equals(report.report().commandId())
+                case Active active -> accepts(active, report.report())
                         ? onReport(active, report)
-                        : List.of(); // stale or duplicate: not the outcome this migration waits for
+                        : List.of(); // stale or duplicate: not an outcome this migration waits for
                 case Absent absent -> List.of();
                 case Completed completed -> List.of();
                 case MigrationState.Failed failed -> List.of();
@@ -90,18 +91,18 @@ public final class Migration {
                     new SourceConnected(connected.host()),
                     issue(StageAction.START_PRECOPY, plan.source()));
             case PrecopyProgress progress -> List.of(new PrecopyRoundCompleted(progress.stats()));
+            // The switchover (stages 3-5) is issued at once: each agent runs its part in order and the hosts hand over
+            // through the data channel and the shared lease, so no Kafka round trip lands inside the blackout.
             case AgentReport.PrecopyConverged converged -> List.of(
                     new PrecopyConverged(converged.rounds(), converged.dirtyPagesRemaining(), converged.expectedDowntimeMs()),
-                    issue(StageAction.FINAL_COPY, plan.source()));
-            case FinalCopyDone done -> List.of(
-                    new FinalCopyCompleted(done.pausedAt(), done.pagesSent(), done.bytesSent(), done.memoryChecksum()),
-                    issue(StageAction.RELEASE_STORAGE, plan.source()));
-            case AgentReport.StorageReleased released -> List.of(
-                    new StorageReleased(released.host(), released.epoch()),
-                    issue(StageAction.ACQUIRE_STORAGE, plan.destination()));
-            case AgentReport.StorageAcquired acquired -> List.of(
-                    new StorageAcquired(acquired.host(), acquired.epoch()),
+                    issue(StageAction.FINAL_COPY, plan.source()),
+                    issue(StageAction.RELEASE_STORAGE, plan.source()),
+                    issue(StageAction.ACQUIRE_STORAGE, plan.destination()),
                     issue(StageAction.RESUME, plan.destination()));
+            case FinalCopyDone done -> List.of(
+                    new FinalCopyCompleted(done.pausedAt(), done.pagesSent(), done.bytesSent(), done.memoryChecksum()));
+            case AgentReport.StorageReleased released -> List.of(new StorageReleased(released.host(), released.epoch()));
+            case AgentReport.StorageAcquired acquired -> List.of(new StorageAcquired(acquired.host(), acquired.epoch()));
             case Resumed resumed -> onResumed(active, resumed);
             case AgentReport.NetworkAnnounced announced -> List.of(
                     new NetworkAnnounced(announced.host(), announced.macAddress()),
@@ -112,6 +113,28 @@ public final class Migration {
             case Failed failed -> fail(active, failed.reason(), failed.host() + ": " + failed.detail());
             // An abort is only ever answered after the migration failed, so an active one ignores it.
             case Aborted aborted -> List.of();
+        };
+    }
+
+    /**
+     * An outcome counts when it answers a command the migration waits for with the action it was given. Outcomes of
+     * one migration share a Kafka partition, and each agent reports a step before the next host can observe it (the
+     * lease is released only after FINAL_COPY was reported), so the final copy is always recorded before resume.
+     */
+    private static boolean accepts(Active active, AgentReport report) {
+        return switch (report) {
+            case Failed failed -> active.awaiting().containsValue(failed.commandId());
+            case Aborted aborted -> false;
+            case PrecopyProgress progress -> active.awaits(StageAction.START_PRECOPY, progress.commandId());
+            case SkeletonReady r -> active.awaits(StageAction.PREPARE_DESTINATION, r.commandId());
+            case AgentReport.SourceConnected r -> active.awaits(StageAction.CONNECT_SOURCE, r.commandId());
+            case AgentReport.PrecopyConverged r -> active.awaits(StageAction.START_PRECOPY, r.commandId());
+            case FinalCopyDone r -> active.awaits(StageAction.FINAL_COPY, r.commandId());
+            case AgentReport.StorageReleased r -> active.awaits(StageAction.RELEASE_STORAGE, r.commandId());
+            case AgentReport.StorageAcquired r -> active.awaits(StageAction.ACQUIRE_STORAGE, r.commandId());
+            case Resumed r -> active.awaits(StageAction.RESUME, r.commandId());
+            case AgentReport.NetworkAnnounced r -> active.awaits(StageAction.ANNOUNCE_NETWORK, r.commandId());
+            case AgentReport.SourceStopped r -> active.awaits(StageAction.STOP_SOURCE, r.commandId());
         };
     }
 
@@ -158,30 +181,39 @@ public final class Migration {
             case MigrationRequested r -> new Active(
                     new Plan(r.requestId(), r.vm(), r.source(), r.destination(), r.policy(), r.requestedBy(), r.channel(),
                             r.requestedAt()),
-                    Stage.SETUP, null, Progress.NONE);
-            case StageCommandIssued issued -> state instanceof Active a
-                    ? new Active(a.plan(), a.stage(), issued.commandId(), a.progress())
+                    Stage.SETUP, Map.of(), Progress.NONE);
+            case StageCommandIssued issued -> state instanceof Active a && issued.action() != StageAction.ABORT
+                    ? a.issued(issued.action(), issued.commandId())
                     : state; // aborts issued after a failure change nothing
-            case SkeletonCreated created -> active(state, event).with(active(state, event).progress().withDataAddress(created.dataAddress()));
-            case SourceConnected connected -> active(state, event).at(Stage.PRECOPY);
-            case PrecopyRoundCompleted round -> active(state, event).with(active(state, event).progress().plusRound(round.stats()));
-            case PrecopyConverged converged -> active(state, event).at(Stage.FINAL_COPY);
-            case FinalCopyCompleted done -> {
+            case SkeletonCreated created -> {
+                Active a = active(state, event).done(StageAction.PREPARE_DESTINATION);
+                yield a.with(a.progress().withDataAddress(created.dataAddress()));
+            }
+            case SourceConnected connected -> active(state, event).done(StageAction.CONNECT_SOURCE).at(Stage.PRECOPY);
+            case PrecopyRoundCompleted round -> {
                 Active a = active(state, event);
+                yield a.with(a.progress().plusRound(round.stats()));
+            }
+            case PrecopyConverged converged -> active(state, event).done(StageAction.START_PRECOPY).at(Stage.FINAL_COPY);
+            case FinalCopyCompleted done -> {
+                Active a = active(state, event).done(StageAction.FINAL_COPY);
                 yield a.at(Stage.STORAGE).with(a.progress().plusFinalCopy(done.pausedAt(), done.pagesSent(), done.bytesSent(),
                         done.memoryChecksum()));
             }
-            case StorageReleased released -> active(state, event).with(active(state, event).progress().withEpoch(released.epoch()));
+            case StorageReleased released -> {
+                Active a = active(state, event).done(StageAction.RELEASE_STORAGE);
+                yield a.with(a.progress().withEpoch(Math.max(a.progress().storageEpoch(), released.epoch())));
+            }
             case StorageAcquired acquired -> {
-                Active a = active(state, event);
-                yield a.at(Stage.RESUMING).with(a.progress().withEpoch(acquired.epoch()));
+                Active a = active(state, event).done(StageAction.ACQUIRE_STORAGE);
+                yield a.at(Stage.RESUMING).with(a.progress().withEpoch(Math.max(a.progress().storageEpoch(), acquired.epoch())));
             }
             case VmResumed resumed -> {
-                Active a = active(state, event);
+                Active a = active(state, event).done(StageAction.RESUME);
                 yield a.at(Stage.NETWORK_CLEANUP).with(a.progress().withDowntime(resumed.downtimeMs()));
             }
-            case NetworkAnnounced announced -> active(state, event);
-            case SourceStopped stopped -> active(state, event);
+            case NetworkAnnounced announced -> active(state, event).done(StageAction.ANNOUNCE_NETWORK);
+            case SourceStopped stopped -> active(state, event).done(StageAction.STOP_SOURCE);
             case MigrationCompleted completed -> {
                 Active a = active(state, event);
                 yield new Completed(a.plan(), a.progress(), completed.totalMs());

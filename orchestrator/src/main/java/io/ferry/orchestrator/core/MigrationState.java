@@ -5,6 +5,8 @@ import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** A migration as folded from its events. */
 public sealed interface MigrationState {
@@ -61,8 +63,16 @@ public sealed interface MigrationState {
         }
     }
 
-    /** In one of the six stages, waiting for the outcome of {@code awaiting}. */
-    record Active(Plan plan, Stage stage, CommandId awaiting, Progress progress) implements MigrationState {
+    /**
+     * In one of the six stages, waiting for the outcomes of the commands in {@code awaiting} (one per action; the
+     * switchover issues four at once so the agents can run them without a Kafka round trip in between).
+     */
+    record Active(Plan plan, Stage stage, Map<StageAction, CommandId> awaiting, Progress progress)
+            implements MigrationState {
+        public Active {
+            awaiting = Map.copyOf(awaiting);
+        }
+
         @Override
         public String label() {
             return stage.name();
@@ -74,6 +84,24 @@ public sealed interface MigrationState {
 
         Active with(Progress next) {
             return new Active(plan, stage, awaiting, next);
+        }
+
+        Active issued(StageAction action, CommandId command) {
+            Map<StageAction, CommandId> next = new EnumMap<>(StageAction.class);
+            next.putAll(awaiting);
+            next.put(action, command);
+            return new Active(plan, stage, next, progress);
+        }
+
+        Active done(StageAction action) {
+            Map<StageAction, CommandId> next = new EnumMap<>(StageAction.class);
+            next.putAll(awaiting);
+            next.remove(action);
+            return new Active(plan, stage, next, progress);
+        }
+
+        boolean awaits(StageAction action, CommandId command) {
+            return command.equals(awaiting.get(action));
         }
     }
 

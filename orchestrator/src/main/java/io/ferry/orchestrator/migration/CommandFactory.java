@@ -15,8 +15,9 @@ import java.time.Instant;
 final class CommandFactory {
     private CommandFactory() {}
 
+    /** @param dataToken the data channel's secret, put only into the commands of the two ends of the channel */
     static StageCommand build(MigrationId id, RecordedEvent recorded, StageCommandIssued issued, MigrationState state,
-            Instant now) {
+            Instant now, String dataToken) {
         Plan plan = state.requested().orElseThrow(
                 () -> new IllegalStateException("a command was issued for a migration that was never requested"));
         Progress progress = progress(state);
@@ -35,6 +36,10 @@ final class CommandFactory {
                 .setPolicy(EventCodec.policy(plan.policy()))
                 .setDataAddress(progress == null ? null : progress.dataAddress())
                 .setStorageEpoch(progress == null ? null : progress.storageEpoch())
+                .setDataToken(switch (issued.action()) {
+                    case PREPARE_DESTINATION, CONNECT_SOURCE -> dataToken;
+                    default -> null;
+                })
                 .build();
     }
 

@@ -38,12 +38,14 @@ public class MigrationService {
     private final OutboxRelay relay;
     private final Projection projection;
     private final JdbcTemplate jdbc;
+    private final DataTokens tokens;
     private final TransactionTemplate tx;
     private final AvroCodec<StageCommand> commands = AvroCodec.of(StageCommand.class);
     private final JsonMapper json = JsonMapper.builder().build();
 
     public MigrationService(Migration machine, EventStore store, Outbox outbox, OutboxRelay relay, Projection projection,
-            JdbcTemplate jdbc, TransactionTemplate tx) {
+            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens) {
+        this.tokens = tokens;
         this.machine = machine;
         this.store = store;
         this.outbox = outbox;
@@ -97,7 +99,8 @@ public class MigrationService {
         for (RecordedEvent recorded : added) {
             state = Migration.evolve(state, recorded.event());
             if (recorded.event() instanceof StageCommandIssued issued) {
-                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt());
+                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt(),
+                        tokens.forMigration(id.toString()));
                 outbox.add(Topics.commandsFor(issued.target().value()), id.toString(), commands.encode(wire), Outbox.AVRO);
             }
             outbox.add(Topics.EVENTS, id.toString(), envelope(recorded), Outbox.JSON);

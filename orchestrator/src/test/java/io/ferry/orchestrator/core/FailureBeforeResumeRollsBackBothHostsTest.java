@@ -46,12 +46,13 @@ class FailureBeforeResumeRollsBackBothHostsTest {
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
         s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 1, 0, 0), 3));
-        s.given(report(new FinalCopyDone(s.awaited(), SOURCE, T0, 0, 0, "abc"), 4));
-        s.given(report(new StorageReleased(s.awaited(), SOURCE, 1), 5));
-        s.given(report(new StorageAcquired(s.awaited(), DESTINATION, 2), 6));
+        s.given(report(new FinalCopyDone(s.awaited(StageAction.FINAL_COPY), SOURCE, T0, 0, 0, "abc"), 4));
+        s.given(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 5));
+        s.given(report(new StorageAcquired(s.awaited(StageAction.ACQUIRE_STORAGE), DESTINATION, 2), 6));
 
         // when the destination resumes with different memory
-        List<MigrationEvent> events = s.when(report(new Resumed(s.awaited(), DESTINATION, T0.plusMillis(7), "xyz"), 7));
+        List<MigrationEvent> events = s.when(report(new Resumed(s.awaited(StageAction.RESUME), DESTINATION,
+                T0.plusMillis(7), "xyz"), 7));
 
         // then the migration fails as a memory mismatch and rolls back
         assertThat(events.getFirst()).isInstanceOfSatisfying(MigrationFailed.class,

@@ -57,6 +57,16 @@ final class Scenario {
         return lastIssued().commandId();
     }
 
+    /** The command issued last for this action. */
+    CommandId awaited(StageAction action) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i) instanceof StageCommandIssued issued && issued.action() == action) {
+                return issued.commandId();
+            }
+        }
+        throw new AssertionError("no " + action + " issued yet");
+    }
+
     StageCommandIssued lastIssued() {
         for (int i = history.size() - 1; i >= 0; i--) {
             if (history.get(i) instanceof StageCommandIssued issued) {

@@ -30,7 +30,8 @@ class SubmittingAMigrationAsksTheDestinationForASkeletonTest {
         });
         assertThat(scenario.state()).isInstanceOfSatisfying(Active.class, a -> {
             assertThat(a.stage()).isEqualTo(Stage.SETUP);
-            assertThat(a.awaiting()).isEqualTo(((StageCommandIssued) events.get(1)).commandId());
+            assertThat(a.awaiting()).containsExactly(
+                    java.util.Map.entry(StageAction.PREPARE_DESTINATION, ((StageCommandIssued) events.get(1)).commandId()));
         });
     }
 

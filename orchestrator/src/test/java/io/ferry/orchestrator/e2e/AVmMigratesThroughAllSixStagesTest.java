@@ -67,17 +67,23 @@ class AVmMigratesThroughAllSixStagesTest {
         // and the log holds the complete, ordered history of the six stages
         List<String> types = stack.jdbc().queryForList(
                 "select type from migration_events where migration_id = ? order by version", String.class, migrationId);
-        assertThat(collapseRounds(types)).containsExactly(
+        // (the source's StorageReleased may be consumed before or after the destination's acquire and resume, which
+        // wait on the shared lease, not on Kafka; so it is checked apart)
+        List<String> withoutRelease = new ArrayList<>(collapseRounds(types));
+        assertThat(withoutRelease.remove("StorageReleased")).isTrue();
+        assertThat(withoutRelease).containsExactly(
                 "MigrationRequested", "StageCommandIssued",
                 "SkeletonCreated", "StageCommandIssued",
                 "SourceConnected", "StageCommandIssued",
-                "PrecopyRoundCompleted+", "PrecopyConverged", "StageCommandIssued",
-                "FinalCopyCompleted", "StageCommandIssued",
-                "StorageReleased", "StageCommandIssued",
-                "StorageAcquired", "StageCommandIssued",
+                "PrecopyRoundCompleted+", "PrecopyConverged",
+                "StageCommandIssued", "StageCommandIssued", "StageCommandIssued", "StageCommandIssued",
+                "FinalCopyCompleted",
+                "StorageAcquired",
                 "VmResumed", "StageCommandIssued",
                 "NetworkAnnounced", "StageCommandIssued",
                 "SourceStopped", "MigrationCompleted");
+        assertThat(types.indexOf("StorageReleased")).isGreaterThan(types.indexOf("FinalCopyCompleted"))
+                .isLessThan(types.indexOf("SourceStopped"));
         List<String> actions = stack.jdbc().queryForList("select payload_json->>'action' || '@' || (payload_json->>'targetHost') "
                 + "from migration_events where migration_id = ? and type = 'StageCommandIssued' order by version",
                 String.class, migrationId);

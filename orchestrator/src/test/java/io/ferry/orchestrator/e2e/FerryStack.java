@@ -43,13 +43,19 @@ final class FerryStack implements AutoCloseable {
         return this;
     }
 
+    /** An agent whose guests write uniformly at {@code writesPerSecond} (0: idle). */
     ConfigurableApplicationContext startAgent(String host, String vms, long writesPerSecond) {
+        return startAgent(host, vms, writesPerSecond == 0 ? "idle" : "uniform:" + writesPerSecond);
+    }
+
+    /** An agent whose guests run {@code workload}, e.g. hotset:20000 (a vms entry may name its own). */
+    ConfigurableApplicationContext startAgent(String host, String vms, String workload) {
         ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(Map.of(
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "server.port", "0",
                 "ferry.agent.host", host,
                 "ferry.agent.vms", vms,
-                "ferry.agent.writes-per-second", Long.toString(writesPerSecond),
+                "ferry.agent.workload", workload,
                 "ferry.agent.heartbeat-interval", "500ms",
                 "ferry.agent.storage-dir", shared.resolve("storage").toString(),
                 "ferry.agent.switch-dir", shared.resolve("switch").toString())));

@@ -14,9 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The destination's data port: one listener, one virtual thread per incoming migration connection. */
+/**
+ * The destination's data port: one listener, one virtual thread per incoming connection. Only a connection whose
+ * HELLO names an expected migration and presents its one-time token is admitted; everything else gets an ERROR.
+ */
 final class DataChannelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataChannelServer.class);
+    private static final int HELLO_TIMEOUT_MS = 10_000;
     private final ServerSocket server;
     private final String advertisedHost;
     private final Map<String, IncomingMigration> expected = new ConcurrentHashMap<>();
@@ -66,29 +70,39 @@ final class DataChannelServer implements AutoCloseable {
         try (socket) {
             socket.setTcpNoDelay(true);
             socket.setReceiveBufferSize(4 << 20);
+            socket.setSoTimeout(HELLO_TIMEOUT_MS); // a peer that never says HELLO does not hold a thread forever
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 20));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             if (in.readByte() != Frames.HELLO) {
-                log.warn("refused data channel connection from {}: it did not start with HELLO", socket.getRemoteSocketAddress());
+                refuse(socket, out, "(none)", "it did not start with HELLO");
                 return;
             }
             String migrationId = in.readUTF();
+            String token = in.readUTF();
             IncomingMigration incoming = expected.get(migrationId);
-            if (incoming == null) {
-                log.warn("refused data channel connection from {} for migration {}: no skeleton expects it",
-                        socket.getRemoteSocketAddress(), migrationId);
-                IncomingMigration.reply(out, Frames.ERROR, "no skeleton VM waits for migration " + migrationId + " here");
+            String refusal = incoming == null ? "no skeleton VM waits for this migration here" : incoming.admit(token);
+            if (refusal != null) {
+                refuse(socket, out, migrationId, refusal);
                 return;
             }
+            socket.setSoTimeout(0); // admitted: the source may rightly wait long between stages
+            IncomingMigration.reply(out, Frames.OK, "admitted to migration " + migrationId);
             try {
                 incoming.serve(in, out);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 incoming.verified.completeExceptionally(e);
                 throw e;
             }
         } catch (IOException e) {
             log.warn("data channel from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
         }
+    }
+
+    // The refused peer learns why, but the migration it named is left as it was, still waiting for its source.
+    private static void refuse(Socket socket, DataOutputStream out, String migrationId, String reason) throws IOException {
+        log.warn("refused data channel connection from {} for migration {}: {}", socket.getRemoteSocketAddress(),
+                migrationId, reason);
+        IncomingMigration.reply(out, Frames.ERROR, "refused for migration " + migrationId + ": " + reason);
     }
 
     @Override

@@ -2,8 +2,13 @@ package io.ferry.agent.hypervisor.simulated;
 
 /**
  * The simulated driver's data channel: length-implied binary frames over one TCP connection per migration.
- * Source to destination: HELLO, CONFIG, then PAGES batches, DEVICE_STATE and COMPLETE. The destination answers
- * HELLO+CONFIG and COMPLETE with OK or ERROR and a message. Page data never travels through Kafka.
+ * Source to destination: HELLO (migration id and one-time token), then CONFIG, PAGES batches, DEVICE_STATE and
+ * COMPLETE. The destination answers HELLO, CONFIG and COMPLETE with OK or ERROR and a message. Page data never
+ * travels through Kafka.
+ *
+ * <p>A PAGES batch: count, then per page its number and kind (5 bytes each), then the codec, the payload length and
+ * the payload (the DATA pages back to back, raw or compressed), then a CRC32C over the page headers and the
+ * uncompressed payload, so corruption is caught after decompression as well as before.
  */
 final class Frames {
     static final byte HELLO = 1;
@@ -17,8 +22,17 @@ final class Frames {
     static final byte PAGE_DATA = 0;
     /** An all-zero page travels as this marker alone, not as 4 KiB of zeros. */
     static final byte PAGE_ZERO = 1;
+    static final int PAGE_HEADER = 5;
+
+    /** Per batch, so a batch that does not compress goes raw whatever the migration's setting. */
+    static final byte CODEC_RAW = 0;
+    static final byte CODEC_LZ4 = 1;
+    static final byte CODEC_ZSTD = 2;
 
     static final int BATCH_PAGES = 64;
+    static final int BATCH_BYTES = BATCH_PAGES * GuestMemory.PAGE_SIZE;
+    /** Type, count, codec, payload length and checksum: what a batch costs besides its page headers and payload. */
+    static final int BATCH_OVERHEAD = 1 + 4 + 1 + 4 + 8;
     static final int MAX_DEVICE_STATE = 1 << 20;
 
     private Frames() {}

@@ -1,9 +1,18 @@
 package io.ferry.agent.hypervisor.simulated;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.zip.CRC32C;
@@ -11,46 +20,93 @@ import java.util.zip.CRC32C;
 /**
  * A guest's RAM: off-heap, in 4 KiB pages, with two bitmaps. {@code dirty} is the dirty log the pre-copy harvests;
  * {@code used} marks pages the guest ever wrote, since only utilised pages are copied. A writer stores the page
- * first and sets its dirty bit after, so a harvest that clears the bit either sees the new data or the bit is set
- * again: no write is lost between harvest and send.
+ * first, then marks it used, then sets its dirty bit with a volatile write (see {@link #logDirty}), so a harvest
+ * that clears the bit either sees the new data or the bit is set again: no write is lost between harvest and send.
+ *
+ * <p>Backing: a file in a memory directory ({@code /dev/shm} by default, else {@code java.io.tmpdir}) mapped
+ * READ_WRITE in 64 MiB chunks and unlinked right after mapping, as a memfd would be. Nothing is zeroed up front:
+ * the kernel gives the guest a page when it first writes it, so a skeleton of any size is created in milliseconds
+ * and a guest that used 60 % of its memory holds about 60 % of it. A page that was never used is all zeros, so it
+ * is read, checked and checksummed without touching the mapping (reading a hole of a tmpfs mapping would allocate
+ * it), and an incoming zero page that lands on such a page costs nothing.
+ *
+ * <p>Release: a plain {@code MappedByteBuffer} is unmapped only when the garbage collector finds it unreachable,
+ * which in a quiet agent can take minutes while a migrated-away 1 GiB guest still holds its RAM. So on a runtime
+ * with the foreign-memory API (Java 22+, which ferry runs on) the chunks are mapped into a shared {@code Arena}
+ * and {@link #close()} closes it: the memory is returned at once, and a thread that touches the guest afterwards
+ * gets an {@link IllegalStateException} instead of a crash. The API is reached reflectively because the code is
+ * compiled at the Java 21 language level, where it is a preview. {@code sun.misc.Unsafe.invokeCleaner} was not
+ * used: it is terminally deprecated (Java 25 prints a warning when it is called) and a late access to memory it
+ * unmapped crashes the JVM. On a runtime without the API, close() drops the references and the GC unmaps.
  */
 public final class GuestMemory implements AutoCloseable {
     public static final int PAGE_SIZE = 4096;
-    private static final int PAGES_PER_CHUNK = 16_384; // 64 MiB direct buffers: no single buffer near the 2 GiB limit
+    private static final int PAGES_PER_CHUNK = 16_384; // 64 MiB mappings: no single buffer near the 2 GiB limit
+    private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+    private static final int ZERO_PAGE_CRC = crc(ZERO_PAGE);
+    private static final Path SHM = Path.of("/dev/shm");
 
     private final int pages;
+    private final Path directory;
     private final ByteBuffer[] chunks;
+    private final AutoCloseable mapping;
     private final AtomicLongArray dirty;
     private final AtomicLongArray used;
+    private volatile boolean closed;
 
+    /** Guest memory in the default memory directory. */
     public GuestMemory(int memoryMb) {
+        this(memoryMb, null);
+    }
+
+    /** Guest memory backed by an unlinked file in {@code directory}; null picks {@link #defaultDirectory(long)}. */
+    public GuestMemory(int memoryMb, Path directory) {
         this.pages = Math.multiplyExact(memoryMb, 256);
+        long bytes = (long) pages * PAGE_SIZE;
+        this.directory = directory != null ? directory : defaultDirectory(bytes);
         int chunkCount = (pages + PAGES_PER_CHUNK - 1) / PAGES_PER_CHUNK;
         this.chunks = new ByteBuffer[chunkCount];
-        for (int i = 0; i < chunkCount; i++) {
-            int chunkPages = Math.min(PAGES_PER_CHUNK, pages - i * PAGES_PER_CHUNK);
-            chunks[i] = ByteBuffer.allocateDirect(chunkPages * PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        }
+        this.mapping = map(this.directory, chunks, pages);
         this.dirty = new AtomicLongArray((pages + 63) / 64);
         this.used = new AtomicLongArray((pages + 63) / 64);
+    }
+
+    /**
+     * Where guest memory lives unless configured: {@code /dev/shm} when it exists, is writable and has room for
+     * {@code bytes}, else {@code java.io.tmpdir} (a sparse file there is still only allocated as pages are written).
+     */
+    public static Path defaultDirectory(long bytes) {
+        try {
+            if (Files.isDirectory(SHM) && Files.isWritable(SHM) && Files.getFileStore(SHM).getUsableSpace() >= bytes) {
+                return SHM;
+            }
+        } catch (IOException | SecurityException e) {
+            // not usable: fall through to the temporary directory
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     public int pages() {
         return pages;
     }
 
+    /** The directory of the (already unlinked) file this memory is mapped from. */
+    public Path directory() {
+        return directory;
+    }
+
     /** A guest write: the whole page. */
     public void write(int page, byte[] data) {
         chunk(page).put(offset(page), data, 0, PAGE_SIZE);
         mark(used, page);
-        mark(dirty, page);
+        logDirty(page);
     }
 
     /** A guest write of one long inside a page, as a running workload does. */
     public void writeLong(int page, int slot, long value) {
         chunk(page).putLong(offset(page) + (slot & 511) * 8, value);
         mark(used, page);
-        mark(dirty, page);
+        logDirty(page);
     }
 
     /** Incoming migration data: not a guest write, so no dirty tracking. */
@@ -61,19 +117,26 @@ public final class GuestMemory implements AutoCloseable {
 
     public void loadZero(int page) {
         ByteBuffer chunk = chunk(page);
-        int base = offset(page);
-        for (int i = 0; i < PAGE_SIZE; i += 8) {
-            chunk.putLong(base + i, 0L);
-        }
+        if (isUsed(page)) {
+            chunk.put(offset(page), ZERO_PAGE, 0, PAGE_SIZE);
+        } // else it was never written, so it is zero already and stays unallocated
         mark(used, page);
     }
 
     public void read(int page, byte[] into, int at) {
-        chunk(page).get(offset(page), into, at, PAGE_SIZE);
+        ByteBuffer chunk = chunk(page);
+        if (isUsed(page)) {
+            chunk.get(offset(page), into, at, PAGE_SIZE);
+        } else {
+            Arrays.fill(into, at, at + PAGE_SIZE, (byte) 0);
+        }
     }
 
     public boolean isZero(int page) {
         ByteBuffer chunk = chunk(page);
+        if (!isUsed(page)) {
+            return true;
+        }
         int base = offset(page);
         for (int i = 0; i < PAGE_SIZE; i += 8) {
             if (chunk.getLong(base + i) != 0L) {
@@ -120,8 +183,13 @@ public final class GuestMemory implements AutoCloseable {
         int[] sums = new int[pages];
         CRC32C crc = new CRC32C();
         for (int page = 0; page < pages; page++) {
+            ByteBuffer chunk = chunk(page);
+            if (!isUsed(page)) {
+                sums[page] = ZERO_PAGE_CRC;
+                continue;
+            }
             crc.reset();
-            crc.update(chunk(page).slice(offset(page), PAGE_SIZE));
+            crc.update(chunk.slice(offset(page), PAGE_SIZE));
             sums[page] = (int) crc.getValue();
         }
         return sums;
@@ -141,25 +209,60 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
+    /** Returns the memory to the host at once (see the class comment); later accesses fail. Idempotent. */
     @Override
     public void close() {
-        // Direct buffers are freed when collected; dropping references lets a 1 GiB guest go promptly.
-        for (int i = 0; i < chunks.length; i++) {
-            chunks[i] = null;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
+        try {
+            mapping.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not unmap guest memory of " + pages + " pages", e);
+        } finally {
+            Arrays.fill(chunks, null);
+        }
+    }
+
+    private boolean isUsed(int page) {
+        return (used.get(page >>> 6) & (1L << (page & 63))) != 0;
     }
 
     private ByteBuffer chunk(int page) {
         if (page < 0 || page >= pages) {
             throw new IndexOutOfBoundsException("page " + page + " outside guest memory of " + pages + " pages");
         }
-        return chunks[page / PAGES_PER_CHUNK];
+        ByteBuffer chunk = chunks[page / PAGES_PER_CHUNK];
+        if (closed || chunk == null) {
+            throw new IllegalStateException("guest memory of " + pages + " pages is closed");
+        }
+        return chunk;
     }
 
     private static int offset(int page) {
         return (page % PAGES_PER_CHUNK) * PAGE_SIZE;
     }
 
+    /**
+     * Sets the page's dirty bit with a volatile write even when it is set already. Returning early on a set bit
+     * (as {@link #mark} does) would lose writes: the check is a mere read, so nothing orders the page store before
+     * it (on x86 the store can still sit in the store buffer), and a harvest that clears the bit right after could
+     * copy the page without that store, which then no bit covers. A write is a release: whoever harvests after it
+     * sees the data, whoever harvested before it leaves the bit set for the next round.
+     */
+    private void logDirty(int page) {
+        int word = page >>> 6;
+        long bit = 1L << (page & 63);
+        long old = dirty.get(word);
+        while (!dirty.compareAndSet(word, old, old | bit)) {
+            old = dirty.get(word);
+        }
+    }
+
+    /** Sets a bit that is never cleared (used pages): one already set needs no write. */
     private static void mark(AtomicLongArray bitmap, int page) {
         int word = page >>> 6;
         long bit = 1L << (page & 63);
@@ -178,5 +281,125 @@ public final class GuestMemory implements AutoCloseable {
             n += Long.bitCount(bitmap.get(i));
         }
         return n;
+    }
+
+    private static int crc(byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        return (int) crc.getValue();
+    }
+
+    /** Creates, maps and unlinks the backing file; fills {@code chunks}; returns what unmaps them. */
+    private static AutoCloseable map(Path directory, ByteBuffer[] chunks, int pages) {
+        Path file;
+        try {
+            Files.createDirectories(directory);
+            file = Files.createTempFile(directory, "ferry-guest-", ".mem");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create guest memory in " + directory + ": " + e.getMessage(), e);
+        }
+        AutoCloseable mapping = () -> {};
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Object arena = SharedArenas.open();
+            if (arena != null) {
+                mapping = () -> SharedArenas.close(arena);
+            }
+            for (int i = 0; i < chunks.length; i++) { // each mapping grows the (sparse) file to cover it
+                long offset = (long) i * PAGES_PER_CHUNK * PAGE_SIZE;
+                long length = (long) Math.min(PAGES_PER_CHUNK, pages - i * PAGES_PER_CHUNK) * PAGE_SIZE;
+                ByteBuffer chunk = arena != null
+                        ? SharedArenas.map(channel, offset, length, arena)
+                        : channel.map(FileChannel.MapMode.READ_WRITE, offset, length);
+                chunks[i] = chunk.order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return mapping;
+        } catch (IOException | RuntimeException e) {
+            try {
+                mapping.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new UncheckedIOException("cannot map " + pages + " pages of guest memory in " + directory + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        } finally {
+            try {
+                Files.deleteIfExists(file); // unlinked: the mapping keeps the memory, nothing is left on disk
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
+        }
+    }
+
+    /**
+     * java.lang.foreign, reached reflectively: final since Java 22 but a preview at the Java 21 language level this
+     * module is compiled at. Null handles mean the runtime lacks it and plain mapped buffers are used instead.
+     */
+    private static final class SharedArenas {
+        private static final Method OF_SHARED;
+        private static final Method CLOSE;
+        private static final Method MAP;
+        private static final Method AS_BYTE_BUFFER;
+
+        static {
+            Method ofShared = null;
+            Method close = null;
+            Method map = null;
+            Method asByteBuffer = null;
+            try {
+                Class<?> arena = Class.forName("java.lang.foreign.Arena");
+                Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
+                ofShared = arena.getMethod("ofShared");
+                close = arena.getMethod("close");
+                map = FileChannel.class.getMethod("map", FileChannel.MapMode.class, long.class, long.class, arena);
+                asByteBuffer = segment.getMethod("asByteBuffer");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                ofShared = null;
+            }
+            OF_SHARED = ofShared;
+            CLOSE = close;
+            MAP = map;
+            AS_BYTE_BUFFER = asByteBuffer;
+        }
+
+        static Object open() {
+            return OF_SHARED == null ? null : invoke(OF_SHARED, null);
+        }
+
+        static ByteBuffer map(FileChannel channel, long offset, long length, Object arena) {
+            Object segment = invoke(MAP, channel, FileChannel.MapMode.READ_WRITE, offset, length, arena);
+            return (ByteBuffer) invoke(AS_BYTE_BUFFER, segment);
+        }
+
+        /** Unmaps every chunk; waits out a thread that briefly holds the memory (a checksum in progress). */
+        static void close(Object arena) throws InterruptedException {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try {
+                    invoke(CLOSE, arena);
+                    return;
+                } catch (IllegalStateException busy) {
+                    if (System.nanoTime() > deadline) {
+                        throw busy;
+                    }
+                    Thread.sleep(1);
+                }
+            }
+        }
+
+        private static Object invoke(Method method, Object target, Object... args) {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof IOException io) {
+                    throw new UncheckedIOException(io);
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

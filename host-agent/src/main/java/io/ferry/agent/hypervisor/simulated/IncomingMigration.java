@@ -3,22 +3,67 @@ package io.ferry.agent.hypervisor.simulated;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Destination side of one migration's data channel: applies what the source sends to the skeleton VM. */
+/** Destination side of one migration's data channel: admits its one source, applies what it sends to the skeleton. */
 final class IncomingMigration {
+    private static final Logger log = LoggerFactory.getLogger(IncomingMigration.class);
+
     final String migrationId;
     final SimulatedVm skeleton;
     /** Completes with the source's checksum once memory and device state arrived and matched. */
     final CompletableFuture<String> verified = new CompletableFuture<>();
     /** Page checksums the destination computed when the source completed. */
     volatile int[] verifiedPages;
+    /** CRC of each page as stored here; pages never sent are still zero. */
+    private final int[] storedCrc;
+    /** The one-time secret's bytes, or null when the command carried none: then no connection is admitted. */
+    private final byte[] token;
+    private final AtomicBoolean admitted = new AtomicBoolean();
     private volatile boolean closed;
+    // Batch buffers, used only by the one admitted connection's thread.
+    private final byte[] headers = new byte[Frames.BATCH_PAGES * Frames.PAGE_HEADER];
+    private final ByteBuffer headerView = ByteBuffer.wrap(headers);
+    private final byte[] data = new byte[Frames.BATCH_BYTES];
+    private final byte[] packed = new byte[Frames.BATCH_BYTES];
+    private final CRC32C crc = new CRC32C();
 
-    IncomingMigration(String migrationId, SimulatedVm skeleton) {
+    IncomingMigration(String migrationId, SimulatedVm skeleton, String token) {
         this.migrationId = migrationId;
         this.skeleton = skeleton;
+        this.storedCrc = PageCrc.allZero(skeleton.memory().pages());
+        this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+        if (this.token == null) {
+            log.warn("the command preparing migration {} carried no data-channel token: its data channel will refuse"
+                    + " every connection; abort the migration and submit it again", migrationId);
+        }
+    }
+
+    /**
+     * Admits the first connection that presents this migration's token; the answer is null when admitted, else why
+     * not (never containing the token). Tokens are compared in constant time.
+     */
+    String admit(String presented) {
+        if (token == null) {
+            return "the skeleton was prepared without a data-channel token, so it admits no source";
+        }
+        if (presented == null || !MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+            return "the connection did not present the migration's data-channel token";
+        }
+        if (closed) {
+            return "the migration was aborted on the destination";
+        }
+        if (!admitted.compareAndSet(false, true)) {
+            return "a source is already connected; the token admits one connection only";
+        }
+        return null;
     }
 
     void close() {
@@ -26,7 +71,7 @@ final class IncomingMigration {
         verified.completeExceptionally(new IOException("migration " + migrationId + " was aborted on the destination"));
     }
 
-    /** Runs after HELLO: checks the configuration, then applies frames until COMPLETE. */
+    /** Runs after an admitted HELLO: checks the configuration, then applies frames until COMPLETE. */
     void serve(DataInputStream in, DataOutputStream out) throws IOException {
         if (in.readByte() != Frames.CONFIG) {
             reply(out, Frames.ERROR, "expected the VM configuration after HELLO");
@@ -40,64 +85,98 @@ final class IncomingMigration {
             return;
         }
         reply(out, Frames.OK, "skeleton " + vmId + " ready");
-        byte[] batch = new byte[Frames.BATCH_PAGES * GuestMemory.PAGE_SIZE];
-        CRC32C crc = new CRC32C();
-        while (!closed) {
-            byte type = in.readByte();
-            switch (type) {
-                case Frames.PAGES -> receivePages(in, batch, crc);
-                case Frames.DEVICE_STATE -> {
-                    int length = in.readInt();
-                    if (length < 0 || length > Frames.MAX_DEVICE_STATE) {
-                        throw new IOException("device state of " + length + " bytes is out of range");
+        try (BatchDecompressor decompressor = new BatchDecompressor()) {
+            while (!closed) {
+                byte type = in.readByte();
+                switch (type) {
+                    case Frames.PAGES -> receivePages(in, decompressor);
+                    case Frames.DEVICE_STATE -> {
+                        int length = in.readInt();
+                        if (length < 0 || length > Frames.MAX_DEVICE_STATE) {
+                            throw new IOException("device state of " + length + " bytes is out of range");
+                        }
+                        skeleton.loadDeviceState(in.readNBytes(length));
                     }
-                    skeleton.loadDeviceState(in.readNBytes(length));
-                }
-                case Frames.COMPLETE -> {
-                    String expected = in.readUTF();
-                    int[] pages = skeleton.memory().pageChecksums();
-                    String actual = GuestMemory.digest(pages, skeleton.deviceState());
-                    verifiedPages = pages;
-                    if (actual.equals(expected)) {
-                        reply(out, Frames.OK, actual);
-                        verified.complete(actual);
-                    } else {
-                        reply(out, Frames.ERROR, "destination memory " + actual + " != source " + expected);
-                        verified.completeExceptionally(new IOException("memory mismatch: " + actual + " != " + expected));
+                    case Frames.COMPLETE -> {
+                        verify(in.readUTF(), out);
+                        return;
                     }
-                    return;
+                    default -> throw new IOException("unknown frame type " + type + " on the data channel");
                 }
-                default -> throw new IOException("unknown frame type " + type + " on the data channel");
             }
         }
     }
 
-    private void receivePages(DataInputStream in, byte[] batch, CRC32C crc) throws IOException {
+    private void verify(String expected, DataOutputStream out) throws IOException {
+        int[] pages = storedCrc.clone(); // kept page by page as data arrived: no memory pass in the blackout
+        String actual = GuestMemory.digest(pages, skeleton.deviceState());
+        verifiedPages = pages;
+        if (actual.equals(expected)) {
+            reply(out, Frames.OK, actual);
+            verified.complete(actual);
+        } else {
+            reply(out, Frames.ERROR, "destination memory " + actual + " != source " + expected);
+            verified.completeExceptionally(new IOException("memory mismatch: " + actual + " != " + expected));
+        }
+    }
+
+    private void receivePages(DataInputStream in, BatchDecompressor decompressor) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > Frames.BATCH_PAGES) {
             throw new IOException("page batch of " + count + " pages is out of range");
         }
-        crc.reset();
-        int[] pages = new int[count];
-        boolean[] zero = new boolean[count];
-        for (int i = 0; i < count; i++) {
-            pages[i] = in.readInt();
-            zero[i] = in.readByte() == Frames.PAGE_ZERO;
-            crc.update(pages[i]);
-            if (!zero[i]) {
-                in.readFully(batch, i * GuestMemory.PAGE_SIZE, GuestMemory.PAGE_SIZE);
-                crc.update(batch, i * GuestMemory.PAGE_SIZE, GuestMemory.PAGE_SIZE);
+        int headerLength = count * Frames.PAGE_HEADER;
+        in.readFully(headers, 0, headerLength);
+        int dataPages = 0;
+        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
+            int page = headerView.getInt(at);
+            if (page < 0 || page >= skeleton.memory().pages()) {
+                throw new IOException("page " + page + " is outside the skeleton's " + skeleton.memory().pages() + " pages");
             }
+            byte kind = headers[at + 4];
+            if (kind != Frames.PAGE_DATA && kind != Frames.PAGE_ZERO) {
+                throw new IOException("page " + page + " has unknown kind " + kind);
+            }
+            dataPages += kind == Frames.PAGE_DATA ? 1 : 0;
+        }
+        int rawLength = dataPages * GuestMemory.PAGE_SIZE;
+        byte codec = in.readByte();
+        int length = in.readInt();
+        if (codec == Frames.CODEC_RAW) {
+            if (length != rawLength) {
+                throw new IOException("raw page batch of " + length + " bytes, its headers announced " + rawLength);
+            }
+            in.readFully(data, 0, rawLength);
+        } else {
+            // The source sends a batch compressed only when that made it smaller.
+            if (length <= 0 || length >= rawLength) {
+                throw new IOException("compressed page batch of " + length + " bytes for " + rawLength + " is out of range");
+            }
+            in.readFully(packed, 0, length);
+            decompressor.decompress(codec, packed, length, data, rawLength);
         }
         long expected = in.readLong();
+        crc.reset();
+        crc.update(headers, 0, headerLength);
+        crc.update(data, 0, rawLength);
         if (expected != crc.getValue()) {
             throw new IOException("page batch checksum mismatch: the data channel corrupted data");
         }
-        for (int i = 0; i < count; i++) {
-            if (zero[i]) {
-                skeleton.memory().loadZero(pages[i]);
+        apply(headerLength);
+    }
+
+    private void apply(int headerLength) {
+        GuestMemory memory = skeleton.memory();
+        int next = 0;
+        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
+            int page = headerView.getInt(at);
+            if (headers[at + 4] == Frames.PAGE_ZERO) {
+                memory.loadZero(page);
+                storedCrc[page] = PageCrc.ZERO_PAGE;
             } else {
-                skeleton.memory().load(pages[i], batch, i * GuestMemory.PAGE_SIZE);
+                int offset = next++ * GuestMemory.PAGE_SIZE;
+                memory.load(page, data, offset);
+                storedCrc[page] = PageCrc.of(data, offset);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.ferry.agent.hypervisor.simulated;
 
+import io.ferry.agent.hypervisor.Hypervisor.Compression;
 import io.ferry.agent.hypervisor.HypervisorException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -8,35 +9,56 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
-/** Source side of one migration's data channel: sends pages in checksummed batches; TCP gives back-pressure. */
+/**
+ * Source side of one migration's data channel: sends pages in checksummed, optionally compressed batches; TCP gives
+ * back-pressure. Batch buffers are allocated once, so the per-batch cost is the copy, the checksum and the codec.
+ */
 final class OutgoingMigration implements AutoCloseable {
     final String migrationId;
     final SimulatedVm vm;
+    /** CRC of each page as last sent: once the paused guest's dirty pages are sent, this is its memory. */
+    final int[] sentCrc;
+    /** The emulated link's cap, set by pre-copy and kept for the final copy; 0 = uncapped. */
+    volatile int bandwidthMbps;
     private final Socket socket;
     private final DataOutputStream out;
     private final DataInputStream in;
-    private final byte[] batch = new byte[Frames.BATCH_PAGES * GuestMemory.PAGE_SIZE];
-    private final int[] batchPages = new int[Frames.BATCH_PAGES];
-    private final boolean[] batchZero = new boolean[Frames.BATCH_PAGES];
+    private final byte[] headers = new byte[Frames.BATCH_PAGES * Frames.PAGE_HEADER];
+    private final ByteBuffer headerView = ByteBuffer.wrap(headers);
+    /** The batch's DATA pages back to back: zero pages take no room here, so the codec sees only real content. */
+    private final byte[] data = new byte[Frames.BATCH_BYTES];
     private final CRC32C crc = new CRC32C();
+    private volatile BatchCompressor compressor = new BatchCompressor(Compression.NONE);
     private int batchSize;
+    private int dataPages;
     private volatile boolean cancelled;
+    private volatile boolean closed;
     long pagesSent;
     long zeroPages;
+    /** Bytes on the wire. */
     long bytesSent;
+    /** What the same frames would have cost uncompressed; equals {@link #bytesSent} without compression. */
+    long uncompressedBytes;
 
     private OutgoingMigration(String migrationId, SimulatedVm vm, Socket socket) throws IOException {
         this.migrationId = migrationId;
         this.vm = vm;
+        this.sentCrc = PageCrc.allZero(vm.memory().pages());
         this.socket = socket;
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 20));
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     }
 
-    /** Stage 1: connect, introduce the migration and send the VM configuration. */
-    static OutgoingMigration open(String migrationId, SimulatedVm vm, String dataAddress) {
+    /** Stage 1: connect, present the migration's one-time token, then send the VM configuration. */
+    static OutgoingMigration open(String migrationId, String token, SimulatedVm vm, String dataAddress) {
+        if (token == null || token.isBlank()) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "the command to connect migration " + migrationId
+                    + " carried no data-channel token, so the destination would refuse it; the orchestrator must send"
+                    + " the token it gave the destination");
+        }
         int colon = dataAddress.lastIndexOf(':');
         if (colon < 1) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "data address '" + dataAddress + "' is not host:port");
@@ -48,8 +70,12 @@ final class OutgoingMigration implements AutoCloseable {
             socket.connect(new InetSocketAddress(dataAddress.substring(0, colon),
                     Integer.parseInt(dataAddress.substring(colon + 1))), 5_000);
             OutgoingMigration outgoing = new OutgoingMigration(migrationId, vm, socket);
+            // HELLO is its own round trip: a refused source has sent nothing more, so it reads the ERROR, not a reset.
             outgoing.out.writeByte(Frames.HELLO);
             outgoing.out.writeUTF(migrationId);
+            outgoing.out.writeUTF(token);
+            outgoing.out.flush();
+            outgoing.expectOk("connection");
             outgoing.out.writeByte(Frames.CONFIG);
             outgoing.out.writeUTF(vm.spec().vmId());
             outgoing.out.writeInt(vm.spec().memoryMb());
@@ -63,9 +89,26 @@ final class OutgoingMigration implements AutoCloseable {
         }
     }
 
+    /** Sets the codec for the batches sent from now on; a repeated call with the same setting keeps the codec. */
+    void compression(Compression compression) {
+        Compression wanted = compression == null ? Compression.NONE : compression;
+        BatchCompressor current = compressor;
+        if (current.compression() != wanted) {
+            compressor = new BatchCompressor(wanted);
+            current.close();
+            if (closed) {
+                compressor.close(); // a close that raced this swap must not leave native state behind
+            }
+        }
+    }
+
     void cancel() {
         cancelled = true;
         close();
+    }
+
+    boolean isOpen() {
+        return !closed && !socket.isClosed();
     }
 
     boolean cancelled() {
@@ -88,11 +131,16 @@ final class OutgoingMigration implements AutoCloseable {
     /** Queues one page (read now, so the newest data goes); full batches are flushed to the wire. */
     private void sendPage(int page, Pacer pacer) throws IOException {
         GuestMemory memory = vm.memory();
-        int i = batchSize++;
-        batchPages[i] = page;
-        batchZero[i] = memory.isZero(page);
-        if (!batchZero[i]) {
-            memory.read(page, batch, i * GuestMemory.PAGE_SIZE);
+        boolean zero = memory.isZero(page);
+        int at = batchSize++ * Frames.PAGE_HEADER;
+        headerView.putInt(at, page);
+        headers[at + 4] = zero ? Frames.PAGE_ZERO : Frames.PAGE_DATA;
+        if (zero) {
+            sentCrc[page] = PageCrc.ZERO_PAGE;
+        } else {
+            int offset = dataPages++ * GuestMemory.PAGE_SIZE;
+            memory.read(page, data, offset);
+            sentCrc[page] = PageCrc.of(data, offset);
         }
         if (batchSize == Frames.BATCH_PAGES) {
             flushBatch(pacer);
@@ -106,29 +154,30 @@ final class OutgoingMigration implements AutoCloseable {
         if (cancelled) {
             throw new IOException("migration " + migrationId + " was cancelled");
         }
+        int headerLength = batchSize * Frames.PAGE_HEADER;
+        int rawLength = dataPages * GuestMemory.PAGE_SIZE;
         crc.reset();
-        long bytes = 5;
+        crc.update(headers, 0, headerLength);
+        crc.update(data, 0, rawLength);
+        BatchCompressor codec = compressor;
+        int packedLength = codec.compress(data, rawLength);
+        boolean packed = packedLength >= 0;
         out.writeByte(Frames.PAGES);
         out.writeInt(batchSize);
-        for (int i = 0; i < batchSize; i++) {
-            out.writeInt(batchPages[i]);
-            out.writeByte(batchZero[i] ? Frames.PAGE_ZERO : Frames.PAGE_DATA);
-            crc.update(batchPages[i]);
-            bytes += 5;
-            if (batchZero[i]) {
-                zeroPages++;
-            } else {
-                out.write(batch, i * GuestMemory.PAGE_SIZE, GuestMemory.PAGE_SIZE);
-                crc.update(batch, i * GuestMemory.PAGE_SIZE, GuestMemory.PAGE_SIZE);
-                bytes += GuestMemory.PAGE_SIZE;
-            }
-        }
+        out.write(headers, 0, headerLength);
+        out.writeByte(packed ? codec.codec() : Frames.CODEC_RAW);
+        out.writeInt(packed ? packedLength : rawLength);
+        out.write(packed ? codec.packed() : data, 0, packed ? packedLength : rawLength);
         out.writeLong(crc.getValue());
-        bytes += 8;
+        long frame = Frames.BATCH_OVERHEAD + headerLength;
+        long wire = frame + (packed ? packedLength : rawLength);
         pagesSent += batchSize;
-        bytesSent += bytes;
+        zeroPages += batchSize - dataPages;
+        bytesSent += wire;
+        uncompressedBytes += frame + rawLength;
         batchSize = 0;
-        pacer.sent(bytes);
+        dataPages = 0;
+        pacer.sent(wire);
     }
 
     /** Stage 3: device state and the source's checksum; the destination answers whether its copy matches. */
@@ -139,7 +188,9 @@ final class OutgoingMigration implements AutoCloseable {
         out.writeByte(Frames.COMPLETE);
         out.writeUTF(checksum);
         out.flush();
-        bytesSent += 1 + 4 + deviceState.length + 1 + 2 + checksum.length();
+        long bytes = 1 + 4 + deviceState.length + 1 + 2 + checksum.length();
+        bytesSent += bytes;
+        uncompressedBytes += bytes;
         return expectOk("final copy");
     }
 
@@ -158,7 +209,9 @@ final class OutgoingMigration implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         closeQuietly(socket);
+        compressor.close();
     }
 
     private static void closeQuietly(Socket socket) {

@@ -2,11 +2,15 @@ package io.ferry.agent.hypervisor.simulated;
 
 import java.util.concurrent.locks.LockSupport;
 
-/** Holds a sender to a bandwidth cap, emulating a 1 GbE or 10 GbE migration network on loopback. */
+/**
+ * Holds a sender to a bandwidth cap, emulating a 1 GbE or 10 GbE migration network on loopback. Time spent below
+ * the cap (a slow sender, a pause between rounds) is not saved up: a real link cannot go faster later to make up
+ * for it, so at most {@link #BURST_NANOS} of credit is kept.
+ */
 final class Pacer {
+    static final long BURST_NANOS = 2_000_000;
     private final double bytesPerNano;
-    private final long start = System.nanoTime();
-    private long sent;
+    private long due = System.nanoTime(); // when the link is free again
 
     Pacer(int bandwidthMbps) {
         this.bytesPerNano = bandwidthMbps <= 0 ? 0 : bandwidthMbps * 1_000_000.0 / 8 / 1e9;
@@ -16,9 +20,9 @@ final class Pacer {
         if (bytesPerNano == 0) {
             return;
         }
-        sent += bytes;
-        long due = start + (long) (sent / bytesPerNano);
-        long wait = due - System.nanoTime();
+        long now = System.nanoTime();
+        due = Math.max(due, now - BURST_NANOS) + (long) (bytes / bytesPerNano);
+        long wait = due - now;
         if (wait > 0) {
             LockSupport.parkNanos(wait);
         }

@@ -3,15 +3,27 @@ package io.ferry.agent.hypervisor.simulated;
 import io.ferry.agent.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.agent.hypervisor.Hypervisor.PrecopyResult;
 import io.ferry.agent.hypervisor.Hypervisor.RoundStats;
+import io.ferry.agent.hypervisor.HypervisorException;
 import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
  * Stage 2 on the source: round 1 copies every used page while the guest runs; each later round copies the pages
- * dirtied during the previous one. It stops when what remains would fit the downtime budget at the measured
- * throughput, or when the round limit is reached; the final copy sends whatever is left.
+ * dirtied during the previous one. It converges when what remains would go within the downtime budget at the
+ * measured link rate. Past the round limit a guest that still dirties too fast is throttled one step per round
+ * (auto-converge, QEMU's 20 % then +10 %) when the request allows it. Whenever the remaining set has not shrunk for
+ * the progress timeout, pre-copy gives up with NOT_CONVERGING and the guest keeps running on the source, so it never
+ * loops forever.
  */
 final class Precopy {
+    static final int THROTTLE_FIRST = 20;
+    static final int THROTTLE_STEP = 10;
+    static final int THROTTLE_MAX = 99;
+    /** A round must shrink the best remaining set by 5 % to count as progress. */
+    private static final double PROGRESS = 0.95;
+    /** Rounds shorter than this measure latency more than bandwidth; they do not update the link rate. */
+    private static final long MEASURABLE_BYTES = 1 << 20;
+
     private final OutgoingMigration session;
     private final CopyPolicy policy;
     private final Consumer<RoundStats> onRound;
@@ -25,32 +37,66 @@ final class Precopy {
     }
 
     PrecopyResult run() throws IOException {
-        GuestMemory memory = session.vm.memory();
+        SimulatedVm vm = session.vm;
+        GuestMemory memory = vm.memory();
         memory.clearDirtyLog(); // dirty logging starts now; round 1 covers everything used before
         long[] toSend = memory.usedPages();
-        double bytesPerSecond = 0;
+        double linkRate = 0; // uncompressed page bytes per second the link carried
+        long bestRemaining = Long.MAX_VALUE;
+        long lastProgress = System.nanoTime();
         int round = 0;
-        while (true) {
-            round++;
-            long started = System.nanoTime();
-            long pagesBefore = session.pagesSent;
-            long bytesBefore = session.bytesSent;
-            long zeroBefore = session.zeroPages;
-            session.sendPages(toSend, pacer);
-            session.flush();
-            long nanos = Math.max(1, System.nanoTime() - started);
-            long bytes = session.bytesSent - bytesBefore;
-            bytesPerSecond = bytes * 1e9 / nanos;
-            long dirty = memory.dirtyCount();
-            double dirtyRate = dirty * 1e9 / nanos;
-            long expectedDowntimeMs = expectedMs(dirty, bytesPerSecond);
-            onRound.accept(new RoundStats(round, session.pagesSent - pagesBefore, bytes, session.zeroPages - zeroBefore, dirty,
-                    dirtyRate, bytesPerSecond * 8 / 1e6, expectedDowntimeMs, nanos / 1_000_000, bytes, 0));
-            if (expectedDowntimeMs <= policy.maxDowntimeMs() || round >= policy.maxRounds()) {
-                return new PrecopyResult(round, dirty, expectedDowntimeMs);
+        try {
+            while (true) {
+                round++;
+                long started = System.nanoTime();
+                long pagesBefore = session.pagesSent;
+                long bytesBefore = session.bytesSent;
+                long rawBefore = session.uncompressedBytes;
+                long zeroBefore = session.zeroPages;
+                session.sendPages(toSend, pacer);
+                session.flush();
+                long nanos = Math.max(1, System.nanoTime() - started);
+                long bytes = session.bytesSent - bytesBefore;
+                long raw = session.uncompressedBytes - rawBefore;
+                if (raw >= MEASURABLE_BYTES || linkRate == 0) {
+                    linkRate = raw * 1e9 / nanos;
+                }
+                long dirty = memory.dirtyCount();
+                long expectedDowntimeMs = expectedMs(dirty, linkRate);
+                onRound.accept(new RoundStats(round, session.pagesSent - pagesBefore, bytes, session.zeroPages - zeroBefore,
+                        dirty, dirty * 1e9 / nanos, bytes * 8e3 / nanos, expectedDowntimeMs, nanos / 1_000_000, raw,
+                        vm.throttlePercent()));
+                if (expectedDowntimeMs <= policy.maxDowntimeMs()) {
+                    return new PrecopyResult(round, dirty, expectedDowntimeMs);
+                }
+                if (dirty < bestRemaining * PROGRESS) {
+                    bestRemaining = dirty;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > policy.progressTimeoutMs() * 1_000_000) {
+                    throw notConverging(round, dirty, expectedDowntimeMs, vm.throttlePercent());
+                }
+                // The downtime limit is never broken to finish sooner: past the round limit the guest is slowed down
+                // if allowed, and otherwise pre-copy goes on only while it still makes progress.
+                if (round >= policy.maxRounds() && policy.autoConverge()) {
+                    if (vm.throttlePercent() < THROTTLE_MAX) {
+                        int next = vm.throttlePercent() == 0 ? THROTTLE_FIRST : vm.throttlePercent() + THROTTLE_STEP;
+                        vm.throttle(Math.min(THROTTLE_MAX, next));
+                    }
+                }
+                toSend = memory.harvestDirty();
             }
-            toSend = memory.harvestDirty();
+        } catch (IOException | RuntimeException e) {
+            vm.throttle(0); // the guest stays on the source: give it its CPU back
+            throw e;
         }
+    }
+
+    private HypervisorException notConverging(int round, long dirty, long expectedMs, int throttle) {
+        return new HypervisorException("NOT_CONVERGING", String.format("after %d rounds %d pages are still dirty, an "
+                + "expected downtime of %d ms against the %d ms allowed%s; the guest dirties memory faster than the link "
+                + "carries it and keeps running on the source. Allow auto-converge, raise the bandwidth or the downtime "
+                + "limit, or migrate when the guest is quieter.", round, dirty, expectedMs, policy.maxDowntimeMs(),
+                throttle > 0 ? " even with the guest throttled " + throttle + " %" : ""));
     }
 
     private static long expectedMs(long dirtyPages, double bytesPerSecond) {

@@ -2,7 +2,10 @@ package io.ferry.agent.hypervisor.simulated;
 
 import io.ferry.agent.hypervisor.Hypervisor;
 import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
+import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +21,9 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     private final long totalMemoryMb;
     private final List<String> cpuFeatures;
     private final double utilisation;
-    private final long writesPerSecond;
+    private final GuestWorkload workload;
+    private final ContentMix contentMix;
+    private final Path memoryDir;
     private final Clock clock;
     private final DataChannelServer dataChannel;
     private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
@@ -36,21 +41,46 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         this.totalMemoryMb = settings.totalMemoryMb();
         this.cpuFeatures = List.copyOf(settings.cpuFeatures());
         this.utilisation = settings.utilisation();
-        this.writesPerSecond = settings.writesPerSecond();
+        this.workload = settings.workload();
+        this.contentMix = settings.contentMix();
+        this.memoryDir = settings.memoryDir();
         this.clock = clock;
         this.dataChannel = new DataChannelServer(settings.bindHost(), settings.dataPort(), settings.advertisedHost());
     }
 
-    public record Settings(long totalMemoryMb, List<String> cpuFeatures, double utilisation, long writesPerSecond,
-            String bindHost, int dataPort, String advertisedHost) {}
+    /**
+     * @param workload what a booted guest runs unless it is given its own, and what a skeleton runs once resumed
+     * @param contentMix what the pages a booted guest already used contain
+     * @param memoryDir where guest memory is mapped from; null: /dev/shm when usable, else java.io.tmpdir
+     */
+    public record Settings(long totalMemoryMb, List<String> cpuFeatures, double utilisation, GuestWorkload workload,
+            ContentMix contentMix, Path memoryDir, String bindHost, int dataPort, String advertisedHost) {
+        public Settings {
+            workload = workload == null ? GuestWorkload.IDLE : workload;
+            contentMix = contentMix == null ? ContentMix.DEFAULT : contentMix;
+        }
 
-    /** Boots a guest on this host (the inventory the agent starts with). */
+        /** Uniform writes at {@code writesPerSecond} (0: idle), the default content mix and memory directory. */
+        public Settings(long totalMemoryMb, List<String> cpuFeatures, double utilisation, long writesPerSecond, String bindHost,
+                int dataPort, String advertisedHost) {
+            this(totalMemoryMb, cpuFeatures, utilisation, GuestWorkload.uniform(writesPerSecond), ContentMix.DEFAULT, null,
+                    bindHost, dataPort, advertisedHost);
+        }
+    }
+
+    /** Boots a guest on this host (the inventory the agent starts with), running this host's workload. */
     public SimulatedVm boot(VmSpec spec) {
+        return boot(spec, workload);
+    }
+
+    /** Boots a guest on this host that runs {@code guestWorkload} (null: this host's workload). */
+    public SimulatedVm boot(VmSpec spec, GuestWorkload guestWorkload) {
         if (spec.memoryMb() > freeMemoryMb()) {
             throw new HypervisorException("SKELETON_FAILED", "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
                     + " MB: only " + freeMemoryMb() + " MB free");
         }
-        SimulatedVm vm = SimulatedVm.boot(spec, utilisation, writesPerSecond, spec.vmId().hashCode());
+        SimulatedVm vm = SimulatedVm.boot(spec, utilisation, contentMix, guestWorkload == null ? workload : guestWorkload, memoryDir,
+                spec.vmId().hashCode());
         if (vms.putIfAbsent(spec.vmId(), vm) != null) {
             vm.close();
             throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
@@ -66,7 +96,10 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         return vm;
     }
 
-    /** CRC32C of every page at switchover: at pause on a source, at resume on a destination. */
+    /**
+     * CRC32C of every page at switchover: on a source read from its paused memory when it is discarded, on a
+     * destination as stored when it resumed.
+     */
     public java.util.Optional<int[]> switchoverFingerprint(String migrationId) {
         return java.util.Optional.ofNullable(fingerprints.get(migrationId)).map(int[]::clone);
     }
@@ -109,9 +142,9 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
                     + " but only " + freeMemoryMb() + " MB are free");
         }
-        SimulatedVm skeleton = SimulatedVm.skeleton(spec, writesPerSecond);
+        SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir);
         vms.put(spec.vmId(), skeleton);
-        IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton);
+        IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton, ticket.token());
         incoming.put(ticket.migrationId(), session);
         dataChannel.expect(session);
         return dataChannel.address();
@@ -120,16 +153,22 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public void connectSource(MigrationTicket ticket, String dataAddress) {
         SimulatedVm vm = vm(ticket.vmId());
-        OutgoingMigration previous = outgoing.remove(ticket.migrationId());
+        OutgoingMigration previous = outgoing.get(ticket.migrationId());
+        if (previous != null && previous.isOpen()) {
+            return; // a redelivered command: the one-time token already admitted this channel, a new one would be refused
+        }
         if (previous != null) {
+            outgoing.remove(ticket.migrationId(), previous);
             previous.close();
         }
-        outgoing.put(ticket.migrationId(), OutgoingMigration.open(ticket.migrationId(), vm, dataAddress));
+        outgoing.put(ticket.migrationId(), OutgoingMigration.open(ticket.migrationId(), ticket.token(), vm, dataAddress));
     }
 
     @Override
     public PrecopyResult precopy(MigrationTicket ticket, CopyPolicy policy, Consumer<RoundStats> onRound) {
         OutgoingMigration session = session(ticket);
+        session.compression(policy.compression()); // kept for the final copy too, as is the link's bandwidth
+        session.bandwidthMbps = policy.bandwidthMbps();
         try {
             return new Precopy(session, policy, onRound).run();
         } catch (IOException e) {
@@ -146,10 +185,9 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         long pagesBefore = session.pagesSent;
         long bytesBefore = session.bytesSent;
         try {
-            session.sendPages(vm.memory().harvestDirty(), new Pacer(0)); // the blackout window is never throttled
-            int[] pages = vm.memory().pageChecksums();
-            fingerprints.put(ticket.migrationId(), pages);
-            String checksum = GuestMemory.digest(pages, vm.deviceState());
+            // The emulated link is no faster in the blackout; a fresh pacer so idle time since pre-copy is no credit.
+            session.sendPages(vm.memory().harvestDirty(), new Pacer(session.bandwidthMbps));
+            String checksum = GuestMemory.digest(session.sentCrc, vm.deviceState());
             session.complete(vm.deviceState(), checksum);
             return new FinalCopyResult(pausedAt, session.pagesSent - pagesBefore, session.bytesSent - bytesBefore, checksum);
         } catch (IOException e) {
@@ -187,13 +225,25 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public void discardSource(MigrationTicket ticket) {
         OutgoingMigration session = outgoing.remove(ticket.migrationId());
+        int differing = 0;
         if (session != null) {
             session.close();
+            // Self-check, after the blackout: the paused memory read page by page must equal what was sent. A
+            // difference means the dirty log lost a write, which the checksum of the final copy cannot see.
+            int[] actual = session.vm.memory().pageChecksums();
+            fingerprints.put(ticket.migrationId(), actual);
+            for (int page = 0; page < actual.length; page++) {
+                differing += actual[page] == session.sentCrc[page] ? 0 : 1;
+            }
         }
         SimulatedVm vm = vms.get(ticket.vmId());
         if (vm != null && vm.state() != VmState.RUNNING) {
             vms.remove(ticket.vmId());
             vm.close();
+        }
+        if (differing > 0) {
+            throw new HypervisorException("MEMORY_MISMATCH", differing + " pages of " + ticket.vmId()
+                    + " differ from what was sent: the dirty log lost writes; the copy on the destination is suspect");
         }
     }
 
@@ -202,6 +252,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         OutgoingMigration out = outgoing.remove(ticket.migrationId());
         if (out != null) {
             out.cancel();
+            out.vm.throttle(0);
             if (out.vm.state() == VmState.PAUSED) {
                 out.vm.resume(); // a source that paused for the final copy runs again
             }

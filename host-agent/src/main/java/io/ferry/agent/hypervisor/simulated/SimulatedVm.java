@@ -2,66 +2,82 @@ package io.ferry.agent.hypervisor.simulated;
 
 import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.Hypervisor.VmState;
+import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
+import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A simulated guest: its memory, its vCPU register/device state and a workload that writes memory while it runs.
- * Pausing takes the same lock each guest write holds, so once {@link #pause()} returns no write is in flight.
+ * A simulated guest: its memory, its vCPU register/device state and a {@link GuestWorkload} that writes memory
+ * while it runs, on a writer thread of its own. Every write burst holds the {@code cpu} lock and pausing takes it
+ * too, so once {@link #pause()} returns no write is in flight; the writer stops on pause and close and a new one
+ * starts on resume. {@link #throttle(int)} takes vCPU time away as QEMU's auto-converge does.
  */
 public final class SimulatedVm implements AutoCloseable {
     private static final int DEVICE_STATE_BYTES = 4096;
+    /** Writes per lock hold: small enough that a pause waits microseconds, large enough to amortise the pacing. */
+    private static final int MAX_BURST = 256;
+    /** A writer that fell further behind than this (descheduled) drops the backlog instead of rushing it. */
+    private static final long MAX_BACKLOG_NANOS = 100_000_000L;
+    /** A throttled heavy guest runs this long, then sleeps its share: QEMU's auto-converge timeslice. */
+    private static final long TIMESLICE_NANOS = 10_000_000L;
 
     private final VmSpec spec;
     private final GuestMemory memory;
+    private final GuestWorkload workload;
     private final Object cpu = new Object();
-    private final long writesPerSecond;
+    /** Bumped by every pause and resume: a writer of an older run stops before its next burst. */
+    private final AtomicLong run = new AtomicLong();
+    private final GuestWorkload.PagePicker picker; // guarded by cpu
+    private final SplittableRandom slots; // guarded by cpu
     private byte[] deviceState;
     private volatile VmState state;
-    private Thread workload;
-    private long ticks;
+    private volatile int throttlePercent;
+    private volatile Thread writer;
+    private long writes; // guarded by cpu
 
-    private SimulatedVm(VmSpec spec, GuestMemory memory, byte[] deviceState, VmState state, long writesPerSecond) {
+    private SimulatedVm(VmSpec spec, GuestMemory memory, byte[] deviceState, VmState state, GuestWorkload workload) {
         this.spec = spec;
         this.memory = memory;
         this.deviceState = deviceState;
         this.state = state;
-        this.writesPerSecond = writesPerSecond;
+        this.workload = workload;
+        SplittableRandom random = new SplittableRandom(spec.vmId().hashCode());
+        this.picker = workload.writes() ? workload.pages(memory.pages(), random.split()) : null;
+        this.slots = random.split();
     }
 
-    /** A running guest that has already used {@code utilisation} of its memory (random, text-like and zero pages). */
-    public static SimulatedVm boot(VmSpec spec, double utilisation, long writesPerSecond, long seed) {
-        GuestMemory memory = new GuestMemory(spec.memoryMb());
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] page = new byte[GuestMemory.PAGE_SIZE];
-        int usedPages = (int) Math.round(memory.pages() * Math.max(0, Math.min(1, utilisation)));
-        for (int p = 0; p < usedPages; p++) {
-            fill(page, p, random);
-            memory.write(p, page);
-        }
-        byte[] registers = new byte[DEVICE_STATE_BYTES];
-        random.nextBytes(registers);
-        SimulatedVm vm = new SimulatedVm(spec, memory, registers, VmState.RUNNING, writesPerSecond);
-        vm.startWorkload();
-        return vm;
-    }
-
-    /** The destination's empty VM: memory allocated, nothing running. */
-    public static SimulatedVm skeleton(VmSpec spec, long writesPerSecond) {
-        return new SimulatedVm(spec, new GuestMemory(spec.memoryMb()), new byte[0], VmState.SKELETON, writesPerSecond);
-    }
-
-    // A realistic mix: mostly random data, some compressible text-like pages, some zero pages.
-    private static void fill(byte[] page, int index, SplittableRandom random) {
-        switch (index % 10) {
-            case 0 -> java.util.Arrays.fill(page, (byte) 0);
-            case 1, 2 -> {
-                for (int i = 0; i < page.length; i++) {
-                    page[i] = (byte) ('a' + (i * 7 + index) % 26);
-                }
+    /**
+     * A running guest that has already used {@code utilisation} of its memory, its pages filled after
+     * {@code contentMix}, and runs {@code workload}; its memory lives in {@code memoryDir} (null: the default).
+     */
+    public static SimulatedVm boot(VmSpec spec, double utilisation, ContentMix contentMix, GuestWorkload workload, Path memoryDir,
+            long seed) {
+        GuestMemory memory = new GuestMemory(spec.memoryMb(), memoryDir);
+        try {
+            SplittableRandom random = new SplittableRandom(seed);
+            byte[] page = new byte[GuestMemory.PAGE_SIZE];
+            int usedPages = (int) Math.round(memory.pages() * Math.max(0, Math.min(1, utilisation)));
+            for (int p = 0; p < usedPages; p++) {
+                ContentMix.fill(page, contentMix.next(random), random);
+                memory.write(p, page); // zero pages too: the guest used them
             }
-            default -> random.nextBytes(page);
+            byte[] registers = new byte[DEVICE_STATE_BYTES];
+            random.nextBytes(registers);
+            SimulatedVm vm = new SimulatedVm(spec, memory, registers, VmState.SKELETON, workload);
+            vm.resume();
+            return vm;
+        } catch (RuntimeException | Error e) {
+            memory.close();
+            throw e;
         }
+    }
+
+    /** The destination's empty VM: memory reserved but untouched, nothing running until it is resumed. */
+    public static SimulatedVm skeleton(VmSpec spec, GuestWorkload workload, Path memoryDir) {
+        return new SimulatedVm(spec, new GuestMemory(spec.memoryMb(), memoryDir), new byte[0], VmState.SKELETON, workload);
     }
 
     public VmSpec spec() {
@@ -76,6 +92,17 @@ public final class SimulatedVm implements AutoCloseable {
         return memory;
     }
 
+    public GuestWorkload workload() {
+        return workload;
+    }
+
+    /** Page writes the guest has done so far. */
+    public long writes() {
+        synchronized (cpu) {
+            return writes;
+        }
+    }
+
     public synchronized byte[] deviceState() {
         return deviceState.clone();
     }
@@ -84,48 +111,132 @@ public final class SimulatedVm implements AutoCloseable {
         this.deviceState = state.clone();
     }
 
+    /**
+     * Auto-converge: takes {@code percent} (0..99) of the vCPU time away, so the guest writes at (100 - percent) %
+     * of its rate; a heavy guest runs (100 - percent) % of each timeslice and sleeps the rest. 0 lifts it.
+     */
+    public void throttle(int percent) {
+        if (percent < 0 || percent > 99) {
+            throw new IllegalArgumentException("throttle must be between 0 and 99 percent, got " + percent);
+        }
+        throttlePercent = percent;
+        Thread current = writer;
+        if (current != null) {
+            LockSupport.unpark(current); // a writer asleep on the old pace picks up the new one now
+        }
+    }
+
+    public int throttlePercent() {
+        return throttlePercent;
+    }
+
+    /** Stops the guest: when this returns no write is in flight and none follows until {@link #resume()}. */
     public void pause() {
-        synchronized (cpu) {
+        run.incrementAndGet(); // the writer stops before its next burst, so it cannot starve us of the lock...
+        synchronized (cpu) { // ...and a burst in flight has finished once we hold it
             state = VmState.PAUSED;
+        }
+        Thread current = writer;
+        if (current != null) {
+            LockSupport.unpark(current); // let a sleeping writer see it stopped and exit now
         }
     }
 
     /** Runs the guest (again): a resumed source after a rollback, or the destination at stage 5. */
     public void resume() {
         synchronized (cpu) {
+            Thread current = writer;
+            if (state == VmState.RUNNING && (!workload.writes() || current != null && current.isAlive())) {
+                return;
+            }
             state = VmState.RUNNING;
+            long generation = run.incrementAndGet();
+            if (workload.writes()) {
+                writer = Thread.ofPlatform().daemon().name("guest-" + spec.vmId()).start(() -> write(generation));
+            }
         }
-        startWorkload();
     }
 
-    private synchronized void startWorkload() {
-        if (writesPerSecond <= 0 || (workload != null && workload.isAlive())) {
-            return;
-        }
-        workload = Thread.ofPlatform().daemon().name("guest-" + spec.vmId()).start(this::run);
-    }
-
-    // Uniform writes at the configured rate, in small bursts so the rate holds at low and high settings alike.
-    private void run() {
-        SplittableRandom random = new SplittableRandom(spec.vmId().hashCode());
-        long intervalNanos = 1_000_000L; // 1 ms ticks
-        long writesPerTick = Math.max(1, writesPerSecond / 1000);
-        while (true) {
-            synchronized (cpu) {
-                if (state != VmState.RUNNING) {
+    // Paces bursts by System.nanoTime: the writes owed since the pace was set are written in bursts of at most
+    // MAX_BURST, then the writer sleeps until the next one is due. A heavy guest writes bursts back to back.
+    private void write(long generation) {
+        long rate = workload.writesPerSecond();
+        int throttle = -1;
+        double perNano = 0;
+        long backlog = 0;
+        long epoch = 0;
+        long done = 0;
+        long ran = 0;
+        long sleepOwed = 0;
+        while (run.get() == generation) {
+            int percent = throttlePercent;
+            long now = System.nanoTime();
+            if (percent != throttle) { // a new pace starts now
+                throttle = percent;
+                perNano = rate * (100 - percent) / 100.0 / 1e9;
+                backlog = Math.max(MAX_BURST, (long) (perNano * MAX_BACKLOG_NANOS));
+                epoch = now;
+                done = 0;
+                ran = 0;
+                sleepOwed = 0;
+            }
+            if (rate == 0) { // heavy: as fast as it can, less the throttled share of each timeslice
+                if (!burst(generation, MAX_BURST)) {
                     return;
                 }
-                for (long i = 0; i < writesPerTick; i++) {
-                    memory.writeLong(random.nextInt(memory.pages()), random.nextInt(512), ++ticks);
+                if (percent > 0) {
+                    ran += System.nanoTime() - now;
+                    if (ran >= TIMESLICE_NANOS) { // sleep the throttled share; an overslept bit is owed back next time
+                        sleepOwed += ran * percent / (100 - percent);
+                        ran = 0;
+                        long before = System.nanoTime();
+                        LockSupport.parkNanos(sleepOwed);
+                        sleepOwed -= System.nanoTime() - before;
+                    }
                 }
+                continue;
             }
-            LockSupport.parkNanos(intervalNanos);
+            long due = (long) ((now - epoch) * perNano) - done;
+            if (due <= 0) {
+                long next = epoch + (long) Math.ceil((done + 1) / perNano);
+                LockSupport.parkNanos(Math.max(1, next - now));
+                continue;
+            }
+            if (due > backlog) {
+                done += due - backlog;
+                due = backlog;
+            }
+            int count = (int) Math.min(due, MAX_BURST);
+            if (!burst(generation, count)) {
+                return;
+            }
+            done += count;
+        }
+    }
+
+    private boolean burst(long generation, int count) {
+        synchronized (cpu) {
+            if (state != VmState.RUNNING || run.get() != generation) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                memory.writeLong(picker.next(), slots.nextInt(512), ++writes);
+            }
+            return true;
         }
     }
 
     @Override
     public void close() {
         pause();
+        Thread current = writer;
+        if (current != null && current != Thread.currentThread()) {
+            try {
+                current.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         memory.close();
     }
 }
