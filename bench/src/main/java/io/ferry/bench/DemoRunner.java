@@ -30,6 +30,7 @@ final class DemoRunner {
     List<String> command(Scenario s) {
         List<String> command = new ArrayList<>(List.of(ferry.toString(), "demo", "--json",
                 "--memory", Integer.toString(memoryMb), "--workload", s.workloadSpec()));
+        command.addAll(s.policy());
         if (s.capped()) {
             command.addAll(List.of("--bandwidth", Integer.toString(s.bandwidthMbps())));
         }

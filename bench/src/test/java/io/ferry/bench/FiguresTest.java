@@ -9,8 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 class FiguresTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Scenario IDLE_1G = new Scenario("idle-1g", "idle", "idle", 1000);
-    private static final Scenario IDLE_UNCAPPED = new Scenario("idle-uncapped", "idle", "idle", 0);
+    private static final Scenario IDLE_1G = new Scenario("idle-1g", "idle", "idle", 1000, List.of());
+    private static final Scenario IDLE_UNCAPPED = new Scenario("idle-uncapped", "idle", "idle", 0, List.of());
 
     private static Run run(Scenario s, String json) {
         return new Run(s, 1, JSON.readTree(json), null);
@@ -45,7 +45,7 @@ class FiguresTest {
 
     @Test
     void targets_use_the_median_of_completed_runs_and_miss_when_none_completed() {
-        Scenario hotset = new Scenario("hotset-1g", "hotset", "hotset:20000", 1000);
+        Scenario hotset = new Scenario("hotset-1g", "hotset", "hotset:5000", 1000, List.of());
         List<Run> runs = List.of(
                 run(hotset, "{\"state\":\"COMPLETED\",\"downtimeMs\":40,\"memoryBytes\":100}"),
                 new Run(hotset, 2, JSON.readTree("{\"state\":\"COMPLETED\",\"downtimeMs\":45,\"memoryBytes\":100}"), null),

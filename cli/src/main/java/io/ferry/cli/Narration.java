@@ -30,7 +30,7 @@ final class Narration {
             }
             case "PrecopyConverged" -> "2 pre-copy     converged after " + p.path("rounds").asInt() + " rounds, "
                     + p.path("dirtyPagesRemaining").asLong() + " pages left";
-            case "FinalCopyCompleted" -> String.format("3 final copy   VM paused; %,d pages + register/device state sent",
+            case "FinalCopyCompleted" -> String.format("3 final copy   VM paused; %,d pages (counted from convergence) + register/device state sent",
                     p.path("pagesSent").asLong());
             case "StorageReleased" -> "4 storage      " + p.path("host").asString() + " released the disk (epoch "
                     + p.path("epoch").asLong() + ")";

@@ -7,24 +7,24 @@ import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageCommand;
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Reports outcomes on ferry.agent-outcomes, keyed by migration id so one migration's outcomes stay in order.
- * Each send waits for the broker's acknowledgement: an outcome the orchestrator never sees would stall it.
+ * Reports outcomes on ferry.agent-outcomes, keyed by migration id so one host's outcomes of a migration stay in
+ * order.
  */
 @Component
 public class Outcomes {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outcomes.class);
     public static final String TOPIC = "ferry.agent-outcomes";
     private final KafkaTemplate<String, byte[]> kafka;
     private final AvroCodec<AgentOutcome> codec = AvroCodec.of(AgentOutcome.class);
     private final AgentProperties properties;
     private final Clock clock;
+    private final java.util.concurrent.ExecutorService sender =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("outcome-sender").factory());
 
     public Outcomes(KafkaTemplate<String, byte[]> kafka, AgentProperties properties, Clock clock) {
         this.kafka = kafka;
@@ -42,15 +42,21 @@ public class Outcomes {
                 .setKind(kind);
         details.accept(builder);
         AgentOutcome outcome = builder.build();
-        try {
-            kafka.send(TOPIC, outcome.getMigrationId(), codec.encode(outcome)).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not report " + kind + " for migration " + outcome.getMigrationId()
-                    + " to Kafka: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reporting " + kind, e);
-        }
+        // Handed to one sender thread and not waited for: the switchover must not stall on the producer or a
+        // broker acknowledgement. One thread and one idempotent producer keep this host's outcomes in order.
+        byte[] payload = codec.encode(outcome);
+        sender.execute(() -> kafka.send(TOPIC, outcome.getMigrationId(), payload).whenComplete((ok, error) -> {
+            if (error != null) {
+                log.error("could not report {} for migration {} to Kafka: {}", kind, outcome.getMigrationId(),
+                        error.getMessage());
+            }
+        }));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void drain() throws InterruptedException {
+        sender.shutdown();
+        sender.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     public void report(StageCommand command, OutcomeKind kind) {

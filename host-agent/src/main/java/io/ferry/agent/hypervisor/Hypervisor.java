@@ -77,5 +77,6 @@ public interface Hypervisor {
 
     record FinalCopyResult(Instant pausedAt, long pagesSent, long bytesSent, String memoryChecksum) {}
 
-    record ResumeResult(Instant resumedAt, String memoryChecksum) {}
+    /** @param pausedAt when the source paused the guest, so the destination can state the downtime */
+    record ResumeResult(Instant pausedAt, Instant resumedAt, String memoryChecksum) {}
 }

@@ -28,7 +28,7 @@ public class ResumeHandler implements StageHandler {
     @Override
     public void handle(StageCommand command, Outcomes outcomes) {
         ResumeResult result = hypervisor.resume(Tickets.of(command));
-        outcomes.report(command, OutcomeKind.RESUMED, b -> b.setMemoryChecksum(result.memoryChecksum())
+        outcomes.report(command, OutcomeKind.RESUMED, b -> b.setMemoryChecksum(result.memoryChecksum()).setPausedAt(result.pausedAt())
                 .setOccurredAt(result.resumedAt()));
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 /** Stage 4: the source releases the disk's lease, then the destination takes it with a higher epoch. */
 @Component
 public class StorageHandler implements StageHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StorageHandler.class);
     /** How long the destination waits for the source to finish its final copy and release the disk. */
     static final java.time.Duration HANDOFF_TIMEOUT = java.time.Duration.ofMinutes(2);
     private final StorageLeases leases;
@@ -40,6 +41,7 @@ public class StorageHandler implements StageHandler {
                 outcomes.report(command, OutcomeKind.STORAGE_RELEASED, b -> b.setStorageEpoch(lease.epoch()));
             } else {
                 Lease lease = leases.acquireWhenFree(disk, properties.host(), HANDOFF_TIMEOUT);
+                log.info("acquired {} with epoch {}", disk, lease.epoch());
                 outcomes.report(command, OutcomeKind.STORAGE_ACQUIRED, b -> b.setStorageEpoch(lease.epoch()));
             }
         } catch (StorageLeaseException e) {

@@ -58,18 +58,34 @@ public final class StorageLeases {
      */
     public Lease acquireWhenFree(String disk, String host, java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Path leaseFile = directory.resolve(disk + ".lease");
         while (true) {
-            try {
-                return acquire(disk, host);
-            } catch (StorageLeaseException held) {
-                if (System.nanoTime() > deadline) {
-                    throw new StorageLeaseException(held.getMessage() + "; gave up after " + timeout.toSeconds() + " s");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                if (Thread.interrupted()) {
-                    throw new StorageLeaseException("stopped waiting for " + disk + ": the migration was aborted");
+            if (Thread.interrupted()) {
+                throw new StorageLeaseException("stopped waiting for " + disk + ": the migration was aborted");
+            }
+            // An unlocked read (leases are replaced by atomic moves, so it sees a whole file) keeps the poll cheap;
+            // the OS lock is taken only when the lease looks free.
+            Lease seen = peek(disk, leaseFile);
+            if (!seen.held() || seen.owner().equals(host)) {
+                try {
+                    return acquire(disk, host);
+                } catch (StorageLeaseException raced) {
+                    seen = current(disk); // another host took it between the read and the lock: keep waiting
                 }
             }
+            if (System.nanoTime() > deadline) {
+                throw new StorageLeaseException(disk + " is still held by " + seen.owner() + " (epoch " + seen.epoch()
+                        + ") after " + timeout.toSeconds() + " s; it must release it first");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
+    private static Lease peek(String disk, Path leaseFile) {
+        try {
+            return read(disk, leaseFile);
+        } catch (IOException e) {
+            return new Lease(disk, "?", -1); // unreadable for a moment: treat as held and look again
         }
     }
 
@@ -100,7 +116,21 @@ public final class StorageLeases {
         });
     }
 
-    private synchronized Lease locked(String disk, UnaryOperator<Lease> change) {
+    /**
+     * The OS file lock excludes other processes; this excludes other threads and other StorageLeases in this JVM
+     * (the OS lock is per process, and Java refuses a second overlapping lock in one JVM).
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> JVM_LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Lease locked(String disk, UnaryOperator<Lease> change) {
+        Path lockFile = directory.resolve(disk + ".lock").toAbsolutePath().normalize();
+        synchronized (JVM_LOCKS.computeIfAbsent(lockFile, f -> new Object())) {
+            return lockedByOs(disk, change);
+        }
+    }
+
+    private Lease lockedByOs(String disk, UnaryOperator<Lease> change) {
         Path leaseFile = directory.resolve(disk + ".lease");
         try (FileChannel lockChannel = FileChannel.open(directory.resolve(disk + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {

@@ -26,7 +26,9 @@ public sealed interface AgentReport {
 
     record StorageAcquired(CommandId commandId, HostId host, long epoch) implements AgentReport {}
 
-    record Resumed(CommandId commandId, HostId host, Instant resumedAt, String memoryChecksum) implements AgentReport {}
+    /** @param pausedAt when the source paused, as the destination learned it on the data channel (null if unknown) */
+    record Resumed(CommandId commandId, HostId host, Instant pausedAt, Instant resumedAt, String memoryChecksum)
+            implements AgentReport {}
 
     record NetworkAnnounced(CommandId commandId, HostId host, String macAddress) implements AgentReport {}
 

@@ -139,12 +139,14 @@ public final class Migration {
     }
 
     private List<MigrationEvent> onResumed(Active active, Resumed resumed) {
+        // The source's checksum may not be recorded yet (its outcome and the destination's are not ordered); the
+        // destination compared against it on the data channel before resuming either way.
         String expected = active.progress().memoryChecksum();
         if (expected != null && !expected.equals(resumed.memoryChecksum())) {
             return fail(active, FailureReason.MEMORY_MISMATCH, "destination memory checksum " + resumed.memoryChecksum()
                     + " differs from the source's " + expected + " at pause");
         }
-        Instant pausedAt = active.progress().pausedAt();
+        Instant pausedAt = resumed.pausedAt() != null ? resumed.pausedAt() : active.progress().pausedAt();
         long downtime = pausedAt == null ? 0 : Math.max(0, Duration.between(pausedAt, resumed.resumedAt()).toMillis());
         return List.of(
                 new VmResumed(resumed.host(), resumed.resumedAt(), downtime, resumed.memoryChecksum()),

@@ -78,8 +78,9 @@ public sealed interface MigrationState {
             return stage.name();
         }
 
+        /** Stages only move forward: outcomes of the two hosts may be consumed in either order. */
         Active at(Stage next) {
-            return new Active(plan, next, awaiting, progress);
+            return next.compareTo(stage) <= 0 ? this : new Active(plan, next, awaiting, progress);
         }
 
         Active with(Progress next) {

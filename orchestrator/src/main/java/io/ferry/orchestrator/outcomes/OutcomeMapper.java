@@ -32,7 +32,7 @@ final class OutcomeMapper {
                         required(o.getMemoryChecksum(), "memoryChecksum"));
                 case STORAGE_RELEASED -> new AgentReport.StorageReleased(command, host, required(o.getStorageEpoch(), "storageEpoch"));
                 case STORAGE_ACQUIRED -> new AgentReport.StorageAcquired(command, host, required(o.getStorageEpoch(), "storageEpoch"));
-                case RESUMED -> new AgentReport.Resumed(command, host, o.getOccurredAt(),
+                case RESUMED -> new AgentReport.Resumed(command, host, o.getPausedAt(), o.getOccurredAt(),
                         required(o.getMemoryChecksum(), "memoryChecksum"));
                 case NETWORK_ANNOUNCED -> new AgentReport.NetworkAnnounced(command, host, o.getDetail() == null ? "" : o.getDetail());
                 case SOURCE_STOPPED -> new AgentReport.SourceStopped(command, host);

@@ -54,7 +54,7 @@ class EachStageOutcomeIssuesTheNextStageCommandTest {
         assertThat(s.when(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 59))).hasSize(1);
         assertThat(s.state().label()).isEqualTo("RESUMING");
 
-        List<MigrationEvent> resumed = s.when(report(new Resumed(s.awaited(StageAction.RESUME), DESTINATION,
+        List<MigrationEvent> resumed = s.when(report(new Resumed(s.awaited(StageAction.RESUME), DESTINATION, null,
                 T0.plusMillis(62), "abc"), 63));
         assertThat(resumed.getFirst()).isInstanceOfSatisfying(VmResumed.class, r -> assertThat(r.downtimeMs()).isEqualTo(12));
         assertNext(s, StageAction.ANNOUNCE_NETWORK, DESTINATION, Stage.NETWORK_CLEANUP);

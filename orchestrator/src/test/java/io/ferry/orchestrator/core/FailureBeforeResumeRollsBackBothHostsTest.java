@@ -51,7 +51,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
         s.given(report(new StorageAcquired(s.awaited(StageAction.ACQUIRE_STORAGE), DESTINATION, 2), 6));
 
         // when the destination resumes with different memory
-        List<MigrationEvent> events = s.when(report(new Resumed(s.awaited(StageAction.RESUME), DESTINATION,
+        List<MigrationEvent> events = s.when(report(new Resumed(s.awaited(StageAction.RESUME), DESTINATION, null,
                 T0.plusMillis(7), "xyz"), 7));
 
         // then the migration fails as a memory mismatch and rolls back

@@ -57,7 +57,8 @@ final class DataChannelServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                Thread.ofVirtual().name("data-channel-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
+                // A platform thread: applying pages is CPU-bound and must not sit behind (or block) virtual threads.
+                Thread.ofPlatform().daemon().name("data-channel-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     log.warn("data channel accept failed: {}", e.getMessage());
@@ -69,9 +70,9 @@ final class DataChannelServer implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            socket.setReceiveBufferSize(4 << 20);
+            socket.setReceiveBufferSize(Frames.SOCKET_BUFFER);
             socket.setSoTimeout(HELLO_TIMEOUT_MS); // a peer that never says HELLO does not hold a thread forever
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 20));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), Frames.SOCKET_BUFFER));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             if (in.readByte() != Frames.HELLO) {
                 refuse(socket, out, "(none)", "it did not start with HELLO");

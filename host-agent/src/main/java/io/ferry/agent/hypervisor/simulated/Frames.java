@@ -35,5 +35,11 @@ final class Frames {
     static final int BATCH_OVERHEAD = 1 + 4 + 1 + 4 + 8;
     static final int MAX_DEVICE_STATE = 1 << 20;
 
+    /**
+     * Socket and stream buffers: small enough that data in flight stays near a real link's bandwidth-delay product,
+     * so the pacer's count matches the wire and the final copy never queues behind megabytes of earlier pages.
+     */
+    static final int SOCKET_BUFFER = 256 << 10;
+
     private Frames() {}
 }

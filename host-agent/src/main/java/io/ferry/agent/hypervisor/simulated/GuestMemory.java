@@ -10,8 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -197,16 +195,17 @@ public final class GuestMemory implements AutoCloseable {
 
     /** SHA-256 over the page checksums and the device state: equal memory and state, equal digest. */
     public static String digest(int[] pageChecksums, byte[] deviceState) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buffer = ByteBuffer.allocate(pageChecksums.length * 4);
-            buffer.asIntBuffer().put(pageChecksums);
-            sha.update(buffer.array());
-            sha.update(deviceState);
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from this JVM", e);
+        // CRC32C and CRC32 together (64 bits): both run as CPU intrinsics even in cold code, which matters because
+        // this runs once per migration, inside the blackout. The per-page checksums under it do the real work.
+        ByteBuffer buffer = ByteBuffer.allocate(pageChecksums.length * 4);
+        buffer.asIntBuffer().put(pageChecksums);
+        java.util.zip.CRC32C castagnoli = new java.util.zip.CRC32C();
+        java.util.zip.CRC32 ieee = new java.util.zip.CRC32();
+        for (java.util.zip.Checksum sum : new java.util.zip.Checksum[] {castagnoli, ieee}) {
+            sum.update(buffer.array());
+            sum.update(deviceState);
         }
+        return HexFormat.of().toHexDigits((int) castagnoli.getValue()) + HexFormat.of().toHexDigits((int) ieee.getValue());
     }
 
     /** Returns the memory to the host at once (see the class comment); later accesses fail. Idempotent. */

@@ -22,6 +22,8 @@ final class IncomingMigration {
     final CompletableFuture<String> verified = new CompletableFuture<>();
     /** Page checksums the destination computed when the source completed. */
     volatile int[] verifiedPages;
+    /** When the source paused the guest, as it said with COMPLETE. */
+    volatile java.time.Instant pausedAt;
     /** CRC of each page as stored here; pages never sent are still zero. */
     private final int[] storedCrc;
     /** The one-time secret's bytes, or null when the command carried none: then no connection is admitted. */
@@ -98,7 +100,14 @@ final class IncomingMigration {
                         skeleton.loadDeviceState(in.readNBytes(length));
                     }
                     case Frames.COMPLETE -> {
-                        verify(in.readUTF(), out);
+                        String expected = in.readUTF();
+                        pausedAt = java.time.Instant.ofEpochMilli(in.readLong());
+                        long started = System.nanoTime();
+                        verify(expected, out);
+                        org.slf4j.LoggerFactory.getLogger(IncomingMigration.class).info(
+                                "migration {}: COMPLETE received {} ms after the source paused, verified in {} ms",
+                                migrationId, System.currentTimeMillis() - pausedAt.toEpochMilli(),
+                                (System.nanoTime() - started) / 1_000_000);
                         return;
                     }
                     default -> throw new IOException("unknown frame type " + type + " on the data channel");

@@ -48,7 +48,7 @@ final class OutgoingMigration implements AutoCloseable {
         this.vm = vm;
         this.sentCrc = PageCrc.allZero(vm.memory().pages());
         this.socket = socket;
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 20));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), Frames.SOCKET_BUFFER));
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     }
 
@@ -66,7 +66,7 @@ final class OutgoingMigration implements AutoCloseable {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.setSendBufferSize(4 << 20);
+            socket.setSendBufferSize(Frames.SOCKET_BUFFER);
             socket.connect(new InetSocketAddress(dataAddress.substring(0, colon),
                     Integer.parseInt(dataAddress.substring(colon + 1))), 5_000);
             OutgoingMigration outgoing = new OutgoingMigration(migrationId, vm, socket);
@@ -104,6 +104,7 @@ final class OutgoingMigration implements AutoCloseable {
 
     void cancel() {
         cancelled = true;
+        trickling = false;
         close();
     }
 
@@ -181,14 +182,15 @@ final class OutgoingMigration implements AutoCloseable {
     }
 
     /** Stage 3: device state and the source's checksum; the destination answers whether its copy matches. */
-    String complete(byte[] deviceState, String checksum) throws IOException {
+    String complete(byte[] deviceState, String checksum, java.time.Instant pausedAt) throws IOException {
         out.writeByte(Frames.DEVICE_STATE);
         out.writeInt(deviceState.length);
         out.write(deviceState);
         out.writeByte(Frames.COMPLETE);
         out.writeUTF(checksum);
+        out.writeLong(pausedAt.toEpochMilli()); // the destination reports the downtime, from pause to its resume
         out.flush();
-        long bytes = 1 + 4 + deviceState.length + 1 + 2 + checksum.length();
+        long bytes = 1 + 4 + deviceState.length + 1 + 2 + checksum.length() + 8;
         bytesSent += bytes;
         uncompressedBytes += bytes;
         return expectOk("final copy");
@@ -196,6 +198,56 @@ final class OutgoingMigration implements AutoCloseable {
 
     void flush() throws IOException {
         out.flush();
+    }
+
+    private volatile boolean trickling;
+    private Thread trickle;
+    private volatile IOException trickleFailure;
+    /** Counters when pre-copy converged: the final copy reports what went after, trickle included. */
+    long pagesAtConvergence;
+    long bytesAtConvergence;
+
+    /**
+     * Between convergence and the final-copy command the guest still runs; keep sending what it dirties so the
+     * set left for the blackout stays as small as at convergence, however long the command takes to arrive.
+     */
+    synchronized void startTrickle() {
+        pagesAtConvergence = pagesSent;
+        bytesAtConvergence = bytesSent;
+        trickling = true;
+        trickle = Thread.ofPlatform().daemon().name("trickle-" + migrationId).start(() -> {
+            Pacer pacer = new Pacer(bandwidthMbps);
+            try {
+                while (trickling) {
+                    long[] dirty = vm.memory().harvestDirty();
+                    if (java.util.Arrays.stream(dirty).anyMatch(w -> w != 0)) {
+                        sendPages(dirty, pacer);
+                        out.flush();
+                    } else {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            } catch (IOException e) {
+                trickleFailure = e;
+            }
+        });
+    }
+
+    /** Stops the trickle and waits for it, so the final copy has the channel to itself. */
+    synchronized void stopTrickle() throws IOException {
+        trickling = false;
+        if (trickle != null) {
+            try {
+                trickle.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping the pre-copy trickle", e);
+            }
+            trickle = null;
+        }
+        if (trickleFailure != null) {
+            throw trickleFailure;
+        }
     }
 
     private String expectOk(String what) throws IOException {

@@ -81,6 +81,7 @@ final class Precopy {
                     if (vm.throttlePercent() < THROTTLE_MAX) {
                         int next = vm.throttlePercent() == 0 ? THROTTLE_FIRST : vm.throttlePercent() + THROTTLE_STEP;
                         vm.throttle(Math.min(THROTTLE_MAX, next));
+                        lastProgress = System.nanoTime(); // a new throttle step deserves its own chance
                     }
                 }
                 toSend = memory.harvestDirty();
@@ -94,9 +95,10 @@ final class Precopy {
     private HypervisorException notConverging(int round, long dirty, long expectedMs, int throttle) {
         return new HypervisorException("NOT_CONVERGING", String.format("after %d rounds %d pages are still dirty, an "
                 + "expected downtime of %d ms against the %d ms allowed%s; the guest dirties memory faster than the link "
-                + "carries it and keeps running on the source. Allow auto-converge, raise the bandwidth or the downtime "
-                + "limit, or migrate when the guest is quieter.", round, dirty, expectedMs, policy.maxDowntimeMs(),
-                throttle > 0 ? " even with the guest throttled " + throttle + " %" : ""));
+                + "carries it and keeps running on the source. %s raise the bandwidth or the downtime limit, or migrate "
+                + "when the guest is quieter.", round, dirty, expectedMs, policy.maxDowntimeMs(),
+                throttle > 0 ? " even with the guest throttled " + throttle + " %" : "",
+                policy.autoConverge() ? "" : "Allow auto-converge,"));
     }
 
     private static long expectedMs(long dirtyPages, double bytesPerSecond) {

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 
 /** The first driver: guests are {@link SimulatedVm}s and memory travels over ferry's own TCP data channel. */
 public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SimulatedHypervisor.class);
     private final long totalMemoryMb;
     private final List<String> cpuFeatures;
     private final double utilisation;
@@ -170,7 +171,9 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         session.compression(policy.compression()); // kept for the final copy too, as is the link's bandwidth
         session.bandwidthMbps = policy.bandwidthMbps();
         try {
-            return new Precopy(session, policy, onRound).run();
+            PrecopyResult result = new Precopy(session, policy, onRound).run();
+            session.startTrickle();
+            return result;
         } catch (IOException e) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
         }
@@ -180,15 +183,27 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     public FinalCopyResult finalCopy(MigrationTicket ticket) {
         OutgoingMigration session = session(ticket);
         SimulatedVm vm = session.vm;
+        try {
+            session.stopTrickle();
+        } catch (IOException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + ticket.vmId() + " failed while waiting "
+                    + "for the final copy: " + e.getMessage(), e);
+        }
         vm.pause();
         Instant pausedAt = clock.instant();
-        long pagesBefore = session.pagesSent;
-        long bytesBefore = session.bytesSent;
+        long pagesBefore = session.pagesAtConvergence;
+        long bytesBefore = session.bytesAtConvergence;
         try {
+            long paused = System.nanoTime();
+            long pagesAtPause = session.pagesSent;
             // The emulated link is no faster in the blackout; a fresh pacer so idle time since pre-copy is no credit.
             session.sendPages(vm.memory().harvestDirty(), new Pacer(session.bandwidthMbps));
+            session.flush();
+            long sent = System.nanoTime();
             String checksum = GuestMemory.digest(session.sentCrc, vm.deviceState());
-            session.complete(vm.deviceState(), checksum);
+            session.complete(vm.deviceState(), checksum, pausedAt);
+            log.info("final copy of {}: {} pages sent in {} ms, destination verified in {} ms more", ticket.vmId(),
+                    session.pagesSent - pagesAtPause, (sent - paused) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
             return new FinalCopyResult(pausedAt, session.pagesSent - pagesBefore, session.bytesSent - bytesBefore, checksum);
         } catch (IOException e) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "final copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
@@ -219,7 +234,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         Instant resumedAt = clock.instant();
         incoming.remove(ticket.migrationId());
         dataChannel.forget(ticket.migrationId());
-        return new ResumeResult(resumedAt, checksum);
+        return new ResumeResult(session.pausedAt, resumedAt, checksum);
     }
 
     @Override
