@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 /**
  * Stage 2 on the source: round 1 copies every used page while the guest runs; each later round copies the pages
  * dirtied during the previous one. It converges when what remains would go within the downtime budget at the
- * measured link rate. Past the round limit a guest that still dirties too fast is throttled one step per round
- * (auto-converge, QEMU's 20 % then +10 %) when the request allows it. Whenever the remaining set has not shrunk for
+ * measured link rate. A guest whose dirty set stops shrinking, or is still too big at the round limit, is
+ * throttled one step per round (auto-converge, QEMU's 20 % then +10 %) when the request allows it. Whenever the remaining set has not shrunk for
  * the progress timeout, pre-copy gives up with NOT_CONVERGING and the guest keeps running on the source, so it never
  * loops forever.
  */
@@ -69,15 +69,17 @@ final class Precopy {
                 if (expectedDowntimeMs <= policy.maxDowntimeMs()) {
                     return new PrecopyResult(round, dirty, expectedDowntimeMs);
                 }
-                if (dirty < bestRemaining * PROGRESS) {
+                boolean progressed = dirty < bestRemaining * PROGRESS;
+                if (progressed) {
                     bestRemaining = dirty;
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > policy.progressTimeoutMs() * 1_000_000) {
                     throw notConverging(round, dirty, expectedDowntimeMs, vm.throttlePercent());
                 }
-                // The downtime limit is never broken to finish sooner: past the round limit the guest is slowed down
-                // if allowed, and otherwise pre-copy goes on only while it still makes progress.
-                if (round >= policy.maxRounds() && policy.autoConverge()) {
+                // The downtime limit is never broken to finish sooner: a guest that stops shrinking its dirty set
+                // (or is still too fast at the round limit) is slowed down if allowed; otherwise pre-copy goes on
+                // only while it still makes progress.
+                if (policy.autoConverge() && (round >= policy.maxRounds() || (round > 1 && !progressed))) {
                     if (vm.throttlePercent() < THROTTLE_MAX) {
                         int next = vm.throttlePercent() == 0 ? THROTTLE_FIRST : vm.throttlePercent() + THROTTLE_STEP;
                         vm.throttle(Math.min(THROTTLE_MAX, next));
