@@ -39,8 +39,15 @@ public interface Hypervisor {
     /** Stage 6, source: drop the paused copy and free its memory. */
     void discardSource(MigrationTicket ticket);
 
-    /** Roll back this host's part: a destination drops its skeleton, a source keeps (or resumes) its VM. */
+    /**
+     * Roll back this host's part. A destination drops its skeleton and memory, and refuses (HypervisorException) once
+     * the VM has resumed here: past resume a migration only moves forward. A source stops sending and leaves the
+     * guest as it is; if the final copy paused it, {@link #resumeAfterAbort} runs it again once the disk is back.
+     */
     void abort(MigrationTicket ticket);
+
+    /** Source, after it holds the VM's disk again: run the guest again if the final copy had paused it. */
+    void resumeAfterAbort(MigrationTicket ticket);
 
     /** One migration on this host; {@code token} is the data channel's one-time secret (never logged). */
     record MigrationTicket(String migrationId, String vmId, String token) {

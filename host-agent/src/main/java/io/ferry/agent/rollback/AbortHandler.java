@@ -34,9 +34,15 @@ public class AbortHandler implements StageHandler {
         return Set.of(StageAction.ABORT);
     }
 
+    /**
+     * The order is what keeps a VM from running on two hosts: a destination whose VM already resumed refuses (and
+     * keeps the disk); a source runs its paused guest again only after it holds the disk's lease again, which it
+     * cannot get while the destination holds it.
+     */
     @Override
     public void handle(StageCommand command, Outcomes outcomes) {
-        hypervisor.abort(Tickets.of(command));
+        var ticket = Tickets.of(command);
+        hypervisor.abort(ticket);
         String disk = Disks.of(Tickets.spec(command).diskPath());
         if (properties.host().equals(command.getDestinationHost())) {
             if (properties.host().equals(leases.current(disk).owner())) {
@@ -44,6 +50,7 @@ public class AbortHandler implements StageHandler {
             }
         } else if (properties.host().equals(command.getSourceHost())) {
             leases.acquireWhenFree(disk, properties.host(), java.time.Duration.ofSeconds(30));
+            hypervisor.resumeAfterAbort(ticket);
         }
         outcomes.report(command, OutcomeKind.ABORTED);
     }

@@ -1,6 +1,8 @@
 package io.ferry.orchestrator.api;
 
+import io.ferry.orchestrator.cancel.CancelService;
 import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.submit.RejectedRequestException;
@@ -28,15 +30,23 @@ class MigrationsController {
     private final MigrationQueries queries;
     private final SubmissionService submissions;
     private final Inventory inventory;
+    private final CancelService cancels;
 
-    MigrationsController(MigrationQueries queries, SubmissionService submissions, Inventory inventory) {
+    MigrationsController(MigrationQueries queries, SubmissionService submissions, Inventory inventory,
+            CancelService cancels) {
+        this.cancels = cancels;
         this.queries = queries;
         this.submissions = submissions;
         this.inventory = inventory;
     }
 
     record SubmitRequest(String requestId, String vmId, String destinationHost, String sourceHost, Long maxDowntimeMs,
-            Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression, String requestedBy) {}
+            Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression, String requestedBy,
+            Integer progressTimeoutS, Integer completionTimeoutPerGiBS) {}
+
+    record CancelRequest(String requestedBy) {}
+
+    record CancelResponse(String migrationId, String state) {}
 
     @PostMapping("/migrations")
     ResponseEntity<MigrationQueries.MigrationView> submit(@RequestBody SubmitRequest body) {
@@ -48,7 +58,8 @@ class MigrationsController {
                     .setMaxDowntimeMs(body.maxDowntimeMs()).setBandwidthMbps(body.bandwidthMbps())
                     .setMaxRounds(body.maxRounds()).setAutoConverge(body.autoConverge())
                     .setCompression(body.compression() == null ? null : Compression.valueOf(body.compression().toUpperCase()))
-                    .setRequestedBy(body.requestedBy()).build();
+                    .setRequestedBy(body.requestedBy()).setProgressTimeoutS(body.progressTimeoutS())
+                    .setCompletionTimeoutPerGiBS(body.completionTimeoutPerGiBS()).build();
         } catch (RuntimeException e) {
             throw new RejectedRequestException(RejectedRequestException.Reason.INVALID_REQUEST,
                     "request body is incomplete or invalid: " + e.getMessage()
@@ -56,6 +67,20 @@ class MigrationsController {
         }
         MigrationId id = submissions.submit(request, Channel.REST, "rest");
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.one(id.value()).orElseThrow());
+    }
+
+    /** 202 while the hosts roll back (CANCELLING), 200 once CANCELLED; 409 after the final copy began. */
+    @PostMapping("/migrations/{id}/cancel")
+    ResponseEntity<CancelResponse> cancel(@PathVariable String id, @RequestBody(required = false) CancelRequest body) {
+        MigrationId migrationId = MigrationId.parse(id);
+        if (queries.one(migrationId.value()).isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        String by = body == null || body.requestedBy() == null || body.requestedBy().isBlank() ? "anonymous"
+                : body.requestedBy();
+        MigrationState state = cancels.cancel(migrationId, by);
+        return ResponseEntity.status(state.terminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                .body(new CancelResponse(id, state.label()));
     }
 
     @GetMapping("/migrations")
@@ -90,12 +115,21 @@ class MigrationsController {
     ProblemDetail rejected(RejectedRequestException e) {
         HttpStatus status = switch (e.reason()) {
             case VM_NOT_FOUND, DESTINATION_UNKNOWN -> HttpStatus.NOT_FOUND;
-            case VM_ALREADY_MIGRATING -> HttpStatus.CONFLICT;
+            case VM_ALREADY_MIGRATING, HOST_UNREACHABLE -> HttpStatus.CONFLICT;
             default -> HttpStatus.BAD_REQUEST;
         };
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
         problem.setTitle("migration request rejected");
         problem.setProperty("reason", e.reason().name());
+        return problem;
+    }
+
+    @ExceptionHandler(CancelService.CancelRefusedException.class)
+    ProblemDetail cancelRefused(CancelService.CancelRefusedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("cancel refused");
+        problem.setProperty("reason", "CANCEL_REFUSED");
+        problem.setProperty("state", e.state());
         return problem;
     }
 

@@ -17,7 +17,15 @@ public enum FailureReason {
     /** An agent reported an error that fits no other reason. */
     AGENT_ERROR,
     /** An agent sent an outcome ferry does not understand. */
-    UNKNOWN_OUTCOME;
+    UNKNOWN_OUTCOME,
+    /** A host of the migration missed its heartbeats for longer than the liveness timeout. */
+    HOST_UNREACHABLE,
+    /** Nothing moved (no outcome from either host) for longer than the policy's progress timeout. */
+    PROGRESS_TIMEOUT,
+    /** Not done within the completion timeout, which scales with the VM's memory (KubeVirt: 150 s per GiB). */
+    COMPLETION_TIMEOUT,
+    /** The source did not confirm its rollback, so ferry cannot vouch for where the VM runs. */
+    ROLLBACK_INCOMPLETE;
 
     /** Reads a reason an agent reported; anything unknown becomes {@link #AGENT_ERROR} rather than being lost. */
     public static FailureReason fromAgent(String name) {

@@ -8,15 +8,27 @@ import io.ferry.orchestrator.core.AgentReport.Resumed;
 import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
+import io.ferry.orchestrator.core.MigrationCommand.Admit;
+import io.ferry.orchestrator.core.MigrationCommand.Cancel;
 import io.ferry.orchestrator.core.MigrationCommand.Report;
 import io.ferry.orchestrator.core.MigrationCommand.Submit;
+import io.ferry.orchestrator.core.MigrationCommand.Tick;
+import io.ferry.orchestrator.core.MigrationEvent.AbortConfirmed;
+import io.ferry.orchestrator.core.MigrationEvent.AbortUnconfirmed;
+import io.ferry.orchestrator.core.MigrationEvent.CancelRefused;
+import io.ferry.orchestrator.core.MigrationEvent.CancelRequested;
+import io.ferry.orchestrator.core.MigrationEvent.CleanupStepFailed;
 import io.ferry.orchestrator.core.MigrationEvent.FinalCopyCompleted;
+import io.ferry.orchestrator.core.MigrationEvent.MigrationAdmitted;
+import io.ferry.orchestrator.core.MigrationEvent.MigrationCancelled;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationCompleted;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationFailed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationRequested;
+import io.ferry.orchestrator.core.MigrationEvent.MigrationRolledBack;
 import io.ferry.orchestrator.core.MigrationEvent.NetworkAnnounced;
 import io.ferry.orchestrator.core.MigrationEvent.PrecopyConverged;
 import io.ferry.orchestrator.core.MigrationEvent.PrecopyRoundCompleted;
+import io.ferry.orchestrator.core.MigrationEvent.RollbackIncomplete;
 import io.ferry.orchestrator.core.MigrationEvent.SkeletonCreated;
 import io.ferry.orchestrator.core.MigrationEvent.SourceConnected;
 import io.ferry.orchestrator.core.MigrationEvent.SourceStopped;
@@ -26,58 +38,106 @@ import io.ferry.orchestrator.core.MigrationEvent.StorageReleased;
 import io.ferry.orchestrator.core.MigrationEvent.VmResumed;
 import io.ferry.orchestrator.core.MigrationState.Absent;
 import io.ferry.orchestrator.core.MigrationState.Active;
+import io.ferry.orchestrator.core.MigrationState.Cancelled;
+import io.ferry.orchestrator.core.MigrationState.Cause;
 import io.ferry.orchestrator.core.MigrationState.Completed;
 import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.MigrationState.Progress;
+import io.ferry.orchestrator.core.MigrationState.Queued;
+import io.ferry.orchestrator.core.MigrationState.RolledBack;
+import io.ferry.orchestrator.core.MigrationState.Unwinding;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * The migration state machine: {@link #decide} turns an input into events, {@link #evolve} folds an event into the
- * state. Both are pure: time arrives inside the inputs and new ids from the injected supplier, so replaying a log
- * through them gives the same answers every time.
+ * state. Both are pure: time arrives inside the inputs (and with each recorded event) and new ids from the injected
+ * supplier, so replaying a log through them gives the same answers every time.
  */
 public final class Migration {
+    /** How long a rollback waits for a reachable host to confirm its ABORT before giving up on it. */
+    public static final Duration ROLLBACK_TIMEOUT = Duration.ofSeconds(60);
+    /** After resume a failed step is retried this often, then given up (the VM already runs on the destination). */
+    public static final int CLEANUP_RETRIES = 3;
+
     private final Supplier<UUID> ids;
 
     public Migration(Supplier<UUID> ids) {
         this.ids = Objects.requireNonNull(ids);
     }
 
+    /** An event with the time it was recorded: what {@link #evolve} folds. */
+    public record Stamped(MigrationEvent event, Instant at) {}
+
     public static MigrationState initial() {
         return new Absent();
     }
 
-    public static MigrationState fold(List<MigrationEvent> events) {
+    public static MigrationState fold(List<Stamped> events) {
         MigrationState state = initial();
-        for (MigrationEvent event : events) {
-            state = evolve(state, event);
+        for (Stamped stamped : events) {
+            state = evolve(state, stamped.event(), stamped.at());
         }
         return state;
     }
 
     public List<MigrationEvent> decide(MigrationCommand command, MigrationState state) {
         return switch (command) {
-            case Submit submit -> switch (state) {
-                case Absent absent -> List.of(requested(submit), issue(StageAction.PREPARE_DESTINATION, submit.destination()));
-                // The same request again (a redelivery or a retry) changes nothing.
-                case Active active -> List.of();
-                case Completed completed -> List.of();
-                case MigrationState.Failed failed -> List.of();
-            };
+            // The same request again (a redelivery or a retry) changes nothing.
+            case Submit submit -> state instanceof Absent ? List.of(requested(submit)) : List.of();
+            case Admit admit -> state instanceof Queued queued
+                    ? List.of(new MigrationAdmitted(admit.activeOnSource(), admit.activeInCluster()),
+                            issue(StageAction.PREPARE_DESTINATION, queued.plan().destination()))
+                    : List.of(); // admitted already, or cancelled while queued
+            case Cancel cancel -> cancel(cancel, state);
             case Report report -> switch (state) {
-                case Active active -> accepts(active, report.report())
-                        ? onReport(active, report)
-                        : List.of(); // stale or duplicate: not an outcome this migration waits for
-                case Absent absent -> List.of();
-                case Completed completed -> List.of();
-                case MigrationState.Failed failed -> List.of();
+                case Active active -> accepts(active, report.report()) ? onReport(active, report) : List.of();
+                case Unwinding unwinding -> onUnwindingReport(unwinding, report);
+                // Stale or duplicate: nothing waits for an outcome in these states.
+                case Absent a -> List.of();
+                case Queued q -> List.of();
+                case Completed c -> List.of();
+                case Cancelled c -> List.of();
+                case RolledBack r -> List.of();
+                case MigrationState.Failed f -> List.of();
             };
+            case Tick tick -> switch (state) {
+                case Active active -> active.stage().afterResume() ? cleanupTimeout(active, tick) : watch(active, tick);
+                case Unwinding unwinding -> settle(unwinding, giveUpOnSilentHosts(unwinding, tick), tick.at());
+                case Absent a -> List.of();
+                case Queued q -> List.of(); // a queued migration holds nothing: it may wait as long as it must
+                case Completed c -> List.of();
+                case Cancelled c -> List.of();
+                case RolledBack r -> List.of();
+                case MigrationState.Failed f -> List.of();
+            };
+        };
+    }
+
+    /** The seed: cancel "at any point before" the final copy, never after. */
+    private List<MigrationEvent> cancel(Cancel cancel, MigrationState state) {
+        return switch (state) {
+            case Queued queued -> List.of(new MigrationCancelled(cancel.requestedBy(), queued.label()));
+            case Active active -> active.stage().beforeFinalCopy()
+                    ? unwind(new CancelRequested(cancel.requestedBy(), active.stage()), active.plan())
+                    : List.of(new CancelRefused(cancel.requestedBy(), active.label(), "the final copy has begun (stage "
+                            + active.label() + "): the VM is paused and its last pages are moving to "
+                            + active.plan().destination() + ", so the migration can only complete, or roll back if a "
+                            + "step fails; cancel is accepted only before the final copy"));
+            // Already unwinding or over: cancelling again changes nothing (the caller is told the state).
+            case Unwinding unwinding -> List.of();
+            case Absent a -> List.of();
+            case Completed c -> List.of();
+            case Cancelled c -> List.of();
+            case RolledBack r -> List.of();
+            case MigrationState.Failed f -> List.of();
         };
     }
 
@@ -109,10 +169,12 @@ public final class Migration {
                     issue(StageAction.STOP_SOURCE, plan.source()));
             case AgentReport.SourceStopped stopped -> List.of(
                     new SourceStopped(stopped.host()),
-                    completed(active, input));
-            case Failed failed -> fail(active, failed.reason(), failed.host() + ": " + failed.detail());
-            // An abort is only ever answered after the migration failed, so an active one ignores it.
-            case Aborted aborted -> List.of();
+                    completed(active, input.at()));
+            case Failed failed -> active.stage().afterResume()
+                    ? cleanupFailed(active, actionOf(active, failed.commandId()), failed.reason(),
+                            failed.host() + ": " + failed.detail(), input.at())
+                    : fail(active, failed.reason(), failed.host() + ": " + failed.detail());
+            case Aborted aborted -> List.of(); // not accepted while active
         };
     }
 
@@ -153,14 +215,121 @@ public final class Migration {
                 issue(StageAction.ANNOUNCE_NETWORK, active.plan().destination()));
     }
 
-    private List<MigrationEvent> fail(Active active, FailureReason reason, String detail) {
-        MigrationFailed failed = new MigrationFailed(active.stage(), reason, detail);
-        if (active.stage().afterResume()) {
-            return List.of(failed); // the VM already runs on the destination: nothing to roll back
+    /** Before resume: a dead host, no progress, or too long overall each end the migration with their own reason. */
+    private List<MigrationEvent> watch(Active active, Tick tick) {
+        Plan plan = active.plan();
+        for (HostId host : List.of(plan.destination(), plan.source())) {
+            if (tick.unreachable().contains(host)) {
+                return fail(active, FailureReason.HOST_UNREACHABLE, (host.equals(plan.source()) ? "source " : "destination ")
+                        + host + " missed its heartbeats for longer than the liveness timeout");
+            }
         }
-        // Both hosts roll back their part: the destination drops the skeleton, the source keeps (or resumes) the VM.
-        return List.of(failed, issue(StageAction.ABORT, active.plan().destination()),
-                issue(StageAction.ABORT, active.plan().source()));
+        Duration idle = Duration.between(active.lastProgressAt(), tick.at());
+        if (idle.compareTo(plan.policy().progressTimeout()) > 0) {
+            return fail(active, FailureReason.PROGRESS_TIMEOUT, "no outcome from " + plan.source() + " or "
+                    + plan.destination() + " for " + idle.toSeconds() + " s (progress timeout "
+                    + plan.policy().progressTimeoutS() + " s) while waiting for " + new TreeMap<>(active.awaiting()).keySet());
+        }
+        Duration limit = plan.policy().completionTimeout(plan.vm().memoryMb());
+        Duration running = Duration.between(active.admittedAt(), tick.at());
+        if (running.compareTo(limit) > 0) {
+            return fail(active, FailureReason.COMPLETION_TIMEOUT, "not resumed after " + running.toSeconds()
+                    + " s; the completion timeout for " + plan.vm().memoryMb() + " MB is " + limit.toSeconds() + " s ("
+                    + plan.policy().completionTimeoutPerGiBS() + " s per GiB)");
+        }
+        return List.of();
+    }
+
+    /** Before resume every failure rolls back: the destination drops the skeleton, the source keeps (or resumes) the VM. */
+    private List<MigrationEvent> fail(Active active, FailureReason reason, String detail) {
+        return unwind(new MigrationFailed(active.stage(), reason, detail), active.plan());
+    }
+
+    private List<MigrationEvent> unwind(MigrationEvent first, Plan plan) {
+        return List.of(first, issue(StageAction.ABORT, plan.destination()), issue(StageAction.ABORT, plan.source()));
+    }
+
+    /** After resume the migration only moves forward: a failed step is retried, and at last given up with a warning. */
+    private List<MigrationEvent> cleanupFailed(Active active, StageAction action, FailureReason reason, String detail,
+            Instant at) {
+        Plan plan = active.plan();
+        HostId target = action == StageAction.ANNOUNCE_NETWORK ? plan.destination() : plan.source();
+        if (active.retriesOf(action) < CLEANUP_RETRIES) {
+            return List.of(new CleanupStepFailed(action, reason, detail, true), issue(action, target));
+        }
+        CleanupStepFailed gaveUp = new CleanupStepFailed(action, reason, detail, false);
+        if (action == StageAction.ANNOUNCE_NETWORK) {
+            return List.of(gaveUp, issue(StageAction.STOP_SOURCE, plan.source()));
+        }
+        Active after = (Active) evolve(active, gaveUp, at);
+        return List.of(gaveUp, completed(after, at));
+    }
+
+    private List<MigrationEvent> cleanupTimeout(Active active, Tick tick) {
+        Duration idle = Duration.between(active.lastProgressAt(), tick.at());
+        if (idle.compareTo(active.plan().policy().progressTimeout()) <= 0 || active.awaiting().isEmpty()) {
+            return List.of();
+        }
+        StageAction action = new TreeMap<>(active.awaiting()).firstKey();
+        return cleanupFailed(active, action, FailureReason.PROGRESS_TIMEOUT, "no answer to " + action + " for "
+                + idle.toSeconds() + " s", tick.at());
+    }
+
+    private static StageAction actionOf(Active active, CommandId command) {
+        return active.awaiting().entrySet().stream().filter(e -> e.getValue().equals(command)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+    }
+
+    private static List<MigrationEvent> onUnwindingReport(Unwinding unwinding, Report input) {
+        AgentReport report = input.report();
+        if (!unwinding.awaits(report.host(), report.commandId())) {
+            return List.of(); // outcomes of the commands before the abort no longer matter
+        }
+        MigrationEvent answer = report instanceof Failed failed
+                ? new AbortUnconfirmed(failed.host(), "its rollback failed (" + failed.reason() + "): " + failed.detail())
+                : new AbortConfirmed(report.host());
+        return settle(unwinding, List.of(answer), input.at());
+    }
+
+    private static List<MigrationEvent> giveUpOnSilentHosts(Unwinding unwinding, Tick tick) {
+        boolean overdue = Duration.between(unwinding.since(), tick.at()).compareTo(ROLLBACK_TIMEOUT) > 0;
+        List<MigrationEvent> events = new ArrayList<>();
+        for (HostId host : new TreeMap<>(unwinding.awaiting().entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(e -> e.getKey().value(), Map.Entry::getKey))).values()) {
+            if (tick.unreachable().contains(host)) {
+                events.add(new AbortUnconfirmed(host, "unreachable: it missed its heartbeats"));
+            } else if (overdue) {
+                events.add(new AbortUnconfirmed(host, "no answer to ABORT within " + ROLLBACK_TIMEOUT.toSeconds() + " s"));
+            }
+        }
+        return events;
+    }
+
+    /** Appends the end of the rollback once no host is left to wait for. */
+    private static List<MigrationEvent> settle(Unwinding unwinding, List<MigrationEvent> events, Instant at) {
+        if (events.isEmpty()) {
+            return events;
+        }
+        Unwinding after = unwinding;
+        for (MigrationEvent event : events) {
+            after = (Unwinding) evolve(after, event, at);
+        }
+        if (!after.awaiting().isEmpty()) {
+            return events;
+        }
+        List<MigrationEvent> all = new ArrayList<>(events);
+        String note = after.unconfirmed().isEmpty() ? "" : "not confirmed by " + new TreeMap<>(after.unconfirmed()
+                .entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().value(), Map.Entry::getValue)));
+        if (!after.sourceConfirmed()) {
+            all.add(new RollbackIncomplete("the source " + after.plan().source() + " did not confirm that "
+                    + after.plan().vm().vmId() + " runs there; check the host before retrying (" + note + ")"));
+        } else {
+            all.add(switch (after.cause()) {
+                case Cause.Cancel cancel -> new MigrationCancelled(cancel.requestedBy(), cancel.stage().name());
+                case Cause.Failure failure -> new MigrationRolledBack(note);
+            });
+        }
+        return all;
     }
 
     private static MigrationRequested requested(Submit s) {
@@ -168,9 +337,9 @@ public final class Migration {
                 s.channel(), s.at());
     }
 
-    private static MigrationCompleted completed(Active active, Report input) {
+    private static MigrationCompleted completed(Active active, Instant at) {
         Progress p = active.progress();
-        long total = Math.max(0, Duration.between(active.plan().requestedAt(), input.at()).toMillis());
+        long total = Math.max(0, Duration.between(active.plan().requestedAt(), at).toMillis());
         return new MigrationCompleted(total, p.downtimeMs(), p.rounds(), p.pagesSent(), p.bytesSent());
     }
 
@@ -178,60 +347,115 @@ public final class Migration {
         return new StageCommandIssued(new CommandId(ids.get()), action, target);
     }
 
-    public static MigrationState evolve(MigrationState state, MigrationEvent event) {
+    /** @param at when the event was recorded: the progress and rollback timeouts run from these times */
+    public static MigrationState evolve(MigrationState state, MigrationEvent event, Instant at) {
         return switch (event) {
-            case MigrationRequested r -> new Active(
-                    new Plan(r.requestId(), r.vm(), r.source(), r.destination(), r.policy(), r.requestedBy(), r.channel(),
-                            r.requestedAt()),
-                    Stage.SETUP, Map.of(), Progress.NONE);
-            case StageCommandIssued issued -> state instanceof Active a && issued.action() != StageAction.ABORT
-                    ? a.issued(issued.action(), issued.commandId())
-                    : state; // aborts issued after a failure change nothing
+            case MigrationRequested r -> new Queued(new Plan(r.requestId(), r.vm(), r.source(), r.destination(), r.policy(),
+                    r.requestedBy(), r.channel(), r.requestedAt()));
+            case MigrationAdmitted admitted -> Active.admitted(queued(state, event).plan(), at);
+            case StageCommandIssued issued -> state instanceof Unwinding u
+                    ? (issued.action() == StageAction.ABORT ? u.issued(issued.target(), issued.commandId()) : u)
+                    : active(state, event).issued(issued.action(), issued.commandId());
             case SkeletonCreated created -> {
-                Active a = active(state, event).done(StageAction.PREPARE_DESTINATION);
+                Active a = moved(state, event, at).done(StageAction.PREPARE_DESTINATION);
                 yield a.with(a.progress().withDataAddress(created.dataAddress()));
             }
-            case SourceConnected connected -> active(state, event).done(StageAction.CONNECT_SOURCE).at(Stage.PRECOPY);
+            case SourceConnected connected -> moved(state, event, at).done(StageAction.CONNECT_SOURCE).at(Stage.PRECOPY);
             case PrecopyRoundCompleted round -> {
-                Active a = active(state, event);
+                Active a = moved(state, event, at);
                 yield a.with(a.progress().plusRound(round.stats()));
             }
-            case PrecopyConverged converged -> active(state, event).done(StageAction.START_PRECOPY).at(Stage.FINAL_COPY);
+            case PrecopyConverged converged -> moved(state, event, at).done(StageAction.START_PRECOPY).at(Stage.FINAL_COPY);
             case FinalCopyCompleted done -> {
-                Active a = active(state, event).done(StageAction.FINAL_COPY);
-                yield a.at(Stage.STORAGE).with(a.progress().plusFinalCopy(done.pausedAt(), done.pagesSent(), done.bytesSent(),
-                        done.memoryChecksum()));
+                Active a = moved(state, event, at).done(StageAction.FINAL_COPY);
+                yield a.at(Stage.STORAGE).with(a.progress().plusFinalCopy(done.pausedAt(), done.pagesSent(),
+                        done.bytesSent(), done.memoryChecksum()));
             }
             case StorageReleased released -> {
-                Active a = active(state, event).done(StageAction.RELEASE_STORAGE);
-                yield a.with(a.progress().withEpoch(Math.max(a.progress().storageEpoch(), released.epoch())));
+                Active a = moved(state, event, at).done(StageAction.RELEASE_STORAGE);
+                yield a.with(a.progress().withEpoch(released.epoch()));
             }
             case StorageAcquired acquired -> {
-                Active a = active(state, event).done(StageAction.ACQUIRE_STORAGE);
-                yield a.at(Stage.RESUMING).with(a.progress().withEpoch(Math.max(a.progress().storageEpoch(), acquired.epoch())));
+                Active a = moved(state, event, at).done(StageAction.ACQUIRE_STORAGE);
+                yield a.at(Stage.RESUMING).with(a.progress().withEpoch(acquired.epoch()));
             }
             case VmResumed resumed -> {
-                Active a = active(state, event).done(StageAction.RESUME);
+                Active a = moved(state, event, at).done(StageAction.RESUME);
                 yield a.at(Stage.NETWORK_CLEANUP).with(a.progress().withDowntime(resumed.downtimeMs()));
             }
-            case NetworkAnnounced announced -> active(state, event).done(StageAction.ANNOUNCE_NETWORK);
-            case SourceStopped stopped -> active(state, event).done(StageAction.STOP_SOURCE);
+            case NetworkAnnounced announced -> moved(state, event, at).done(StageAction.ANNOUNCE_NETWORK);
+            case SourceStopped stopped -> moved(state, event, at).done(StageAction.STOP_SOURCE);
+            case CleanupStepFailed failed -> {
+                Active a = moved(state, event, at).retried(failed.action(), failed.action() + " failed ("
+                        + failed.reason() + "): " + failed.detail() + (failed.retrying() ? "; retrying" : "; gave up"));
+                yield failed.retrying() ? a : a.done(failed.action());
+            }
             case MigrationCompleted completed -> {
                 Active a = active(state, event);
-                yield new Completed(a.plan(), a.progress(), completed.totalMs());
+                yield new Completed(a.plan(), a.progress(), completed.totalMs(), a.warnings());
             }
+            case CancelRequested cancel -> {
+                Active a = active(state, event);
+                yield new Unwinding(a.plan(), new Cause.Cancel(cancel.requestedBy(), cancel.stage()), a.progress(), Map.of(),
+                        false, Map.of(), at);
+            }
+            case CancelRefused refused -> state;
             case MigrationFailed failed -> {
                 Active a = active(state, event);
-                yield new MigrationState.Failed(a.plan(), failed.stage(), failed.reason(), failed.detail(), a.progress());
+                yield new Unwinding(a.plan(), new Cause.Failure(failed.stage(), failed.reason(), failed.detail()),
+                        a.progress(), Map.of(), false, Map.of(), at);
+            }
+            case AbortConfirmed confirmed -> unwinding(state, event).confirmed(confirmed.host());
+            case AbortUnconfirmed unconfirmed -> unwinding(state, event).givenUp(unconfirmed.host(), unconfirmed.detail());
+            case MigrationCancelled cancelled -> state instanceof Queued q
+                    ? new Cancelled(q.plan(), Progress.NONE, cancelled.requestedBy(), cancelled.cancelledIn())
+                    : new Cancelled(unwinding(state, event).plan(), unwinding(state, event).progress(),
+                            cancelled.requestedBy(), cancelled.cancelledIn());
+            case MigrationRolledBack rolledBack -> {
+                Unwinding u = unwinding(state, event);
+                Cause.Failure f = (Cause.Failure) u.cause();
+                yield new RolledBack(u.plan(), f.stage(), f.reason(), rolledBack.note().isEmpty() ? f.detail()
+                        : f.detail() + "; " + rolledBack.note(), u.progress());
+            }
+            case RollbackIncomplete incomplete -> {
+                Unwinding u = unwinding(state, event);
+                yield switch (u.cause()) {
+                    case Cause.Cancel c -> new MigrationState.Failed(u.plan(), c.stage(), FailureReason.ROLLBACK_INCOMPLETE,
+                            "cancelled by " + c.requestedBy() + ", but " + incomplete.detail(), u.progress());
+                    case Cause.Failure f -> new MigrationState.Failed(u.plan(), f.stage(), f.reason(),
+                            f.detail() + "; rollback incomplete: " + incomplete.detail(), u.progress());
+                };
             }
         };
+    }
+
+    private static Queued queued(MigrationState state, MigrationEvent event) {
+        if (state instanceof Queued q) {
+            return q;
+        }
+        throw inconsistent(state, event);
     }
 
     private static Active active(MigrationState state, MigrationEvent event) {
         if (state instanceof Active a) {
             return a;
         }
-        throw new IllegalStateException("event log is inconsistent: " + event.getClass().getSimpleName()
+        throw inconsistent(state, event);
+    }
+
+    private static Active moved(MigrationState state, MigrationEvent event, Instant at) {
+        return active(state, event).movedAt(at);
+    }
+
+    private static Unwinding unwinding(MigrationState state, MigrationEvent event) {
+        if (state instanceof Unwinding u) {
+            return u;
+        }
+        throw inconsistent(state, event);
+    }
+
+    private static IllegalStateException inconsistent(MigrationState state, MigrationEvent event) {
+        return new IllegalStateException("event log is inconsistent: " + event.getClass().getSimpleName()
                 + " recorded while the migration was " + state.label());
     }
 }

@@ -3,9 +3,13 @@ package io.ferry.orchestrator.core;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
 import java.time.Instant;
+import java.util.Set;
 
-/** An input to {@link Migration#decide}: everything that can happen to a migration from outside. */
+/** An input to {@link Migration#decide}: everything that can happen to a migration from outside, with its time. */
 public sealed interface MigrationCommand {
+
+    /** When the input happened (the orchestrator's clock): the only time the state machine ever sees. */
+    Instant at();
 
     /** How a request reached ferry, kept for audit. */
     enum Channel { TOPIC, REST, CLI }
@@ -13,5 +17,17 @@ public sealed interface MigrationCommand {
     record Submit(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
             String requestedBy, Channel channel, Instant at) implements MigrationCommand {}
 
+    /** The scheduler found a slot under the concurrency limits; the counts are what runs right now. */
+    record Admit(int activeOnSource, int activeInCluster, Instant at) implements MigrationCommand {}
+
+    record Cancel(String requestedBy, Instant at) implements MigrationCommand {}
+
     record Report(AgentReport report, Instant at) implements MigrationCommand {}
+
+    /** The watchdog's periodic look: time has passed, and these hosts have missed their heartbeats. */
+    record Tick(Set<HostId> unreachable, Instant at) implements MigrationCommand {
+        public Tick {
+            unreachable = Set.copyOf(unreachable);
+        }
+    }
 }

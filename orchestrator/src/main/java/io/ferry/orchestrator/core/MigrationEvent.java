@@ -9,8 +9,12 @@ import java.time.Instant;
 /** A fact in a migration's life, as kept in the event log. */
 public sealed interface MigrationEvent {
 
+    /** Requested and pre-checked: the migration waits in QUEUED for a slot. */
     record MigrationRequested(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
             String requestedBy, Channel channel, Instant requestedAt) implements MigrationEvent {}
+
+    /** A slot was free: setup begins. The counts are what was running when it was admitted, for audit. */
+    record MigrationAdmitted(int activeOnSource, int activeInCluster) implements MigrationEvent {}
 
     record StageCommandIssued(CommandId commandId, StageAction action, HostId target) implements MigrationEvent {}
 
@@ -38,5 +42,30 @@ public sealed interface MigrationEvent {
     record MigrationCompleted(long totalMs, long downtimeMs, int rounds, long pagesSent, long bytesSent)
             implements MigrationEvent {}
 
+    /** After resume a failed step is retried or, after the last retry, given up; the migration still completes. */
+    record CleanupStepFailed(StageAction action, FailureReason reason, String detail, boolean retrying)
+            implements MigrationEvent {}
+
+    /** An operator asked to cancel before the final copy: both hosts roll back. */
+    record CancelRequested(String requestedBy, Stage stage) implements MigrationEvent {}
+
+    /** An operator asked to cancel too late (the final copy had begun); kept so the audit shows who tried. */
+    record CancelRefused(String requestedBy, String state, String detail) implements MigrationEvent {}
+
+    /** Something failed before the destination resumed: both hosts roll back. */
     record MigrationFailed(Stage stage, FailureReason reason, String detail) implements MigrationEvent {}
+
+    record AbortConfirmed(HostId host) implements MigrationEvent {}
+
+    /** A host did not confirm its rollback (unreachable, silent, or its abort failed); ferry stops waiting for it. */
+    record AbortUnconfirmed(HostId host, String detail) implements MigrationEvent {}
+
+    /** Cancelled; the source confirmed the VM runs there with its storage (or it never left the queue). */
+    record MigrationCancelled(String requestedBy, String cancelledIn) implements MigrationEvent {}
+
+    /** Rolled back after a failure; the source confirmed the VM runs there with its storage. */
+    record MigrationRolledBack(String note) implements MigrationEvent {}
+
+    /** The source did not confirm the rollback: where the VM runs must be checked by hand. */
+    record RollbackIncomplete(String detail) implements MigrationEvent {}
 }

@@ -17,7 +17,16 @@ import io.ferry.schema.common.Compression;
 import io.ferry.schema.common.CopyProgress;
 import io.ferry.schema.common.MigrationPolicy;
 import io.ferry.schema.common.VmConfig;
+import io.ferry.schema.event.AbortConfirmed;
+import io.ferry.schema.event.AbortUnconfirmed;
+import io.ferry.schema.event.CancelRefused;
+import io.ferry.schema.event.CancelRequested;
+import io.ferry.schema.event.CleanupStepFailed;
 import io.ferry.schema.event.FinalCopyCompleted;
+import io.ferry.schema.event.MigrationAdmitted;
+import io.ferry.schema.event.MigrationCancelled;
+import io.ferry.schema.event.MigrationRolledBack;
+import io.ferry.schema.event.RollbackIncomplete;
 import io.ferry.schema.event.MigrationCompleted;
 import io.ferry.schema.event.MigrationFailed;
 import io.ferry.schema.event.MigrationRequested;
@@ -52,7 +61,10 @@ public final class EventCodec {
     private static final List<Class<? extends SpecificRecordBase>> TYPES = List.of(MigrationRequested.class,
             StageCommandIssued.class, SkeletonCreated.class, SourceConnected.class, PrecopyRoundCompleted.class,
             PrecopyConverged.class, FinalCopyCompleted.class, StorageReleased.class, StorageAcquired.class, VmResumed.class,
-            NetworkAnnounced.class, SourceStopped.class, MigrationCompleted.class, MigrationFailed.class);
+            NetworkAnnounced.class, SourceStopped.class, MigrationCompleted.class, MigrationFailed.class,
+            MigrationAdmitted.class, CleanupStepFailed.class, CancelRequested.class, CancelRefused.class,
+            AbortConfirmed.class, AbortUnconfirmed.class, MigrationCancelled.class, MigrationRolledBack.class,
+            RollbackIncomplete.class);
 
     private final Map<String, AvroCodec<? extends SpecificRecordBase>> codecs = TYPES.stream()
             .collect(Collectors.toMap(Class::getSimpleName, AvroCodec::of));
@@ -116,6 +128,16 @@ public final class EventCodec {
             case MigrationEvent.MigrationCompleted e -> new MigrationCompleted(e.totalMs(), e.downtimeMs(), e.rounds(),
                     e.pagesSent(), e.bytesSent());
             case MigrationEvent.MigrationFailed e -> new MigrationFailed(e.stage().name(), e.reason().name(), e.detail());
+            case MigrationEvent.MigrationAdmitted e -> new MigrationAdmitted(e.activeOnSource(), e.activeInCluster());
+            case MigrationEvent.CleanupStepFailed e -> new CleanupStepFailed(e.action().name(), e.reason().name(), e.detail(),
+                    e.retrying());
+            case MigrationEvent.CancelRequested e -> new CancelRequested(e.requestedBy(), e.stage().name());
+            case MigrationEvent.CancelRefused e -> new CancelRefused(e.requestedBy(), e.state(), e.detail());
+            case MigrationEvent.AbortConfirmed e -> new AbortConfirmed(e.host().value());
+            case MigrationEvent.AbortUnconfirmed e -> new AbortUnconfirmed(e.host().value(), e.detail());
+            case MigrationEvent.MigrationCancelled e -> new MigrationCancelled(e.requestedBy(), e.cancelledIn());
+            case MigrationEvent.MigrationRolledBack e -> new MigrationRolledBack(e.note());
+            case MigrationEvent.RollbackIncomplete e -> new RollbackIncomplete(e.detail());
         };
     }
 
@@ -144,6 +166,16 @@ public final class EventCodec {
                     r.getPagesSent(), r.getBytesSent());
             case MigrationFailed r -> new MigrationEvent.MigrationFailed(Stage.valueOf(r.getStage()),
                     FailureReason.valueOf(r.getReason()), r.getDetail());
+            case MigrationAdmitted r -> new MigrationEvent.MigrationAdmitted(r.getActiveOnSource(), r.getActiveInCluster());
+            case CleanupStepFailed r -> new MigrationEvent.CleanupStepFailed(StageAction.valueOf(r.getAction()),
+                    FailureReason.valueOf(r.getReason()), r.getDetail(), r.getRetrying());
+            case CancelRequested r -> new MigrationEvent.CancelRequested(r.getRequestedBy(), Stage.valueOf(r.getStage()));
+            case CancelRefused r -> new MigrationEvent.CancelRefused(r.getRequestedBy(), r.getState(), r.getDetail());
+            case AbortConfirmed r -> new MigrationEvent.AbortConfirmed(new HostId(r.getHost()));
+            case AbortUnconfirmed r -> new MigrationEvent.AbortUnconfirmed(new HostId(r.getHost()), r.getDetail());
+            case MigrationCancelled r -> new MigrationEvent.MigrationCancelled(r.getRequestedBy(), r.getCancelledIn());
+            case MigrationRolledBack r -> new MigrationEvent.MigrationRolledBack(r.getNote());
+            case RollbackIncomplete r -> new MigrationEvent.RollbackIncomplete(r.getDetail());
             default -> throw new IllegalStateException("no mapping for event record " + record.getSchema().getFullName());
         };
     }
@@ -159,12 +191,13 @@ public final class EventCodec {
 
     public static MigrationPolicy policy(Policy p) {
         return new MigrationPolicy(p.maxDowntimeMs(), p.bandwidthMbps(), p.maxRounds(), p.autoConverge(),
-                Compression.valueOf(p.compression().name()));
+                Compression.valueOf(p.compression().name()), p.progressTimeoutS(), p.completionTimeoutPerGiBS());
     }
 
     static Policy policy(MigrationPolicy p) {
         return new Policy(p.getMaxDowntimeMs(), p.getBandwidthMbps(), p.getMaxRounds(), p.getAutoConverge(),
-                Policy.Compression.valueOf(p.getCompression().name()));
+                Policy.Compression.valueOf(p.getCompression().name()), p.getProgressTimeoutS(),
+                p.getCompletionTimeoutPerGiBS());
     }
 
     static CopyProgress progress(CopyStats s) {

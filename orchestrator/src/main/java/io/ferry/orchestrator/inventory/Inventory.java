@@ -28,10 +28,11 @@ public class Inventory {
     @Transactional
     public void record(HostHeartbeat beat) {
         jdbc.update("""
-                insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at)
-                values (?, ?, ?, ?, ?, ?)
+                insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at, received_at)
+                values (?, ?, ?, ?, ?, ?, now())
                 on conflict (host) do update set driver = excluded.driver, total_memory_mb = excluded.total_memory_mb,
                     free_memory_mb = excluded.free_memory_mb, cpu_features = excluded.cpu_features,
+                    received_at = now(),
                     last_heartbeat_at = greatest(hosts.last_heartbeat_at, excluded.last_heartbeat_at)""",
                 beat.getHost(), beat.getDriver(), beat.getTotalMemoryMb(), beat.getFreeMemoryMb(),
                 beat.getCpuFeatures().toArray(String[]::new), Timestamp.from(beat.getSentAt()));
@@ -64,6 +65,27 @@ public class Inventory {
     /** Where the VM runs: the host that reports it running or paused (a skeleton elsewhere does not count). */
     public Optional<VmRow> runningVm(String vmId) {
         return jdbc.query(VMS + "where vm_id = ? and state <> 'SKELETON'", Inventory::vm, vmId).stream().findFirst();
+    }
+
+    /**
+     * Hosts that sent no heartbeat within {@code timeout}, judged on the database's clock. Empty while no host at all
+     * has been heard from within the timeout: then the heartbeat pipeline (broker, consumer) is down, not the hosts,
+     * and failing migrations would be wrong.
+     */
+    public java.util.Set<String> unreachable(java.time.Duration timeout) {
+        double seconds = timeout.toMillis() / 1000.0;
+        return new java.util.TreeSet<>(jdbc.queryForList("""
+                select host from hosts
+                where received_at < now() - make_interval(secs => ?)
+                  and exists (select 1 from hosts where received_at >= now() - make_interval(secs => ?))""",
+                String.class, seconds, seconds));
+    }
+
+    /** Whether the host sent a heartbeat within {@code timeout} (database clock). */
+    public boolean alive(String host, java.time.Duration timeout) {
+        Boolean alive = jdbc.queryForObject("select exists (select 1 from hosts where host = ? and received_at >= now() "
+                + "- make_interval(secs => ?))", Boolean.class, host, timeout.toMillis() / 1000.0);
+        return Boolean.TRUE.equals(alive);
     }
 
     private static HostRow host(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

@@ -48,6 +48,10 @@ final class CommandFactory {
             case MigrationState.Active a -> a.progress();
             case MigrationState.Completed c -> c.progress();
             case MigrationState.Failed f -> f.progress();
+            case MigrationState.Unwinding u -> u.progress();
+            case MigrationState.Cancelled c -> c.progress();
+            case MigrationState.RolledBack r -> r.progress();
+            case MigrationState.Queued q -> null;
             case MigrationState.Absent a -> null;
         };
     }

@@ -39,13 +39,15 @@ public class MigrationService {
     private final Projection projection;
     private final JdbcTemplate jdbc;
     private final DataTokens tokens;
+    private final AdmissionSignal admissions;
     private final TransactionTemplate tx;
     private final AvroCodec<StageCommand> commands = AvroCodec.of(StageCommand.class);
     private final JsonMapper json = JsonMapper.builder().build();
 
     public MigrationService(Migration machine, EventStore store, Outbox outbox, OutboxRelay relay, Projection projection,
-            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens) {
+            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens, AdmissionSignal admissions) {
         this.tokens = tokens;
+        this.admissions = admissions;
         this.machine = machine;
         this.store = store;
         this.outbox = outbox;
@@ -66,6 +68,7 @@ public class MigrationService {
                 if (added != null && !added.isEmpty()) {
                     relay.wakeUp();
                 }
+                admissions.fire();
                 return added == null ? List.of() : added;
             } catch (ConcurrentAppendException e) {
                 if (attempt == ATTEMPTS) {
@@ -84,7 +87,7 @@ public class MigrationService {
             return List.of();
         }
         List<RecordedEvent> history = store.load(id);
-        MigrationState state = Migration.fold(history.stream().map(RecordedEvent::event).toList());
+        MigrationState state = fold(history);
         List<MigrationEvent> decided = machine.decide(command, state);
         if (decided.isEmpty()) {
             return List.of();
@@ -92,12 +95,12 @@ public class MigrationService {
         // Every event of a migration correlates to the request that started it, whoever caused this append.
         MigrationState after = state;
         for (MigrationEvent event : decided) {
-            after = Migration.evolve(after, event);
+            after = Migration.evolve(after, event, meta.recordedAt());
         }
         String requestId = after.requested().orElseThrow().requestId().value();
         List<RecordedEvent> added = store.append(id, history.size(), decided, meta.withCorrelationId(requestId));
         for (RecordedEvent recorded : added) {
-            state = Migration.evolve(state, recorded.event());
+            state = Migration.evolve(state, recorded.event(), recorded.recordedAt());
             if (recorded.event() instanceof StageCommandIssued issued) {
                 StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt(),
                         tokens.forMigration(id.toString()));
@@ -106,7 +109,19 @@ public class MigrationService {
             outbox.add(Topics.EVENTS, id.toString(), envelope(recorded), Outbox.JSON);
         }
         projection.save(id, state, history.size() + added.size(), meta.recordedAt());
+        if (state.terminal() || state instanceof MigrationState.Queued) {
+            admissions.signal(); // a slot may have freed, or a request may be waiting for one
+        }
         return added;
+    }
+
+    /** The migration as its log says now (Absent when there is no such migration). */
+    public MigrationState state(MigrationId id) {
+        return fold(store.load(id));
+    }
+
+    public static MigrationState fold(List<RecordedEvent> history) {
+        return Migration.fold(history.stream().map(e -> new Migration.Stamped(e.event(), e.recordedAt())).toList());
     }
 
     private byte[] envelope(RecordedEvent e) {

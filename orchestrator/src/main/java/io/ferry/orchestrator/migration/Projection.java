@@ -39,8 +39,21 @@ class Projection {
     private record Row(Plan plan, Progress progress, String reason, String detail, Long totalMs) {
         static Row of(MigrationState state) {
             return switch (state) {
-                case MigrationState.Active a -> new Row(a.plan(), a.progress(), null, null, null);
-                case MigrationState.Completed c -> new Row(c.plan(), c.progress(), null, null, c.totalMs());
+                case MigrationState.Queued q -> new Row(q.plan(), Progress.NONE, null, null, null);
+                case MigrationState.Active a -> new Row(a.plan(), a.progress(), null,
+                        a.warnings().isEmpty() ? null : String.join("; ", a.warnings()), null);
+                case MigrationState.Unwinding u -> switch (u.cause()) {
+                    case MigrationState.Cause.Cancel c -> new Row(u.plan(), u.progress(), null,
+                            "cancelled by " + c.requestedBy() + " in " + c.stage(), null);
+                    case MigrationState.Cause.Failure f -> new Row(u.plan(), u.progress(), f.reason().name(), f.detail(),
+                            null);
+                };
+                case MigrationState.Completed c -> new Row(c.plan(), c.progress(), null,
+                        c.warnings().isEmpty() ? null : "completed with warnings: " + String.join("; ", c.warnings()),
+                        c.totalMs());
+                case MigrationState.Cancelled c -> new Row(c.plan(), c.progress(), null,
+                        "cancelled by " + c.requestedBy() + " in " + c.cancelledIn(), null);
+                case MigrationState.RolledBack r -> new Row(r.plan(), r.progress(), r.reason().name(), r.detail(), null);
                 case MigrationState.Failed f -> new Row(f.plan(), f.progress(), f.reason().name(), f.detail(), null);
                 case MigrationState.Absent a -> throw new IllegalStateException("nothing to project for an absent migration");
             };

@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.submit;
 
+import io.ferry.orchestrator.OrchestratorProperties;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.Ids.RequestId;
@@ -34,9 +35,11 @@ public class SubmissionService {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Supplier<UUID> ids;
+    private final OrchestratorProperties properties;
 
     public SubmissionService(Inventory inventory, MigrationService migrations, Rejections rejections, JdbcTemplate jdbc,
-            Clock clock, Supplier<UUID> ids) {
+            Clock clock, Supplier<UUID> ids, OrchestratorProperties properties) {
+        this.properties = properties;
         this.inventory = inventory;
         this.migrations = migrations;
         this.rejections = rejections;
@@ -85,6 +88,21 @@ public class SubmissionService {
         var host = inventory.host(destination.value()).orElseThrow(() -> new RejectedRequestException(
                 Reason.DESTINATION_UNKNOWN, "destination host " + destination + " is unknown: no agent of that name has "
                         + "reported (known: " + inventory.hosts().stream().map(Inventory.HostRow::host).toList() + ")"));
+        for (String end : List.of(source.value(), destination.value())) {
+            if (!inventory.alive(end, properties.hostLivenessTimeout())) {
+                throw new RejectedRequestException(Reason.HOST_UNREACHABLE, (end.equals(source.value()) ? "source " :
+                        "destination ") + end + " sent no heartbeat in the last " + properties.hostLivenessTimeout()
+                        .toSeconds() + " s; check its agent (GET /api/hosts shows the last heartbeat)");
+            }
+        }
+        // The VM needs every CPU feature its source offers it (vMotion's EVC rule): a destination without one of
+        // them could not run the guest after the switchover.
+        List<String> required = inventory.host(source.value()).map(Inventory.HostRow::cpuFeatures).orElse(List.of());
+        List<String> missing = required.stream().filter(f -> !host.cpuFeatures().contains(f)).toList();
+        if (!missing.isEmpty()) {
+            throw new RejectedRequestException(Reason.CPU_INCOMPATIBLE, "destination " + destination + " lacks CPU "
+                    + "features " + missing + " that " + vmId + " uses on " + source + "; choose a destination with them");
+        }
         if (host.freeMemoryMb() < vm.memoryMb()) {
             throw new RejectedRequestException(Reason.INSUFFICIENT_MEMORY, "destination " + destination + " has "
                     + host.freeMemoryMb() + " MB free but " + vmId + " needs " + vm.memoryMb() + " MB");
@@ -96,7 +114,7 @@ public class SubmissionService {
         Policy policy = policy(request);
         String requestedBy = request.getRequestedBy() == null || request.getRequestedBy().isBlank()
                 ? "anonymous" : request.getRequestedBy();
-        VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), List.of());
+        VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
         migrations.handle(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel, clock.instant()),
                 new EventMetadata(requestedBy, requestId.value(), requestId.value(), clock.instant()), Optional.empty());
@@ -111,7 +129,9 @@ public class SubmissionService {
                     r.getBandwidthMbps() == null ? d.bandwidthMbps() : r.getBandwidthMbps(),
                     r.getMaxRounds() == null ? d.maxRounds() : r.getMaxRounds(),
                     r.getAutoConverge() == null ? d.autoConverge() : r.getAutoConverge(),
-                    r.getCompression() == null ? d.compression() : Policy.Compression.valueOf(r.getCompression().name()));
+                    r.getCompression() == null ? d.compression() : Policy.Compression.valueOf(r.getCompression().name()),
+                    r.getProgressTimeoutS() == null ? d.progressTimeoutS() : r.getProgressTimeoutS(),
+                    r.getCompletionTimeoutPerGiBS() == null ? d.completionTimeoutPerGiBS() : r.getCompletionTimeoutPerGiBS());
         } catch (IllegalArgumentException e) {
             throw new RejectedRequestException(Reason.INVALID_REQUEST, e.getMessage());
         }

@@ -28,7 +28,7 @@ class EachStageOutcomeIssuesTheNextStageCommandTest {
     @Test
     void a_migration_walks_all_six_stages_in_order_and_completes() {
         // given a submitted migration
-        Scenario s = new Scenario().given(Scenario.submit());
+        Scenario s = Scenario.started();
 
         // when every agent reports success for the command it was given, then the next command goes to the right host
         s.when(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 10));

@@ -14,7 +14,7 @@ class OutcomesOfOtherCommandsAreIgnoredTest {
     @Test
     void an_outcome_for_a_command_the_migration_is_not_waiting_for_changes_nothing() {
         // given a migration waiting for its skeleton
-        Scenario s = new Scenario().given(Scenario.submit());
+        Scenario s = Scenario.started();
         MigrationState before = s.state();
 
         // when an outcome arrives for some other command
@@ -28,7 +28,7 @@ class OutcomesOfOtherCommandsAreIgnoredTest {
     @Test
     void the_same_outcome_delivered_twice_is_acted_on_once() {
         // given the skeleton outcome was already handled
-        Scenario s = new Scenario().given(Scenario.submit());
+        Scenario s = Scenario.started();
         SkeletonReady ready = new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001");
         s.when(report(ready, 5));
 

@@ -24,15 +24,28 @@ final class Scenario {
 
     private final AtomicLong counter = new AtomicLong();
     final Migration machine = new Migration(() -> new UUID(0, counter.incrementAndGet()));
-    final List<MigrationEvent> history = new ArrayList<>();
+    final List<Migration.Stamped> history = new ArrayList<>();
     List<MigrationEvent> lastEvents = List.of();
 
     static Submit submit() {
-        return new Submit(new RequestId("req-1"), SERVER2, SOURCE, DESTINATION, Policy.defaults(), "alice", Channel.TOPIC, T0);
+        return submit(Policy.defaults());
+    }
+
+    static Submit submit(Policy policy) {
+        return new Submit(new RequestId("req-1"), SERVER2, SOURCE, DESTINATION, policy, "alice", Channel.TOPIC, T0);
     }
 
     static Report report(AgentReport report, long atMillis) {
         return new Report(report, T0.plusMillis(atMillis));
+    }
+
+    static MigrationCommand.Admit admit(long atMillis) {
+        return new MigrationCommand.Admit(0, 0, T0.plusMillis(atMillis));
+    }
+
+    /** A migration submitted and admitted at T0: PREPARE_DESTINATION is the command it waits on. */
+    static Scenario started() {
+        return new Scenario().given(submit()).given(admit(0));
     }
 
     MigrationState state() {
@@ -41,15 +54,31 @@ final class Scenario {
 
     /** given: the command already happened and its events are in the log. */
     Scenario given(MigrationCommand command) {
-        history.addAll(machine.decide(command, state()));
+        record(machine.decide(command, state()), command.at());
         return this;
     }
 
     /** when: decide on the command; its events are kept for the then-part and appended to the history. */
     List<MigrationEvent> when(MigrationCommand command) {
         lastEvents = machine.decide(command, state());
-        history.addAll(lastEvents);
+        record(lastEvents, command.at());
         return lastEvents;
+    }
+
+    private List<MigrationEvent> lastStepEvents = List.of();
+
+    private void record(List<MigrationEvent> events, Instant at) {
+        lastStepEvents = events;
+        events.forEach(e -> history.add(new Migration.Stamped(e, at)));
+    }
+
+    /** The events of the last given/when step. */
+    List<MigrationEvent> lastStep() {
+        return lastStepEvents;
+    }
+
+    List<MigrationEvent> events() {
+        return history.stream().map(Migration.Stamped::event).toList();
     }
 
     /** The command the orchestrator is waiting on: the last one it issued. */
@@ -60,7 +89,7 @@ final class Scenario {
     /** The command issued last for this action. */
     CommandId awaited(StageAction action) {
         for (int i = history.size() - 1; i >= 0; i--) {
-            if (history.get(i) instanceof StageCommandIssued issued && issued.action() == action) {
+            if (history.get(i).event() instanceof StageCommandIssued issued && issued.action() == action) {
                 return issued.commandId();
             }
         }
@@ -69,7 +98,7 @@ final class Scenario {
 
     StageCommandIssued lastIssued() {
         for (int i = history.size() - 1; i >= 0; i--) {
-            if (history.get(i) instanceof StageCommandIssued issued) {
+            if (history.get(i).event() instanceof StageCommandIssued issued) {
                 return issued;
             }
         }

@@ -22,7 +22,7 @@ class SwitchoverOutcomesMayArriveInAnyOrderTest {
     @Test
     void the_destination_resuming_before_the_source_reported_its_final_copy_still_counts_the_right_downtime() {
         // given a migration whose switchover was issued
-        Scenario s = new Scenario().given(Scenario.submit());
+        Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
         s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 2, 10, 5), 3));

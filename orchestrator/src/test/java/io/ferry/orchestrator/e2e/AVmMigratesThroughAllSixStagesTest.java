@@ -72,7 +72,7 @@ class AVmMigratesThroughAllSixStagesTest {
         List<String> withoutRelease = new ArrayList<>(collapseRounds(types));
         assertThat(withoutRelease.remove("StorageReleased")).isTrue();
         assertThat(withoutRelease).containsExactly(
-                "MigrationRequested", "StageCommandIssued",
+                "MigrationRequested", "MigrationAdmitted", "StageCommandIssued",
                 "SkeletonCreated", "StageCommandIssued",
                 "SourceConnected", "StageCommandIssued",
                 "PrecopyRoundCompleted+", "PrecopyConverged",
@@ -95,7 +95,8 @@ class AVmMigratesThroughAllSixStagesTest {
         assertThat(stack.jdbc().queryForList("select distinct correlation_id from migration_events where migration_id = ?",
                 String.class, migrationId)).containsExactly(requestId);
         assertThat(stack.jdbc().queryForList("select distinct actor from migration_events where migration_id = ?",
-                String.class, migrationId)).containsExactlyInAnyOrder("e2e-test", "agent:hv-01", "agent:hv-02");
+                String.class, migrationId)).containsExactlyInAnyOrder("e2e-test", "orchestrator:scheduler", "agent:hv-01",
+                "agent:hv-02");
 
         // and the destination resumed with exactly the memory the source had at pause, page for page
         int[] atPause = hv01.getBean(SimulatedHypervisor.class).switchoverFingerprint(migrationId.toString()).orElseThrow();

@@ -30,6 +30,8 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
     private final Map<String, OutgoingMigration> outgoing = new ConcurrentHashMap<>();
     private final Map<String, IncomingMigration> incoming = new ConcurrentHashMap<>();
+    /** Migrations whose VM resumed here: an ABORT for them is refused (the migration only moves forward). */
+    private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
     /** Page checksums at switchover (source at pause, destination at resume), kept for the last few migrations. */
     private final Map<String, int[]> fingerprints = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
         @Override
@@ -233,6 +235,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         session.skeleton.resume();
         Instant resumedAt = clock.instant();
         incoming.remove(ticket.migrationId());
+        resumedHere.add(ticket.migrationId());
         dataChannel.forget(ticket.migrationId());
         return new ResumeResult(session.pausedAt, resumedAt, checksum);
     }
@@ -264,19 +267,28 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public void abort(MigrationTicket ticket) {
+        if (resumedHere.contains(ticket.migrationId())) {
+            throw new HypervisorException("ROLLBACK_REFUSED", ticket.vmId() + " already resumed on this host for migration "
+                    + ticket.migrationId() + "; past resume a migration only moves forward, so it keeps running here");
+        }
         OutgoingMigration out = outgoing.remove(ticket.migrationId());
         if (out != null) {
             out.cancel();
             out.vm.throttle(0);
-            if (out.vm.state() == VmState.PAUSED) {
-                out.vm.resume(); // a source that paused for the final copy runs again
-            }
         }
         IncomingMigration in = incoming.remove(ticket.migrationId());
         if (in != null) {
             dataChannel.forget(ticket.migrationId());
             vms.remove(ticket.vmId(), in.skeleton);
             in.skeleton.close();
+        }
+    }
+
+    @Override
+    public void resumeAfterAbort(MigrationTicket ticket) {
+        SimulatedVm vm = vms.get(ticket.vmId());
+        if (vm != null && vm.state() == VmState.PAUSED) {
+            vm.resume(); // a source that paused for the final copy runs again, now that it holds the disk
         }
     }
 

@@ -1,0 +1,137 @@
+package io.ferry.orchestrator.admission;
+
+import io.ferry.orchestrator.OrchestratorProperties;
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationCommand.Admit;
+import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.migration.AdmissionSignal;
+import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.outbox.OutboxRelay;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Starts queued migrations in request order while the limits allow: per source host (Hyper-V's default 2) and in
+ * the whole cluster (KubeVirt's default 5). One transaction counts, decides and appends under an advisory lock, so
+ * two orchestrator instances never both take the last slot. A migration being rolled back still holds its slot.
+ */
+@Component
+class Admissions implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(Admissions.class);
+    private static final long ADMISSION_LOCK = 0x666572727941L; // "ferryA"
+    static final List<String> HOLDING_A_SLOT = List.of("SETUP", "PRECOPY", "FINAL_COPY", "STORAGE", "RESUMING",
+            "NETWORK_CLEANUP", "CANCELLING", "ROLLING_BACK");
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final MigrationService migrations;
+    private final AdmissionSignal signal;
+    private final OrchestratorProperties limits;
+    private final Clock clock;
+    private final OutboxRelay relay;
+    private volatile boolean running;
+    private Thread thread;
+
+    Admissions(JdbcTemplate jdbc, TransactionTemplate tx, MigrationService migrations, AdmissionSignal signal,
+            OrchestratorProperties limits, Clock clock, OutboxRelay relay) {
+        this.relay = relay;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.migrations = migrations;
+        this.signal = signal;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("admissions").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                admitWhatFits();
+                signal.await(1_000); // woken by a new request or an ended migration; polling covers the rest
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("admission round failed (retrying): {}", e.toString());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    void admitWhatFits() {
+        tx.executeWithoutResult(status -> admitUnderLock());
+        relay.wakeUp(); // the admitted migrations' first commands are committed now
+    }
+
+    private void admitUnderLock() {
+        {
+            if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class,
+                    ADMISSION_LOCK))) {
+                return; // another instance is admitting right now
+            }
+            String holding = HOLDING_A_SLOT.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+            Map<String, Integer> perSource = new HashMap<>();
+            jdbc.query("select source_host, count(*) from migrations where state in (" + holding + ") group by source_host",
+                    rs -> {
+                        perSource.put(rs.getString(1), rs.getInt(2));
+                    });
+            int total = perSource.values().stream().mapToInt(Integer::intValue).sum();
+            List<Map<String, Object>> queued = jdbc.queryForList("select migration_id, source_host from migrations "
+                    + "where state = 'QUEUED' order by created_at, migration_id limit 200");
+            for (Map<String, Object> row : queued) {
+                if (total >= limits.maxConcurrent()) {
+                    return;
+                }
+                String source = (String) row.get("source_host");
+                int fromSource = perSource.getOrDefault(source, 0);
+                if (fromSource >= limits.maxOutboundPerHost()) {
+                    continue; // this host is busy; a later request from another host may still fit
+                }
+                Instant now = clock.instant();
+                UUID id = (UUID) row.get("migration_id");
+                var added = migrations.handle(new MigrationId(id), new Admit(fromSource, total, now),
+                        new EventMetadata("orchestrator:scheduler", "admission", null, now), Optional.empty());
+                if (!added.isEmpty()) {
+                    log.info("migration {} admitted ({} of {} leaving {}, {} of {} in the cluster)", id, fromSource + 1,
+                            limits.maxOutboundPerHost(), source, total + 1, limits.maxConcurrent());
+                    perSource.merge(source, 1, Integer::sum);
+                    total++;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

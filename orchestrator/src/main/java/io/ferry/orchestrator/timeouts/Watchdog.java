@@ -1,0 +1,112 @@
+package io.ferry.orchestrator.timeouts;
+
+import io.ferry.orchestrator.OrchestratorProperties;
+import io.ferry.orchestrator.core.Ids.HostId;
+import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationCommand.Tick;
+import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.inventory.Inventory;
+import io.ferry.orchestrator.migration.MigrationService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives every running migration a {@link Tick} each interval: the state machine decides whether a host missed its
+ * heartbeats, progress stalled, the completion timeout passed, or a rollback waited long enough. Several orchestrator
+ * instances may tick the same migration; the log's version check lets only one of their decisions land.
+ */
+@Component
+class Watchdog implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
+    static final List<String> WATCHED = List.of("SETUP", "PRECOPY", "FINAL_COPY", "STORAGE", "RESUMING",
+            "NETWORK_CLEANUP", "CANCELLING", "ROLLING_BACK");
+
+    private final JdbcTemplate jdbc;
+    private final Inventory inventory;
+    private final MigrationService migrations;
+    private final OrchestratorProperties properties;
+    private final Clock clock;
+    private volatile boolean running;
+    private Thread thread;
+    private Instant startedAt;
+
+    Watchdog(JdbcTemplate jdbc, Inventory inventory, MigrationService migrations, OrchestratorProperties properties,
+            Clock clock) {
+        this.jdbc = jdbc;
+        this.inventory = inventory;
+        this.migrations = migrations;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        startedAt = clock.instant();
+        thread = Thread.ofPlatform().name("watchdog").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Thread.sleep(properties.watchdogInterval().toMillis());
+                tickAll();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("watchdog round failed (retrying next interval): {}", e.toString());
+            }
+        }
+    }
+
+    void tickAll() {
+        Set<HostId> unreachable = unreachableHosts();
+        if (!unreachable.isEmpty()) {
+            log.warn("hosts without a heartbeat for over {}: {}", properties.hostLivenessTimeout(), unreachable);
+        }
+        List<UUID> ids = jdbc.queryForList("select migration_id from migrations where state in ("
+                + WATCHED.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")", UUID.class);
+        for (UUID id : ids) {
+            Instant now = clock.instant();
+            var added = migrations.handle(new MigrationId(id), new Tick(unreachable, now),
+                    new EventMetadata("orchestrator:watchdog", "timer:" + now, null, now), Optional.empty());
+            added.forEach(e -> log.info("migration {} v{}: {} (watchdog)", id, e.version(), e.type()));
+        }
+    }
+
+    /**
+     * After a start the heartbeats that arrived while this instance was down are still being read, so for one
+     * liveness timeout nobody is judged unreachable.
+     */
+    private Set<HostId> unreachableHosts() {
+        Duration timeout = properties.hostLivenessTimeout();
+        if (Duration.between(startedAt, clock.instant()).compareTo(timeout) < 0) {
+            return Set.of();
+        }
+        return inventory.unreachable(timeout).stream().map(HostId::new).collect(Collectors.toSet());
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
