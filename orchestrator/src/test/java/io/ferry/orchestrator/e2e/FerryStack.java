@@ -6,6 +6,10 @@ import io.ferry.devstack.Databases;
 import io.ferry.devstack.KafkaClusters;
 import io.ferry.devstack.KafkaHandle;
 import io.ferry.orchestrator.OrchestratorApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +21,8 @@ import java.util.function.BooleanSupplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The real apps against a real broker and a real PostgreSQL (containers where Docker answers, otherwise a KRaft
@@ -34,13 +40,52 @@ final class FerryStack implements AutoCloseable {
     }
 
     FerryStack startOrchestrator() {
-        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(Map.of(
+        return startOrchestrator(Map.of());
+    }
+
+    /** @param extra further properties, e.g. ferry.orchestrator.max-outbound-per-host */
+    FerryStack startOrchestrator(Map<String, String> extra) {
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "spring.datasource.url", db.jdbcUrl(),
                 "spring.datasource.username", db.username(),
                 "spring.datasource.password", db.password(),
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "server.port", "0")));
+                "server.port", "0"));
+        properties.putAll(extra);
+        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(properties));
         return this;
+    }
+
+    /** A response of the orchestrator's REST API. */
+    record Response(int status, JsonNode body) {}
+
+    Response post(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    Response get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + orchestrator.getEnvironment().getProperty("local.server.port") + path);
+    }
+
+    private static Response send(HttpRequest request) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return new Response(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The state of the migration made from this request, or null before there is one. */
+    String stateOf(String requestId) {
+        return jdbc().query("select state from migrations where request_id = ?", rs -> rs.next() ? rs.getString(1) : null,
+                requestId);
     }
 
     /** An agent whose guests write uniformly at {@code writesPerSecond} (0: idle). */

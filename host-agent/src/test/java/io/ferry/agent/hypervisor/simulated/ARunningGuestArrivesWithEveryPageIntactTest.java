@@ -92,9 +92,29 @@ class ARunningGuestArrivesWithEveryPageIntactTest {
         source.abort(ticket);
         destination.abort(ticket);
 
-        // then the guest runs on the source and the destination holds nothing
+        // then the source's guest stays paused until the source holds its disk again, then runs there
+        assertThat(source.vm("SERVER2").state()).isEqualTo(VmState.PAUSED);
+        source.resumeAfterAbort(ticket);
         assertThat(source.vm("SERVER2").state()).isEqualTo(VmState.RUNNING);
+        // and the destination holds nothing
         assertThat(destination.vms()).isEmpty();
         assertThatThrownBy(() -> destination.resume(ticket)).isInstanceOf(HypervisorException.class);
+    }
+
+    @Test
+    void a_destination_that_already_resumed_the_vm_refuses_to_abort_and_keeps_it_running() {
+        // given a migration whose destination resumed the guest
+        source.boot(SPEC);
+        MigrationTicket ticket = new MigrationTicket("m-3", "SERVER2", "t-3");
+        source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
+        source.precopy(ticket, CopyPolicy.of(300, 0, 3), r -> {});
+        source.finalCopy(ticket);
+        destination.resume(ticket);
+
+        // when a late abort reaches the destination
+        // then it is refused, naming why, and the guest keeps running there
+        assertThatThrownBy(() -> destination.abort(ticket)).isInstanceOf(HypervisorException.class)
+                .hasMessageContaining("already resumed");
+        assertThat(destination.vm("SERVER2").state()).isEqualTo(VmState.RUNNING);
     }
 }

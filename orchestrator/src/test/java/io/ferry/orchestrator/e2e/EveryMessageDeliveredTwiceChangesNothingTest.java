@@ -1,0 +1,128 @@
+package io.ferry.orchestrator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.orchestrator.Topics;
+import io.ferry.schema.AvroCodec;
+import io.ferry.schema.request.MigrationRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A broker that delivers everything twice: a side consumer copies every request, stage command and agent outcome
+ * back onto its topic (same key, value and headers), so each reaches its consumer twice.
+ */
+class EveryMessageDeliveredTwiceChangesNothingTest {
+    private static final Pattern DUPLICATED = Pattern.compile(
+            "ferry\\.(migration-requests|agent-outcomes|agent-commands\\..*)");
+    private static final String COPY_HEADER = "ferry-test-copy";
+    private static FerryStack stack;
+    private static final AtomicBoolean running = new AtomicBoolean(true);
+    private static final AtomicInteger copied = new AtomicInteger();
+    private static Thread duplicator;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = new FerryStack().startOrchestrator();
+        stack.startAgent("hv-01", "SERVER2:64", 2_000);
+        stack.startAgent("hv-02", "", 2_000);
+        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
+                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
+                "select count(*) from host_vms where vm_id = 'SERVER2'", Integer.class) == 1);
+        duplicator = Thread.ofPlatform().name("duplicator").start(EveryMessageDeliveredTwiceChangesNothingTest::duplicate);
+        Thread.sleep(2_000); // the duplicator's group joins before anything is sent
+    }
+
+    private static void duplicate() {
+        String bootstrap = stack.kafka.bootstrapServers();
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+                "group.id", "duplicator-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                "metadata.max.age.ms", "300"), new StringDeserializer(), new ByteArrayDeserializer());
+                var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                        new StringSerializer(), new ByteArraySerializer())) {
+            consumer.subscribe(DUPLICATED);
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    if (record.headers().lastHeader(COPY_HEADER) != null) {
+                        continue;
+                    }
+                    var copy = new ProducerRecord<>(record.topic(), record.partition(), record.key(), record.value(),
+                            record.headers());
+                    copy.headers().add(COPY_HEADER, new byte[] {1});
+                    producer.send(copy);
+                    copied.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopStack() throws InterruptedException {
+        running.set(false);
+        if (duplicator != null) {
+            duplicator.join(5_000);
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void a_migration_whose_every_message_arrives_twice_runs_once_and_completes() throws Exception {
+        // given a broker that delivers every request, command and outcome twice
+        int copiesBefore = copied.get();
+
+        // when a client submits a migration to the requests topic
+        String requestId = "twice-" + UUID.randomUUID();
+        MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
+                .setDestinationHost("hv-02").setRequestedBy("dup-test").build();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
+                    .get();
+        }
+
+        // then it completes as one migration
+        FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(requestId)));
+        assertThat(stack.jdbc().queryForObject("select count(*) from migrations where request_id = ?", Integer.class,
+                requestId)).isEqualTo(1);
+        FerryStack.await("the duplicates of the last messages", Duration.ofSeconds(10), () -> copied.get() - copiesBefore >= 20);
+        Thread.sleep(1_000); // let the last copies be consumed too
+
+        // and every action was issued exactly once and every outcome recorded once, in contiguous versions
+        String migrationId = stack.jdbc().queryForObject("select migration_id::text from migrations where request_id = ?",
+                String.class, requestId);
+        List<String> actions = stack.jdbc().queryForList("select payload_json->>'action' from migration_events "
+                + "where migration_id = ?::uuid and type = 'StageCommandIssued' order by version", String.class, migrationId);
+        assertThat(actions).containsExactly("PREPARE_DESTINATION", "CONNECT_SOURCE", "START_PRECOPY", "FINAL_COPY",
+                "RELEASE_STORAGE", "ACQUIRE_STORAGE", "RESUME", "ANNOUNCE_NETWORK", "STOP_SOURCE");
+        List<String> once = List.of("MigrationRequested", "MigrationAdmitted", "SkeletonCreated", "SourceConnected",
+                "PrecopyConverged", "FinalCopyCompleted", "StorageReleased", "StorageAcquired", "VmResumed",
+                "NetworkAnnounced", "SourceStopped", "MigrationCompleted");
+        for (String type : once) {
+            assertThat(stack.jdbc().queryForObject("select count(*) from migration_events where migration_id = ?::uuid "
+                    + "and type = ?", Integer.class, migrationId, type)).as(type).isEqualTo(1);
+        }
+        List<Integer> versions = stack.jdbc().queryForList("select version from migration_events where migration_id = "
+                + "?::uuid order by version", Integer.class, migrationId);
+        assertThat(versions).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, versions.size()).boxed().toList());
+        assertThat(stack.jdbc().queryForObject("select count(*) from migration_events where migration_id = ?::uuid "
+                + "and type in ('MigrationFailed', 'CleanupStepFailed')", Integer.class, migrationId)).isZero();
+    }
+}
