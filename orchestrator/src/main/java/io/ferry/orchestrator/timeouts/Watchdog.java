@@ -40,6 +40,7 @@ class Watchdog implements SmartLifecycle {
     private volatile boolean running;
     private Thread thread;
     private Instant startedAt;
+    private Set<HostId> lastUnreachable = Set.of();
 
     Watchdog(JdbcTemplate jdbc, Inventory inventory, MigrationService migrations, OrchestratorProperties properties,
             Clock clock) {
@@ -72,8 +73,9 @@ class Watchdog implements SmartLifecycle {
 
     void tickAll() {
         Set<HostId> unreachable = unreachableHosts();
-        if (!unreachable.isEmpty()) {
+        if (!unreachable.equals(lastUnreachable)) {
             log.warn("hosts without a heartbeat for over {}: {}", properties.hostLivenessTimeout(), unreachable);
+            lastUnreachable = unreachable;
         }
         List<UUID> ids = jdbc.queryForList("select migration_id from migrations where state in ("
                 + WATCHED.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")", UUID.class);

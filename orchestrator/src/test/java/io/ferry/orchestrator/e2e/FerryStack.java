@@ -95,7 +95,12 @@ final class FerryStack implements AutoCloseable {
 
     /** An agent whose guests run {@code workload}, e.g. hotset:20000 (a vms entry may name its own). */
     ConfigurableApplicationContext startAgent(String host, String vms, String workload) {
-        ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(Map.of(
+        return startAgent(host, vms, workload, Map.of());
+    }
+
+    /** @param extra further agent properties, e.g. ferry.agent.cpu-features */
+    ConfigurableApplicationContext startAgent(String host, String vms, String workload, Map<String, String> extra) {
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "server.port", "0",
                 "ferry.agent.host", host,
@@ -103,7 +108,9 @@ final class FerryStack implements AutoCloseable {
                 "ferry.agent.workload", workload,
                 "ferry.agent.heartbeat-interval", "500ms",
                 "ferry.agent.storage-dir", shared.resolve("storage").toString(),
-                "ferry.agent.switch-dir", shared.resolve("switch").toString())));
+                "ferry.agent.switch-dir", shared.resolve("switch").toString()));
+        properties.putAll(extra);
+        ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(properties));
         agents.add(agent);
         return agent;
     }
