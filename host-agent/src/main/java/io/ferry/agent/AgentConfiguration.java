@@ -1,11 +1,15 @@
 package io.ferry.agent;
 
+import io.ferry.agent.hypervisor.Hypervisor;
 import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
+import io.ferry.agent.hypervisor.qemu.GuestImage;
+import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
 import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
 import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
 import io.ferry.agent.network.SimulatedSwitch;
 import io.ferry.agent.storage.StorageLeases;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -16,15 +20,26 @@ import org.springframework.kafka.config.TopicBuilder;
 
 @Configuration(proxyBeanMethods = false)
 public class AgentConfiguration {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentConfiguration.class);
 
     @Bean
     Clock clock() {
         return Clock.systemUTC();
     }
 
-    /** The simulated driver; a QEMU driver will be chosen here per host by configuration. */
+    /**
+     * The driver behind every stage, chosen per host by ferry.agent.driver (FERRY_AGENT_DRIVER): the simulated VM or
+     * QEMU. Either boots this host's inventory (ferry.agent.vms), each guest holding its disk's lease.
+     */
     @Bean
-    SimulatedHypervisor simulatedHypervisor(AgentProperties p, Clock clock, StorageLeases leases) {
+    Hypervisor hypervisor(AgentProperties p, Clock clock, StorageLeases leases) {
+        return switch (p.driver()) {
+            case AgentProperties.QEMU -> qemuHypervisor(p, clock, leases);
+            default -> simulatedHypervisor(p, clock, leases);
+        };
+    }
+
+    private static SimulatedHypervisor simulatedHypervisor(AgentProperties p, Clock clock, StorageLeases leases) {
         SimulatedHypervisor hypervisor = new SimulatedHypervisor(new SimulatedHypervisor.Settings(p.totalMemoryMb(),
                 p.cpuFeatures(), p.utilisation(), GuestWorkload.parse(p.workload()), ContentMix.parse(p.contentMix()),
                 p.memoryDir(), p.bindHost(), p.dataPort(), p.advertisedHost()), clock);
@@ -34,6 +49,40 @@ public class AgentConfiguration {
             hypervisor.boot(vm.spec(), vm.workload());
         }
         return hypervisor;
+    }
+
+    private static QemuHypervisor qemuHypervisor(AgentProperties p, Clock clock, StorageLeases leases) {
+        AgentProperties.Qemu q = p.qemu();
+        Path guestDir = q.guestDir() != null ? q.guestDir() : GuestImage.defaultDir();
+        GuestImage image = q.kernel() != null && q.initrd() != null ? new GuestImage(q.kernel(), q.initrd())
+                : GuestImage.ensure(guestDir);
+        Path runDir = q.runDir() != null ? q.runDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "ferry-qemu", p.host());
+        QemuHypervisor hypervisor = new QemuHypervisor(new QemuHypervisor.Settings(q.binary(), image, q.machine(), q.accel(),
+                q.dirtyMb(), q.diskMb(), q.diskCache(), runDir, p.totalMemoryMb(), p.cpuFeatures(), p.bindHost(),
+                p.advertisedHost()), clock);
+        try {
+            for (String text : p.vms()) {
+                InventoryVm vm = parseVm(p.host(), text);
+                if (vm.workload() != null) {
+                    log.warn("ferry.agent.vms entry '{}' names a simulated workload; a QEMU guest rewrites "
+                            + "ferry.agent.qemu.dirty-mb ({} MiB) instead", text, q.dirtyMb());
+                }
+                VmSpec spec = onSharedDisk(vm.spec(), p.storageDir());
+                leases.acquire(Disks.of(spec.diskPath()), p.host());
+                hypervisor.boot(spec);
+            }
+        } catch (RuntimeException e) {
+            hypervisor.close();
+            throw e;
+        }
+        return hypervisor;
+    }
+
+    /** A QEMU guest's disk is a qcow2 image in the storage every host sees: STORAGE_DIR/disks/NAME.qcow2. */
+    static VmSpec onSharedDisk(VmSpec spec, Path storageDir) {
+        Path disk = storageDir.toAbsolutePath().resolve("disks").resolve(spec.vmId() + ".qcow2");
+        return new VmSpec(spec.vmId(), spec.memoryMb(), spec.vcpus(), spec.macAddress(), disk.toString(), spec.cpuFeatures());
     }
 
     @Bean

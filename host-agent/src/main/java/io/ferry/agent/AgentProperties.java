@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     counts only when workload is not set
  * @param contentMix what the used pages of a booted guest contain, as random:R,text:T,zero:Z summing to 1
  * @param memoryDir where guest memory is mapped from; unset: /dev/shm when usable, else java.io.tmpdir
+ * @param driver the hypervisor behind the stages: {@code simulated} (default) or {@code qemu} (FERRY_AGENT_DRIVER)
+ * @param qemu the QEMU driver's settings (FERRY_AGENT_QEMU_*)
  */
 @ConfigurationProperties("ferry.agent")
 public record AgentProperties(
@@ -38,7 +40,9 @@ public record AgentProperties(
         @DefaultValue("random:0.7,text:0.2,zero:0.1") String contentMix,
         Path memoryDir,
         @DefaultValue("2s") Duration heartbeatInterval,
-        @DefaultValue({}) List<String> vms) {
+        @DefaultValue({}) List<String> vms,
+        @DefaultValue("simulated") String driver,
+        @DefaultValue Qemu qemu) {
 
     public AgentProperties {
         if (host == null || host.isBlank()) {
@@ -54,6 +58,43 @@ public record AgentProperties(
         }
         if (switchDir == null) {
             switchDir = Path.of(System.getProperty("java.io.tmpdir"), "ferry", "switch");
+        }
+        driver = driver == null || driver.isBlank() ? SIMULATED : driver.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!driver.equals(SIMULATED) && !driver.equals(QEMU)) {
+            throw new IllegalArgumentException("ferry.agent.driver (FERRY_AGENT_DRIVER) must be simulated or qemu, got '"
+                    + driver + "'");
+        }
+        if (qemu == null) {
+            qemu = new Qemu(null, null, null, null, null, null, 64, 64, null, null);
+        }
+    }
+
+    public static final String SIMULATED = "simulated";
+    public static final String QEMU = "qemu";
+
+    /**
+     * The QEMU driver's settings; each also from the environment, e.g. FERRY_AGENT_QEMU_DIRTY_MB.
+     *
+     * @param binary the emulator (default qemu-system-x86_64 on the PATH)
+     * @param guestDir where the guest image (vmlinuz, initrd.gz) is, built there when missing; default
+     *     ~/.cache/ferry/qemu-guest-HASH (HASH of the build script and init, so a changed script rebuilds)
+     * @param kernel, initrd to boot instead of the built image's
+     * @param machine, accel QEMU's -M and -accel (default pc and tcg: KVM is not required, nor used unless asked for)
+     * @param dirtyMb how many MiB of its memory each guest rewrites in a loop (0: idle)
+     * @param diskMb size of the qcow2 disk created for a guest that has none yet
+     * @param diskCache QEMU's cache mode for the disk; none (O_DIRECT) suits shared storage, writeback a tmpfs
+     * @param runDir QMP sockets, serial consoles, pid files and QEMU's logs (default java.io.tmpdir/ferry-qemu/HOST)
+     */
+    public record Qemu(String binary, Path guestDir, Path kernel, Path initrd, String machine, String accel,
+            @DefaultValue("64") int dirtyMb, @DefaultValue("64") int diskMb, String diskCache, Path runDir) {
+        public Qemu {
+            binary = binary == null || binary.isBlank() ? "qemu-system-x86_64" : binary;
+            machine = machine == null || machine.isBlank() ? "pc" : machine;
+            accel = accel == null || accel.isBlank() ? "tcg" : accel;
+            diskCache = diskCache == null || diskCache.isBlank() ? "none" : diskCache;
+            if (dirtyMb < 0 || diskMb < 1) {
+                throw new IllegalArgumentException("ferry.agent.qemu.dirty-mb must be 0 or more and disk-mb 1 or more");
+            }
         }
     }
 

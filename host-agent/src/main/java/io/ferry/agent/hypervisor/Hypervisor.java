@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The driver seam: every stage handler talks to this, never to a particular hypervisor. The simulated VM is the
- * first implementation; a QEMU driver over QMP is the next. Methods run on the host that the stage names and may
- * block (they run on virtual threads).
+ * The driver seam: every stage handler talks to this, never to a particular hypervisor. Two drivers implement it,
+ * chosen per host by {@code ferry.agent.driver}: the simulated VM ({@code hypervisor.simulated}) and QEMU over QMP
+ * ({@code hypervisor.qemu}). Methods run on the host that the stage names and may block (they run on the stage
+ * lanes' threads).
  */
 public interface Hypervisor {
 
@@ -33,8 +34,20 @@ public interface Hypervisor {
     /** Stage 3, source: pause the guest and send the remaining pages and the register/device state. */
     FinalCopyResult finalCopy(MigrationTicket ticket);
 
+    /**
+     * Stage 4, source, before the disk's lease is given up: make sure nothing on this host still writes the disk (QEMU
+     * gives its image up when the switchover completes). Throws STORAGE_HANDOFF_FAILED otherwise, keeping the lease.
+     */
+    void releaseDisk(MigrationTicket ticket);
+
     /** Stage 5, destination: run the VM from the memory and state received. */
     ResumeResult resume(MigrationTicket ticket);
+
+    /**
+     * Stage 6, destination: announce the VM's MAC address from here (QEMU's announce-self); the handler also updates
+     * the switch's table.
+     */
+    void announce(MigrationTicket ticket);
 
     /** Stage 6, source: drop the paused copy and free its memory. */
     void discardSource(MigrationTicket ticket);

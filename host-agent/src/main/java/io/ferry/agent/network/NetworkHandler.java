@@ -11,7 +11,10 @@ import io.ferry.schema.agent.StageCommand;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
-/** Stage 6: the destination makes the switch re-learn the VM's MAC on its port; the source drops its copy. */
+/**
+ * Stage 6: the destination announces the VM's MAC (QEMU's announce-self) and makes the switch re-learn it on its
+ * port; the source drops its copy.
+ */
 @Component
 public class NetworkHandler implements StageHandler {
     private final SimulatedSwitch networkSwitch;
@@ -33,6 +36,7 @@ public class NetworkHandler implements StageHandler {
     public void handle(StageCommand command, Outcomes outcomes) {
         if (command.getAction() == StageAction.ANNOUNCE_NETWORK) {
             String mac = Tickets.spec(command).macAddress();
+            hypervisor.announce(Tickets.of(command));
             networkSwitch.announce(mac, properties.host());
             outcomes.report(command, OutcomeKind.NETWORK_ANNOUNCED, b -> b.setDetail(mac));
         } else {

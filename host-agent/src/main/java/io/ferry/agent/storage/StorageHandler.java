@@ -5,6 +5,7 @@ import io.ferry.agent.Disks;
 import io.ferry.agent.Tickets;
 import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
+import io.ferry.agent.hypervisor.Hypervisor;
 import io.ferry.agent.hypervisor.HypervisorException;
 import io.ferry.agent.storage.StorageLeases.Lease;
 import io.ferry.schema.agent.OutcomeKind;
@@ -13,7 +14,10 @@ import io.ferry.schema.agent.StageCommand;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
-/** Stage 4: the source releases the disk's lease, then the destination takes it with a higher epoch. */
+/**
+ * Stage 4: the source releases the disk's lease once its hypervisor no longer writes the disk, then the destination
+ * takes it with a higher epoch (a QEMU destination takes the image itself, its write lock, when it resumes).
+ */
 @Component
 public class StorageHandler implements StageHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StorageHandler.class);
@@ -21,10 +25,12 @@ public class StorageHandler implements StageHandler {
     static final java.time.Duration HANDOFF_TIMEOUT = java.time.Duration.ofMinutes(2);
     private final StorageLeases leases;
     private final AgentProperties properties;
+    private final Hypervisor hypervisor;
 
-    public StorageHandler(StorageLeases leases, AgentProperties properties) {
+    public StorageHandler(StorageLeases leases, AgentProperties properties, Hypervisor hypervisor) {
         this.leases = leases;
         this.properties = properties;
+        this.hypervisor = hypervisor;
     }
 
     @Override
@@ -37,6 +43,7 @@ public class StorageHandler implements StageHandler {
         String disk = Disks.of(Tickets.spec(command).diskPath());
         try {
             if (command.getAction() == StageAction.RELEASE_STORAGE) {
+                hypervisor.releaseDisk(Tickets.of(command));
                 Lease lease = leases.release(disk, properties.host());
                 outcomes.report(command, OutcomeKind.STORAGE_RELEASED, b -> b.setStorageEpoch(lease.epoch()));
             } else {

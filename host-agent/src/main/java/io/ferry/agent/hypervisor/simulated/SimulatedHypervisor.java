@@ -240,6 +240,16 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         return new ResumeResult(session.pausedAt, resumedAt, checksum);
     }
 
+    /** Nothing to do: a simulated guest writes its disk only through the fenced lease. */
+    @Override
+    public void releaseDisk(MigrationTicket ticket) {
+    }
+
+    /** Nothing to do: the simulated switch's table, which the network handler updates, is the whole network. */
+    @Override
+    public void announce(MigrationTicket ticket) {
+    }
+
     @Override
     public void discardSource(MigrationTicket ticket) {
         OutgoingMigration session = outgoing.remove(ticket.migrationId());

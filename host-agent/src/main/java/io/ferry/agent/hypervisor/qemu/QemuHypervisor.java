@@ -1,0 +1,505 @@
+package io.ferry.agent.hypervisor.qemu;
+
+import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.agent.hypervisor.qemu.QemuProcess.QemuStartException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QEMU driver: each guest is a QEMU process driven over QMP, and QEMU's own migration stream carries the memory.
+ * <ul>
+ *   <li>setup: the destination starts the guest's QEMU with {@code -incoming defer -S} (the skeleton), sets its
+ *       capabilities and listens with {@code migrate-incoming}; the source sets its capabilities;</li>
+ *   <li>pre-copy: {@code migrate} with the downtime limit and bandwidth; converged at {@code pre-switchover};</li>
+ *   <li>final copy: {@code migrate-continue} until {@code completed} (QEMU then gives up the disk image);</li>
+ *   <li>storage: the lease moves only once the source's QEMU is {@code postmigrate}; the destination's QEMU takes the
+ *       image (its write lock) when it runs;</li>
+ *   <li>resume: {@code cont} on the destination once its stream has loaded; network: {@code announce-self};
+ *       discarding the source: {@code quit}.</li>
+ * </ul>
+ */
+public final class QemuHypervisor implements Hypervisor, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QemuHypervisor.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SWITCHOVER_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration QUIT_GRACE = Duration.ofSeconds(5);
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
+    private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
+    private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
+    private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
+    private final Map<String, Departure> departures = new ConcurrentHashMap<>();
+
+    /**
+     * @param image the guest's kernel and initramfs (see {@link GuestImage})
+     * @param dirtyMb MiB each guest rewrites in a loop
+     * @param runDir QMP sockets, serial consoles, pid files and QEMU's output
+     */
+    public record Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
+            String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
+            String advertisedHost) {}
+
+    /** A source's side of one migration. */
+    static final class Outgoing {
+        final String migrationId;
+        final QemuVm vm;
+        final String dataAddress;
+        /** The sample the last round was reported at. */
+        volatile QueryMigrate reported = QueryMigrate.NONE;
+        volatile QueryMigrate converged;
+        volatile Instant pausedAt;
+        volatile QueryMigrate completed;
+
+        Outgoing(String migrationId, QemuVm vm, String dataAddress) {
+            this.migrationId = migrationId;
+            this.vm = vm;
+            this.dataAddress = dataAddress;
+        }
+    }
+
+    private record Incoming(String migrationId, QemuVm skeleton, String address) {}
+
+    /**
+     * What became of a guest this host migrated away: kept for checks and the benchmark.
+     *
+     * @param runStateAtStop QEMU's run state just before {@code quit} ({@code postmigrate} after a completed migration)
+     * @param migration QEMU's own figures at completion ({@code query-migrate})
+     * @param pausedAt when QEMU stopped the guest for the switchover (its STOP event)
+     */
+    public record Departure(String migrationId, String vmId, long pid, String runStateAtStop, QueryMigrate migration,
+            Path serialLog, Instant pausedAt) {}
+
+    public QemuHypervisor(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        try {
+            Files.createDirectories(settings.runDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the QEMU run directory " + settings.runDir(), e);
+        }
+        StaleQemus.reap(settings.runDir());
+    }
+
+    /** Whether {@code binary} (a path, or a name looked up on the PATH) is an executable here. */
+    public static boolean installed(String binary) {
+        if (binary.contains("/")) {
+            return Files.isExecutable(Path.of(binary));
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        return java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, binary)));
+    }
+
+    /** Boots a guest of this host's inventory, creating its qcow2 disk when there is none yet. */
+    public void boot(VmSpec spec) {
+        if (spec.memoryMb() > freeMemoryMb()) {
+            throw new HypervisorException("SKELETON_FAILED", "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
+                    + " MB: only " + freeMemoryMb() + " MB free");
+        }
+        if (vms.containsKey(spec.vmId())) {
+            throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
+        }
+        Disk.ensure(Path.of(spec.diskPath()), settings.diskMb());
+        QemuVm vm = start(spec, spec.vmId(), false);
+        if (vms.putIfAbsent(spec.vmId(), vm) != null) {
+            vm.quit(QUIT_GRACE);
+            throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
+        }
+    }
+
+    @Override
+    public String driverName() {
+        return "qemu";
+    }
+
+    @Override
+    public List<VmInfo> vms() {
+        return vms.values().stream().map(vm -> new VmInfo(vm.spec, vm.state())).toList();
+    }
+
+    @Override
+    public long totalMemoryMb() {
+        return settings.totalMemoryMb();
+    }
+
+    @Override
+    public long freeMemoryMb() {
+        return settings.totalMemoryMb() - vms.values().stream().mapToLong(vm -> vm.spec.memoryMb()).sum();
+    }
+
+    @Override
+    public List<String> cpuFeatures() {
+        return settings.cpuFeatures();
+    }
+
+    @Override
+    public String prepareSkeleton(MigrationTicket ticket, VmSpec spec) {
+        Incoming existing = incoming.get(ticket.migrationId());
+        if (existing != null) {
+            return existing.address(); // a redelivered command: the skeleton already listens
+        }
+        if (vms.containsKey(spec.vmId())) {
+            throw new HypervisorException("SKELETON_FAILED", "VM " + spec.vmId() + " already exists on this host");
+        }
+        if (spec.memoryMb() > freeMemoryMb()) {
+            throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
+                    + " but only " + freeMemoryMb() + " MB are free");
+        }
+        QemuVm skeleton;
+        try {
+            skeleton = start(spec, spec.vmId() + "-in-" + shortId(ticket), true);
+        } catch (QemuStartException e) {
+            throw new HypervisorException("SKELETON_FAILED", e.getMessage(), e);
+        }
+        vms.put(spec.vmId(), skeleton);
+        try {
+            skeleton.qmp().execute("migrate-set-capabilities", Map.of("capabilities", List.of(
+                    Map.of("capability", "events", "state", true),
+                    // the image is activated (locked for writing) at cont, after the disk's lease came here
+                    Map.of("capability", "late-block-activate", "state", true))));
+            skeleton.qmp().execute("migrate-incoming", Map.of("uri", "tcp:" + settings.bindHost() + ":0"));
+            String port = skeleton.qmp().execute("query-migrate").path("socket-address").path(0).path("port").asString("");
+            if (port.isEmpty()) {
+                throw new QmpException("query-migrate", "GenericError", "QEMU reported no listening port");
+            }
+            String address = settings.advertisedHost() + ":" + port;
+            incoming.put(ticket.migrationId(), new Incoming(ticket.migrationId(), skeleton, address));
+            log.info("skeleton of {} listens on {} (QEMU pid {})", spec.vmId(), address, skeleton.process.pid());
+            return address;
+        } catch (QmpException e) {
+            vms.remove(spec.vmId(), skeleton);
+            skeleton.quit(QUIT_GRACE);
+            throw new HypervisorException("SKELETON_FAILED", "the skeleton of " + spec.vmId() + " could not listen for "
+                    + "the migration: " + e.getMessage() + "; " + skeleton.process.logTail(), e);
+        }
+    }
+
+    @Override
+    public void connectSource(MigrationTicket ticket, String dataAddress) {
+        QemuVm vm = vm(ticket.vmId());
+        if (outgoing.containsKey(ticket.migrationId())) {
+            return; // a redelivered command
+        }
+        if (dataAddress == null || !dataAddress.matches("[^\\s:]+:\\d+|\\[[0-9a-fA-F:]+]:\\d+")) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "the destination's address '" + dataAddress
+                    + "' is not HOST:PORT");
+        }
+        if (vm.state() != VmState.RUNNING) {
+            throw new HypervisorException("AGENT_ERROR", ticket.vmId() + " is " + vm.state() + " here, not RUNNING: "
+                    + "only a running guest is migrated");
+        }
+        try {
+            // QEMU opens the TCP connection itself when pre-copy starts: a probe now would be taken for the stream.
+            vm.qmp().execute("migrate-set-capabilities", Map.of("capabilities", List.of(
+                    Map.of("capability", "events", "state", true),
+                    Map.of("capability", "pause-before-switchover", "state", true))));
+        } catch (QmpException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not prepare " + ticket.vmId()
+                    + " for migration: " + e.desc() + " (is a migration of it already running?)", e);
+        }
+        outgoing.put(ticket.migrationId(), new Outgoing(ticket.migrationId(), vm, dataAddress));
+    }
+
+    @Override
+    public PrecopyResult precopy(MigrationTicket ticket, CopyPolicy policy, Consumer<RoundStats> onRound) {
+        return new QemuPrecopy(session(ticket), policy, onRound).run();
+    }
+
+    @Override
+    public FinalCopyResult finalCopy(MigrationTicket ticket) {
+        Outgoing session = session(ticket);
+        QemuVm vm = session.vm;
+        QueryMigrate converged = session.converged;
+        if (converged == null) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + ticket.vmId() + " was asked for "
+                    + "before pre-copy converged");
+        }
+        try {
+            vm.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
+            QueryMigrate done = awaitSource(vm, SWITCHOVER_TIMEOUT);
+            if (!done.status().equals("completed")) {
+                throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + ticket.vmId() + " ended "
+                        + done.status() + ": " + done.errorDesc() + ". The source keeps the guest and its disk; the "
+                        + "rollback runs it again here.");
+            }
+            session.completed = done;
+            String digest = vm.cpuStateDigest();
+            log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all",
+                    ticket.vmId(), done.downtimeMs(), done.transferredBytes(), done.totalTimeMs());
+            QueryMigrate before = session.reported;
+            return new FinalCopyResult(session.pausedAt, done.pagesSent() - before.pagesSent(),
+                    done.transferredBytes() - before.transferredBytes(), digest);
+        } catch (QmpException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the final copy of " + ticket.vmId()
+                    + ": " + e.getMessage() + "; " + vm.process.logTail(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + ticket.vmId() + " was interrupted", e);
+        }
+    }
+
+    /** Stage 4, source: the lease may go only once QEMU gave the image up, i.e. the switchover completed. */
+    @Override
+    public void releaseDisk(MigrationTicket ticket) {
+        QemuVm vm = vms.get(ticket.vmId());
+        if (vm == null || !vm.alive()) {
+            return; // no QEMU here holds the image
+        }
+        String runState;
+        try {
+            runState = vm.runState();
+        } catch (QmpException e) {
+            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "cannot tell whether QEMU still holds the disk of "
+                    + ticket.vmId() + ": " + e.getMessage() + "; the lease stays here", e);
+        }
+        if (!runState.equals("postmigrate")) {
+            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "QEMU still runs " + ticket.vmId() + " here (run state "
+                    + runState + ", not postmigrate), so it holds the disk image and the lease stays with this host; "
+                    + "the final copy must complete first");
+        }
+    }
+
+    @Override
+    public ResumeResult resume(MigrationTicket ticket) {
+        Incoming in = incoming.get(ticket.migrationId());
+        if (in == null) {
+            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+        }
+        QemuVm vm = in.skeleton();
+        try {
+            String status = awaitIncoming(vm, SWITCHOVER_TIMEOUT);
+            if (!status.equals("completed")) {
+                throw new HypervisorException("RESUME_FAILED", "the migration stream of " + ticket.vmId() + " did not load "
+                        + "here (status " + status + "); " + vm.process.logTail());
+            }
+            String digest = vm.cpuStateDigest();
+            try {
+                vm.cont();
+            } catch (QmpException e) {
+                throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + ticket.vmId() + " here: " + e.desc()
+                        + (e.desc().contains("lock") ? ". Another QEMU still holds the disk image " + in.skeleton().spec.diskPath()
+                                + " (did the source run the guest again?); this copy stays paused." : ""), e);
+            }
+            Instant resumedAt = clock.instant();
+            incoming.remove(ticket.migrationId());
+            resumedHere.add(ticket.migrationId());
+            log.info("{} runs here (QEMU pid {})", ticket.vmId(), vm.process.pid());
+            return new ResumeResult(null, resumedAt, digest);
+        } catch (QmpException e) {
+            throw new HypervisorException("RESUME_FAILED", "lost the destination's QEMU of " + ticket.vmId() + ": "
+                    + e.getMessage() + "; " + vm.process.logTail(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("RESUME_FAILED", "interrupted while resuming " + ticket.vmId(), e);
+        }
+    }
+
+    /** Stage 6, destination: QEMU sends RARP announcements of the guest's MAC so switches learn its new port. */
+    @Override
+    public void announce(MigrationTicket ticket) {
+        QemuVm vm = vms.get(ticket.vmId());
+        if (vm == null || !vm.alive()) {
+            throw new HypervisorException("AGENT_ERROR", ticket.vmId() + " does not run on this host: nothing to announce");
+        }
+        try {
+            vm.qmp().execute("announce-self", Map.of("initial", 50, "max", 550, "rounds", 5, "step", 100));
+        } catch (QmpException e) {
+            throw new HypervisorException("AGENT_ERROR", "QEMU could not announce " + ticket.vmId() + ": " + e.desc(), e);
+        }
+    }
+
+    @Override
+    public void discardSource(MigrationTicket ticket) {
+        Outgoing session = outgoing.remove(ticket.migrationId());
+        QemuVm vm = vms.get(ticket.vmId());
+        if (vm == null || vm.state() == VmState.RUNNING) {
+            return; // nothing paused here to drop (a redelivery, or the guest runs here)
+        }
+        String runState = vm.alive() ? vm.runState() : "exited";
+        vms.remove(ticket.vmId(), vm);
+        vm.quit(QUIT_GRACE);
+        departures.put(ticket.migrationId(), new Departure(ticket.migrationId(), ticket.vmId(), vm.process.pid(), runState,
+                session == null ? null : session.completed, vm.serialLog, session == null ? null : session.pausedAt));
+        log.info("source copy of {} dropped: QEMU pid {} was {} and has quit", ticket.vmId(), vm.process.pid(), runState);
+    }
+
+    @Override
+    public void abort(MigrationTicket ticket) {
+        if (resumedHere.contains(ticket.migrationId())) {
+            throw new HypervisorException("ROLLBACK_REFUSED", ticket.vmId() + " already resumed on this host for migration "
+                    + ticket.migrationId() + "; past resume a migration only moves forward, so it keeps running here");
+        }
+        Outgoing out = outgoing.remove(ticket.migrationId());
+        if (out != null && out.vm.alive()) {
+            cancelAndRun(out.vm);
+        }
+        Incoming in = incoming.remove(ticket.migrationId());
+        if (in != null) {
+            vms.remove(ticket.vmId(), in.skeleton());
+            in.skeleton().quit(QUIT_GRACE);
+            log.info("skeleton of {} dropped (QEMU pid {} quit)", ticket.vmId(), in.skeleton().process.pid());
+        }
+    }
+
+    @Override
+    public void resumeAfterAbort(MigrationTicket ticket) {
+        QemuVm vm = vms.get(ticket.vmId());
+        if (vm == null || !vm.alive()) {
+            return;
+        }
+        try {
+            String runState = vm.runState();
+            if (!runState.equals("running")) {
+                vm.cont(); // after a completed switchover QEMU takes the disk image back first (fails if another holds it)
+                log.info("{} runs again on the source (it was {})", ticket.vmId(), runState);
+            }
+        } catch (QmpException e) {
+            throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + ticket.vmId() + " again on the source: "
+                    + e.desc() + (e.desc().contains("lock") ? " (the destination's QEMU holds the disk image: the guest may "
+                    + "run there; do not force it here)" : ""), e);
+        }
+    }
+
+    /**
+     * Cancels an unfinished outgoing migration and makes sure the guest runs: QEMU restarts a guest it stopped for the
+     * switchover, and a guest it had already handed over (completed) is left for {@link #resumeAfterAbort}, which
+     * takes the disk back first.
+     */
+    static void cancelAndRun(QemuVm vm) {
+        boolean interrupted = Thread.interrupted(); // an abort interrupts the pre-copy; the clean-up must still talk to QEMU
+        try {
+            QueryMigrate now = vm.queryMigrate();
+            if (!now.finished() && !now.status().equals("none")) {
+                vm.qmp().execute("migrate_cancel");
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!now.finished() && System.nanoTime() < deadline) {
+                    long seen = vm.changes.version();
+                    now = vm.queryMigrate();
+                    vm.changes.awaitAfter(seen, Duration.ofMillis(100));
+                }
+                log.info("migration of {} cancelled ({}); the guest is {}", vm.spec.vmId(), now.status(), vm.runState());
+            }
+            if (!now.status().equals("completed") && !vm.runState().equals("running")) {
+                vm.cont();
+            }
+        } catch (QmpException e) {
+            log.warn("cancelling the migration of {}: {}", vm.spec.vmId(), e.getMessage());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The guest's serial console here: its TICK lines. */
+    public Optional<Path> serialLog(String vmId) {
+        return Optional.ofNullable(vms.get(vmId)).map(vm -> vm.serialLog);
+    }
+
+    /** The pid of the guest's QEMU here. */
+    public Optional<Long> pid(String vmId) {
+        return Optional.ofNullable(vms.get(vmId)).map(vm -> vm.process.pid());
+    }
+
+    public Optional<Departure> departure(String migrationId) {
+        return Optional.ofNullable(departures.get(migrationId));
+    }
+
+    /** The source's last query-migrate of a migration still here (not yet discarded). */
+    public Optional<QueryMigrate> outgoingFigures(String migrationId) {
+        return Optional.ofNullable(outgoing.get(migrationId)).map(o -> o.completed != null ? o.completed : o.reported);
+    }
+
+    private QemuVm start(VmSpec spec, String name, boolean skeleton) {
+        QemuCommandLine.Files files = QemuCommandLine.Files.in(settings.runDir(), name);
+        List<String> command = skeleton ? QemuCommandLine.skeleton(settings, spec, files)
+                : QemuCommandLine.guest(settings, spec, files);
+        QemuProcess process = QemuProcess.start(name, command, files, START_TIMEOUT);
+        QemuVm vm = new QemuVm(spec, process, files.serial(), skeleton ? VmState.SKELETON : VmState.RUNNING);
+        process.onExit().thenAccept(p -> {
+            if (vms.remove(spec.vmId(), vm)) {
+                log.warn("QEMU of {} (pid {}) exited with code {}: {}", spec.vmId(), p.pid(), p.exitValue(),
+                        process.logTail());
+            }
+        });
+        return vm;
+    }
+
+    /** Waits until the source's migration finished (completed, failed or cancelled). */
+    private static QueryMigrate awaitSource(QemuVm vm, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long seen = vm.changes.version();
+            QueryMigrate now = vm.queryMigrate();
+            if (now.finished() || System.nanoTime() > deadline) {
+                return now;
+            }
+            vm.changes.awaitAfter(seen, Duration.ofMillis(50));
+        }
+    }
+
+    /** Waits until the skeleton has loaded the whole stream; returns its migration status, or why it cannot. */
+    private static String awaitIncoming(QemuVm vm, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long seen = vm.changes.version();
+            if (!vm.alive()) {
+                return "exited (its QEMU is gone: the stream broke or was cancelled)";
+            }
+            String status = vm.qmp().execute("query-migrate").path("status").asString("none");
+            if (status.equals("completed") || status.equals("failed")) {
+                return status;
+            }
+            if (System.nanoTime() > deadline) {
+                return status + " after " + timeout.toSeconds() + " s";
+            }
+            vm.changes.awaitAfter(seen, Duration.ofMillis(20));
+        }
+    }
+
+    private QemuVm vm(String vmId) {
+        QemuVm vm = vms.get(vmId);
+        if (vm == null) {
+            throw new HypervisorException("AGENT_ERROR", "VM " + vmId + " is not on this host");
+        }
+        return vm;
+    }
+
+    private Outgoing session(MigrationTicket ticket) {
+        Outgoing session = outgoing.get(ticket.migrationId());
+        if (session == null) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "no migration " + ticket.migrationId() + " is prepared on "
+                    + "this host (was CONNECT_SOURCE done here?)");
+        }
+        return session;
+    }
+
+    private static String shortId(MigrationTicket ticket) {
+        String id = ticket.migrationId().replaceAll("[^A-Za-z0-9]", "");
+        return id.substring(0, Math.min(8, id.length()));
+    }
+
+    @Override
+    public void close() {
+        List<QemuVm> all = List.copyOf(vms.values());
+        vms.clear();
+        all.parallelStream().forEach(vm -> vm.quit(QUIT_GRACE));
+    }
+}

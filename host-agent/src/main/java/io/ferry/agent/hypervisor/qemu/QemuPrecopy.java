@@ -1,0 +1,136 @@
+package io.ferry.agent.hypervisor.qemu;
+
+import io.ferry.agent.hypervisor.Hypervisor.CopyPolicy;
+import io.ferry.agent.hypervisor.Hypervisor.PrecopyResult;
+import io.ferry.agent.hypervisor.Hypervisor.RoundStats;
+import io.ferry.agent.hypervisor.HypervisorException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 2 on a QEMU source: {@code migrate} with the request's downtime limit and bandwidth, then QEMU copies round
+ * after round by itself. ferry follows it through {@code query-migrate} (woken by MIGRATION and MIGRATION_PASS events),
+ * reports each round, and returns "converged" when QEMU, with {@code pause-before-switchover}, has stopped the guest
+ * in status {@code pre-switchover} and waits for the final copy's {@code migrate-continue}. A dirty set that stops
+ * shrinking for the progress timeout ends it with NOT_CONVERGING after a {@code migrate_cancel}, the guest running on.
+ */
+final class QemuPrecopy {
+    private static final Logger log = LoggerFactory.getLogger(QemuPrecopy.class);
+    /** A round must shrink the best remaining set by 5 % to count as progress (as the simulated driver's). */
+    private static final double PROGRESS = 0.95;
+    /** No link cap: far above what any NIC here carries (QEMU's own default is 128 MiB/s). */
+    static final long UNCAPPED_BYTES_PER_SECOND = 1L << 40;
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final QemuHypervisor.Outgoing session;
+    private final CopyPolicy policy;
+    private final Consumer<RoundStats> onRound;
+
+    QemuPrecopy(QemuHypervisor.Outgoing session, CopyPolicy policy, Consumer<RoundStats> onRound) {
+        this.session = session;
+        this.policy = policy;
+        this.onRound = onRound;
+    }
+
+    PrecopyResult run() {
+        QemuVm vm = session.vm;
+        start(vm);
+        long bestRemaining = Long.MAX_VALUE;
+        long lastProgress = System.nanoTime();
+        long expectedDowntimeMs = policy.maxDowntimeMs();
+        try {
+            while (true) {
+                long seen = vm.changes.version();
+                QueryMigrate now = vm.queryMigrate();
+                if (now.expectedDowntimeMs() >= 0 && now.status().equals("active")) {
+                    expectedDowntimeMs = now.expectedDowntimeMs();
+                }
+                switch (now.status()) {
+                    case "failed" -> throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU's migration of "
+                            + vm.spec.vmId() + " to " + session.dataAddress + " failed: " + now.errorDesc() + ". The guest"
+                            + " keeps running on the source; check that the destination's QEMU still listens there "
+                            + "(its skeleton exits when a stream breaks) and that the hosts reach each other.");
+                    case "cancelling", "cancelled" -> throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU's migration"
+                            + " of " + vm.spec.vmId() + " was cancelled (the migration was aborted); the guest keeps running "
+                            + "on the source.");
+                    case "completed" -> throw new HypervisorException("AGENT_ERROR", "QEMU completed the migration of "
+                            + vm.spec.vmId() + " without waiting at pre-switchover for the final copy; is the "
+                            + "pause-before-switchover capability supported by this QEMU?");
+                    default -> { }
+                }
+                if (QemuRounds.roundEnded(session.reported, now)) {
+                    RoundStats round = QemuRounds.round(session.reported, now);
+                    session.reported = now;
+                    onRound.accept(round);
+                    if (now.status().equals("active")) {
+                        if (round.dirtyPagesRemaining() < bestRemaining * PROGRESS) {
+                            bestRemaining = round.dirtyPagesRemaining();
+                            lastProgress = System.nanoTime();
+                        } else if (System.nanoTime() - lastProgress > policy.progressTimeoutMs() * 1_000_000) {
+                            throw notConverging(vm, now, expectedDowntimeMs);
+                        }
+                    }
+                }
+                if (now.status().equals("pre-switchover")) {
+                    session.converged = now;
+                    session.pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : java.time.Instant.now();
+                    vm.markPaused();
+                    log.info("pre-copy of {} converged after {} rounds, {} pages left for the final copy; QEMU holds the "
+                            + "guest paused at pre-switchover", vm.spec.vmId(), QemuRounds.roundsAt(now), now.remainingPages());
+                    return new PrecopyResult(QemuRounds.roundsAt(now), now.remainingPages(), expectedDowntimeMs);
+                }
+                vm.changes.awaitAfter(seen, POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + vm.spec.vmId() + " was interrupted (the "
+                    + "migration is being aborted); the guest keeps running on the source", e);
+        } catch (QmpException e) {
+            if (e.errorClass().equals("Interrupted")) {
+                throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + vm.spec.vmId() + " was interrupted "
+                        + "(the migration is being aborted); the guest keeps running on the source", e);
+            }
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the pre-copy of " + vm.spec.vmId() + ": "
+                    + e.getMessage() + "; " + vm.process.logTail(), e);
+        }
+    }
+
+    /** Capabilities (auto-converge as the request allows), limits, then {@code migrate}. */
+    private void start(QemuVm vm) {
+        try {
+            vm.qmp().execute("migrate-set-capabilities", Map.of("capabilities", List.of(
+                    capability("events", true), capability("pause-before-switchover", true),
+                    capability("auto-converge", policy.autoConverge()))));
+            long bandwidth = policy.bandwidthMbps() > 0 ? policy.bandwidthMbps() * 1_000_000L / 8 : UNCAPPED_BYTES_PER_SECOND;
+            vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", policy.maxDowntimeMs(),
+                    "max-bandwidth", bandwidth, "cpu-throttle-initial", 20, "cpu-throttle-increment", 10));
+            if (policy.compression() != io.ferry.agent.hypervisor.Hypervisor.Compression.NONE) {
+                log.info("the QEMU driver sends pages uncompressed; the request's {} compression does not apply",
+                        policy.compression());
+            }
+            vm.qmp().execute("migrate", Map.of("uri", "tcp:" + session.dataAddress));
+        } catch (QmpException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not start migrating " + vm.spec.vmId() + " to "
+                    + session.dataAddress + ": " + e.desc() + ". The guest keeps running on the source.", e);
+        }
+    }
+
+    private HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs) {
+        QemuHypervisor.cancelAndRun(vm);
+        return new HypervisorException("NOT_CONVERGING", String.format("after %d rounds %d pages are still dirty (the "
+                + "guest dirties %d pages/s against a link of %.0f Mbit/s), an expected downtime of %d ms against the %d ms "
+                + "allowed%s; QEMU's migration was cancelled and the guest keeps running on the source. %s raise the "
+                + "bandwidth or the downtime limit, or migrate when the guest is quieter.", QemuRounds.roundsAt(now),
+                now.remainingPages(), now.dirtyPagesRate(), now.mbps(), expectedDowntimeMs, policy.maxDowntimeMs(),
+                now.cpuThrottlePercent() > 0 ? " even with the guest throttled " + now.cpuThrottlePercent() + " %" : "",
+                policy.autoConverge() ? "" : "Allow auto-converge,"));
+    }
+
+    private static Map<String, Object> capability(String name, boolean state) {
+        return Map.of("capability", name, "state", state);
+    }
+}

@@ -1,0 +1,40 @@
+package io.ferry.agent.hypervisor.qemu;
+
+import io.ferry.agent.hypervisor.Hypervisor.RoundStats;
+
+/**
+ * Reads QEMU's pre-copy as the rounds ferry reports. QEMU numbers its passes by dirty-bitmap syncs (MIGRATION_PASS
+ * {@code pass: N} when pass N begins with sync N; the first sync marks all memory dirty), so a round ends when
+ * {@code dirty-sync-count} moves on: the round just finished is {@code dirty-sync-count - 1}.
+ */
+public final class QemuRounds {
+    private QemuRounds() {}
+
+    /** Whether {@code now} shows a round ended since {@code start} (the sample the last round was reported at). */
+    public static boolean roundEnded(QueryMigrate start, QueryMigrate now) {
+        return now.dirtySyncCount() > Math.max(1, start.dirtySyncCount());
+    }
+
+    /** The round that ended at {@code end}, in the figures the simulated driver reports, counted from {@code start}. */
+    public static RoundStats round(QueryMigrate start, QueryMigrate end) {
+        long pages = end.pagesSent() - start.pagesSent();
+        long zeroPages = end.duplicatePages() - start.duplicatePages();
+        return new RoundStats(
+                (int) Math.max(1, end.dirtySyncCount() - 1),
+                pages,
+                end.transferredBytes() - start.transferredBytes(),
+                zeroPages,
+                end.remainingPages(),
+                end.dirtyPagesRate(),
+                end.mbps(),
+                Math.max(0, end.expectedDowntimeMs()),
+                Math.max(0, end.totalTimeMs() - start.totalTimeMs()),
+                (end.normalPages() - start.normalPages()) * end.pageSize(),
+                end.cpuThrottlePercent());
+    }
+
+    /** Completed rounds at a sample: the pass under way when QEMU stopped the guest is the final copy's. */
+    public static int roundsAt(QueryMigrate sample) {
+        return (int) Math.max(0, sample.dirtySyncCount() - 1);
+    }
+}
