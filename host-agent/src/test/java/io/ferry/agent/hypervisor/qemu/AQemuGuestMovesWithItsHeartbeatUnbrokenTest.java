@@ -1,6 +1,7 @@
 package io.ferry.agent.hypervisor.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.agent.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.agent.hypervisor.Hypervisor.FinalCopyResult;
@@ -11,6 +12,7 @@ import io.ferry.agent.hypervisor.Hypervisor.RoundStats;
 import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.Hypervisor.VmState;
 import io.ferry.agent.hypervisor.Hypervisor.Compression;
+import io.ferry.agent.hypervisor.HypervisorException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +69,10 @@ class AQemuGuestMovesWithItsHeartbeatUnbrokenTest {
         source.releaseDisk(ticket);
         ResumeResult resumed = destination.resume(ticket);
         destination.announce(ticket);
+        // (and, before it is dropped, the source's QEMU cannot take the disk image back to run its copy again)
+        assertThatThrownBy(() -> source.resumeAfterAbort(ticket))
+                .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.reason()).isEqualTo("RESUME_FAILED"))
+                .hasMessageContaining("Failed to get \"write\" lock");
         source.discardSource(ticket);
 
         // then pre-copy reported numbered rounds from QEMU's figures and converged when QEMU paused the guest
