@@ -20,12 +20,18 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Bench {
     private static final String USAGE = """
             usage: bench/run [--memory MB] [--only NAME[,NAME...]] [--repeat N] [--loopback-gib N]
+                             [--drivers-memory MB] [--drivers-dirty MiB]
               --memory MB       memory of VM SERVER2 (default 1024)
               --only NAME       run only scenarios matching NAME: a scenario (hotset-1g), a workload
-                                (idle, uniform, hotset, heavy) or a link (1g, uncapped); repeatable
+                                (idle, uniform, hotset, heavy), a link (1g, uncapped), or drivers (the QEMU
+                                and simulated driver pair); repeatable
               --repeat N        run each scenario N times; targets use the median (default 1)
               --loopback-gib N  bytes per loopback baseline transfer, best of 3 (default 2)
+              --drivers-memory MB, --drivers-dirty MiB
+                                the driver pair's guest memory and how much of it the QEMU guest rewrites
+                                in a loop (default 256 and 64)
             """;
+    static final String DRIVERS = "drivers";
 
     private Bench() {
     }
@@ -38,6 +44,8 @@ public final class Bench {
         int memoryMb = 1024;
         int repeat = 1;
         long loopbackBytes = 2L << 30;
+        int driversMemoryMb = 256;
+        int driversDirtyMb = 64;
         List<String> only = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -46,6 +54,8 @@ public final class Bench {
                     case "--repeat" -> repeat = Integer.parseInt(value(args, ++i));
                     case "--loopback-gib" -> loopbackBytes = Long.parseLong(value(args, ++i)) << 30;
                     case "--only" -> only.addAll(Arrays.asList(value(args, ++i).split(",")));
+                    case "--drivers-memory" -> driversMemoryMb = Integer.parseInt(value(args, ++i));
+                    case "--drivers-dirty" -> driversDirtyMb = Integer.parseInt(value(args, ++i));
                     case "-h", "--help" -> {
                         System.out.print(USAGE);
                         return 0;
@@ -53,16 +63,20 @@ public final class Bench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (memoryMb < 1 || repeat < 1 || loopbackBytes < 1) {
-                throw new IllegalArgumentException("--memory, --repeat and --loopback-gib must be positive");
+            if (memoryMb < 1 || repeat < 1 || loopbackBytes < 1 || driversMemoryMb < 1 || driversDirtyMb < 0
+                    || driversDirtyMb >= driversMemoryMb) {
+                throw new IllegalArgumentException("--memory, --repeat, --loopback-gib and --drivers-memory must be positive, "
+                        + "and --drivers-dirty below --drivers-memory");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
             return 64;
         }
-        List<Scenario> scenarios = Scenario.all().stream()
-                .filter(s -> only.isEmpty() || only.stream().anyMatch(s::matches)).toList();
-        if (scenarios.isEmpty()) {
+        boolean drivers = only.isEmpty() || only.contains(DRIVERS);
+        List<String> demoFilters = only.stream().filter(o -> !o.equals(DRIVERS)).toList();
+        List<Scenario> scenarios = only.isEmpty() || !demoFilters.isEmpty() ? Scenario.all().stream()
+                .filter(s -> demoFilters.isEmpty() || demoFilters.stream().anyMatch(s::matches)).toList() : List.of();
+        if (scenarios.isEmpty() && !drivers) {
             System.err.println("bench: --only " + only + " matches none of "
                     + Scenario.all().stream().map(Scenario::name).toList());
             return 64;
@@ -71,7 +85,7 @@ public final class Bench {
         Path home = Path.of(System.getProperty("ferry.home", ".")).toAbsolutePath().normalize();
         Path ferry = home.resolve("ferry");
         Path target = home.resolve("bench").resolve("target");
-        String problem = missingDemoOptions(ferry);
+        String problem = scenarios.isEmpty() ? null : missingDemoOptions(ferry);
         if (problem != null) {
             System.err.println("bench: " + problem);
             return 1;
@@ -99,20 +113,44 @@ public final class Bench {
             }
         }
 
+        DriverPair.Result pair = null;
+        String pairError = null;
+        if (drivers) {
+            System.err.printf("bench: driver pair: a %d MB guest rewriting %d MiB, on QEMU then on the simulated driver%n",
+                    driversMemoryMb, driversDirtyMb);
+            try {
+                pair = DriverPair.run(driversMemoryMb, driversDirtyMb, target.resolve("bench-drivers"));
+            } catch (Exception | AssertionError e) {
+                pairError = e.toString();
+                System.err.println("bench: the driver pair failed: " + pairError);
+            }
+        }
+
         List<Targets.Verdict> verdicts = Targets.judge(runs, loopback.bytesPerSec());
-        System.out.println();
-        System.out.print(Report.table(runs, loopback.bytesPerSec(), repeat));
-        System.out.println();
-        System.out.print(Report.targets(verdicts));
-        System.err.print(Report.errors(runs));
+        if (!scenarios.isEmpty()) {
+            System.out.println();
+            System.out.print(Report.table(runs, loopback.bytesPerSec(), repeat));
+            System.out.println();
+            System.out.print(Report.targets(verdicts));
+            System.err.print(Report.errors(runs));
+        }
+        if (pair != null) {
+            System.out.println();
+            System.out.print(Report.drivers(pair));
+        }
 
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode json = Report.json(mapper, machine(mapper), memoryMb, loopback, runs, verdicts);
+        if (pair != null) {
+            json.set("drivers", Report.driversJson(mapper, pair));
+        } else if (pairError != null) {
+            json.putObject("drivers").put("error", pairError);
+        }
         Files.createDirectories(target);
         Path results = target.resolve("bench-results.json");
         Files.writeString(results, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
         System.err.println("bench: wrote " + results);
-        return runs.stream().anyMatch(r -> r.error() != null) ? 1 : 0;
+        return runs.stream().anyMatch(r -> r.error() != null) || pairError != null ? 1 : 0;
     }
 
     private static String value(String[] args, int i) {

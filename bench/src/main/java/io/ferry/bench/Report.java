@@ -63,6 +63,51 @@ final class Report {
         return out.toString();
     }
 
+    private static final String DRIVER_ROW = "%-10s %9s %12s %17s %12s %9s %7s%n";
+
+    /** QEMU's own figures beside the simulated driver's, for the same guest memory and dirty rate. */
+    static String drivers(DriverPair.Result pair) {
+        StringBuilder out = new StringBuilder();
+        if (pair.skipped() != null) {
+            return out.append("driver pair: skipped: ").append(pair.skipped()).append('\n').toString();
+        }
+        out.append(String.format(Locale.ROOT, "driver pair: %d MB guest, %d MiB rewritten in a loop (%.0f page writes/s, "
+                + "%.0f %% of memory used), uncapped loopback, downtime limit 300 ms, through the Hypervisor seam in one JVM%n",
+                pair.memoryMb(), pair.dirtyMb(), pair.pageWritesPerSec(), pair.utilisation() * 100));
+        out.append(String.format(Locale.ROOT, DRIVER_ROW, "driver", "total ms", "downtime ms", "pause->resume ms",
+                "bytes sent", "sent/mem", "rounds"));
+        for (DriverPair.Figures f : List.of(pair.qemu(), pair.simulated())) {
+            out.append(String.format(Locale.ROOT, DRIVER_ROW, f.driver(), f.totalMs(), f.downtimeMs(), f.pauseToResumeMs(),
+                    f.bytesSent(), fmt("%.2f", f.sentPerMemory()), f.rounds()));
+        }
+        out.append("qemu: total-time, downtime and ram.transferred from query-migrate at completion; simulated: pre-copy start to\n"
+                + "final copy done, pause to resume, bytes of every round and the final copy. pause->resume: the guest's pause to\n"
+                + "the destination's resume, for both.\n");
+        return out.toString();
+    }
+
+    static ObjectNode driversJson(JsonMapper mapper, DriverPair.Result pair) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("memoryMb", pair.memoryMb());
+        n.put("dirtyMb", pair.dirtyMb());
+        if (pair.skipped() != null) {
+            n.put("skipped", pair.skipped());
+            return n;
+        }
+        putNumber(n, "pageWritesPerSec", pair.pageWritesPerSec());
+        putNumber(n, "utilisation", pair.utilisation());
+        for (DriverPair.Figures f : List.of(pair.qemu(), pair.simulated())) {
+            ObjectNode d = n.putObject(f.driver());
+            d.put("totalMs", f.totalMs());
+            d.put("downtimeMs", f.downtimeMs());
+            d.put("pauseToResumeMs", f.pauseToResumeMs());
+            d.put("bytesSent", f.bytesSent());
+            d.put("rounds", f.rounds());
+            d.put("memoryBytes", f.memoryBytes());
+        }
+        return n;
+    }
+
     static ObjectNode json(JsonMapper mapper, JsonNode machine, int memoryMb, Loopback.Result loopback, List<Run> runs,
                            List<Targets.Verdict> verdicts) {
         ObjectNode root = mapper.createObjectNode();
