@@ -51,6 +51,7 @@ final class FerryStack implements AutoCloseable {
                 "spring.datasource.password", db.password(),
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "server.port", "0",
+                "ferry.orchestrator.data-token-secret", DATA_TOKEN_SECRET,
                 "ferry.orchestrator.users", OPERATOR + ":" + OPERATOR_PASSWORD + ":OPERATOR," + VIEWER + ":"
                         + VIEWER_PASSWORD + ":VIEWER"));
         properties.putAll(extra);
@@ -61,6 +62,7 @@ final class FerryStack implements AutoCloseable {
     /** A response of the orchestrator's REST API. */
     record Response(int status, JsonNode body, String text) {}
 
+    static final String DATA_TOKEN_SECRET = "e2e-data-token-secret";
     static final String OPERATOR = "ops";
     static final String OPERATOR_PASSWORD = "ops-secret";
     static final String VIEWER = "audit";
