@@ -1,12 +1,23 @@
 package io.ferry.cli;
 
+import io.ferry.cli.commands.CancelCommand;
+import io.ferry.cli.commands.HistoryCommand;
+import io.ferry.cli.commands.HostsCommand;
+import io.ferry.cli.commands.ListCommand;
+import io.ferry.cli.commands.StatusCommand;
+import io.ferry.cli.commands.SubmitCommand;
+import io.ferry.cli.commands.VmsCommand;
+import io.ferry.cli.commands.replay.ReplayCommand;
+import io.ferry.cli.commands.watch.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The ferry command line. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Live VM migration orchestrator.",
-        subcommands = {DemoCommand.class, UpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, WatchCommand.class, ListCommand.class,
+                StatusCommand.class, HistoryCommand.class, CancelCommand.class, ReplayCommand.class, HostsCommand.class,
+                VmsCommand.class})
 public final class Ferry implements Runnable {
 
     public static void main(String[] args) {
