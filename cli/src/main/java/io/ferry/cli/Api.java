@@ -15,8 +15,24 @@ final class Api {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    Api(String base) {
+    private final String authorization;
+
+    /** A user of the REST API. */
+    record Credentials(String user, String password) {
+        String header() {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + user + "]"; // never the password
+        }
+    }
+
+    Api(String base, Credentials credentials) {
         this.base = base;
+        this.authorization = credentials.header();
     }
 
     boolean healthy() {
@@ -56,7 +72,8 @@ final class Api {
     JsonNode get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", authorization).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
             }

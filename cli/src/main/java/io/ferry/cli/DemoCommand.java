@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = json ? System.err : System.out;
         out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02");
         try (Stack stack = Stack.start(stackOptions.toOptions("demo", 0, 0), out)) {
-            Api api = new Api(stack.restUrl());
+            Api api = new Api(stack.restUrl(), stack.operator());
             String requestId = "demo-" + UUID.randomUUID();
             submit(stack, requestId);
             out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
         while (Instant.now().isBefore(deadline)) {
             stack.checkAlive();
             if (id == null) {
-                JsonNode found = api.get("/api/migrations?requestId=" + requestId);
+                JsonNode found = api.get("/api/migrations?requestId=" + requestId).path("items");
                 if (found.size() > 0) {
                     id = found.get(0).path("migrationId").asString();
                     out.println("migration " + id);

@@ -31,6 +31,23 @@ final class Stack implements AutoCloseable {
     private KafkaNode kafka;
     private DatabaseHandle db;
     private String restUrl;
+    // Development users of this stack only, with fresh random passwords each start.
+    private final Api.Credentials operator = new Api.Credentials("ops", randomPassword());
+    private final Api.Credentials viewer = new Api.Credentials("viewer", randomPassword());
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[12];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    Api.Credentials operator() {
+        return operator;
+    }
+
+    Api.Credentials viewer() {
+        return viewer;
+    }
 
     private Stack(Options options, PrintStream out) {
         this.options = options;
@@ -81,7 +98,9 @@ final class Stack implements AutoCloseable {
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + (db.password() == null ? "" : db.password()),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + restPort), run));
+                "--server.port=" + restPort,
+                "--ferry.orchestrator.users=" + operator.user() + ":" + operator.password() + ":OPERATOR,"
+                        + viewer.user() + ":" + viewer.password() + ":VIEWER"), run));
         // Guest memory is mapped off-heap, so a small heap does; ZGC keeps pauses out of the blackout.
         List<String> agentJvm = List.of("-Xmx256m", "-XX:+UseZGC");
         children.add(agent(SOURCE, agentJar, agentJvm, "SERVER2:" + options.memoryMb()));
@@ -89,7 +108,7 @@ final class Stack implements AutoCloseable {
         for (Child child : children) {
             step(String.format("%-15s pid %d, log %s", child.name, child.pid(), options.home().relativize(child.log)));
         }
-        Api api = new Api(restUrl);
+        Api api = new Api(restUrl, operator);
         waitFor("the orchestrator at " + restUrl, Duration.ofSeconds(90), api::healthy);
         waitFor("both agents to report their inventory", Duration.ofSeconds(60), () -> api.hasVm(SOURCE, "SERVER2")
                 && api.hasHost(DESTINATION));

@@ -35,6 +35,9 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("ferry is up (stop with Ctrl-C or SIGTERM)");
         System.out.println("  kafka bootstrap  " + stack.kafkaBootstrap());
         System.out.println("  REST API         " + stack.restUrl());
+        System.out.println("  operator user    " + stack.operator().user() + " / " + stack.operator().password()
+                + "   (development credentials of this run only)");
+        System.out.println("  viewer user      " + stack.viewer().user() + " / " + stack.viewer().password());
         System.out.println("  database         " + stack.databaseUrl());
         System.out.println("  launcher pid     " + ProcessHandle.current().pid() + " (Kafka and PostgreSQL run under it)");
         for (Child child : stack.children()) {

@@ -9,6 +9,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 @Configuration(proxyBeanMethods = false)
 class OrchestratorConfiguration {
@@ -46,6 +48,25 @@ class OrchestratorConfiguration {
     @Bean
     NewTopic heartbeatsTopic() {
         return TopicBuilder.name(Topics.HEARTBEATS).partitions(1).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic deadLettersTopic() {
+        return TopicBuilder.name(Topics.REQUESTS_DLQ).partitions(1).replicas(1).build();
+    }
+
+    /**
+     * A listener that throws (the database is down, say) retries the same record with growing pauses, without
+     * limit, so no request or outcome is skipped; only records that can never succeed are logged and passed over.
+     */
+    @Bean
+    DefaultErrorHandler kafkaErrorHandler() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(5_000);
+        DefaultErrorHandler handler = new DefaultErrorHandler(backOff);
+        handler.addNotRetryableExceptions(IllegalArgumentException.class, NullPointerException.class,
+                ClassCastException.class, io.ferry.schema.SchemaMismatchException.class);
+        return handler;
     }
 
     @Bean

@@ -4,6 +4,8 @@ package io.ferry.orchestrator;
 public final class Topics {
     /** Clients -> orchestrator: migration requests (Avro single-object encoding). */
     public static final String REQUESTS = "ferry.migration-requests";
+    /** Requests that could not become a migration, with the error (JSON envelope). */
+    public static final String REQUESTS_DLQ = "ferry.migration-requests.dlq";
     /** Orchestrator -> agent on one host: stage commands. */
     public static final String COMMANDS_PREFIX = "ferry.agent-commands.";
     /** Agents -> orchestrator: stage outcomes and progress. */

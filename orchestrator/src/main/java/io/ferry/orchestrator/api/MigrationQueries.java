@@ -30,24 +30,81 @@ class MigrationQueries {
     record HistoryEntry(long position, int version, String type, Instant recordedAt, String actor, String causationId,
             JsonNode payload) {}
 
-    List<MigrationView> list(String vmId, String state, String requestId, int limit) {
-        StringBuilder sql = new StringBuilder("select * from migrations where true");
+    record Page<T>(List<T> items, int page, int size, long total) {}
+
+    /** Filters of the migrations list; null means "any". {@code host} matches the source or the destination. */
+    record Filter(String vmId, String host, String state, String outcome, String requestId, Instant from, Instant to) {}
+
+    static final List<String> OUTCOMES = List.of("COMPLETED", "CANCELLED", "ROLLED_BACK", "FAILED");
+
+    Page<MigrationView> list(Filter f, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
         List<Object> args = new ArrayList<>();
-        if (vmId != null) {
-            sql.append(" and vm_id = ?");
-            args.add(vmId);
+        if (f.vmId() != null) {
+            where.append(" and vm_id = ?");
+            args.add(f.vmId());
         }
-        if (state != null) {
-            sql.append(" and state = ?");
-            args.add(state);
+        if (f.host() != null) {
+            where.append(" and (source_host = ? or destination_host = ?)");
+            args.add(f.host());
+            args.add(f.host());
         }
-        if (requestId != null) {
-            sql.append(" and request_id = ?");
-            args.add(requestId);
+        if (f.state() != null) {
+            where.append(" and state = ?");
+            args.add(f.state());
         }
-        sql.append(" order by created_at desc limit ?");
-        args.add(limit);
-        return jdbc.query(sql.toString(), (rs, i) -> view(rs), args.toArray());
+        if (f.outcome() != null) {
+            where.append(" and state = ?");
+            args.add(f.outcome());
+        }
+        if (f.requestId() != null) {
+            where.append(" and request_id = ?");
+            args.add(f.requestId());
+        }
+        if (f.from() != null) {
+            where.append(" and created_at >= ?");
+            args.add(java.sql.Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            where.append(" and created_at < ?");
+            args.add(java.sql.Timestamp.from(f.to()));
+        }
+        Long total = jdbc.queryForObject("select count(*) from migrations" + where, Long.class, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(size);
+        paged.add((long) page * size);
+        List<MigrationView> items = jdbc.query("select * from migrations" + where
+                + " order by created_at desc, migration_id limit ? offset ?", (rs, i) -> view(rs), paged.toArray());
+        return new Page<>(items, page, size, total == null ? 0 : total);
+    }
+
+    record RejectionView(long id, String requestId, String vmId, String channel, String reason, String detail,
+            Instant receivedAt, String source) {}
+
+    Page<RejectionView> rejections(String reason, Instant from, Instant to, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> args = new ArrayList<>();
+        if (reason != null) {
+            where.append(" and reason = ?");
+            args.add(reason);
+        }
+        if (from != null) {
+            where.append(" and received_at >= ?");
+            args.add(java.sql.Timestamp.from(from));
+        }
+        if (to != null) {
+            where.append(" and received_at < ?");
+            args.add(java.sql.Timestamp.from(to));
+        }
+        Long total = jdbc.queryForObject("select count(*) from request_rejections" + where, Long.class, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(size);
+        paged.add((long) page * size);
+        List<RejectionView> items = jdbc.query("select id, request_id, vm_id, channel, reason, detail, received_at, source "
+                + "from request_rejections" + where + " order by received_at desc, id desc limit ? offset ?",
+                (rs, i) -> new RejectionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8)), paged.toArray());
+        return new Page<>(items, page, size, total == null ? 0 : total);
     }
 
     Optional<MigrationView> one(UUID id) {

@@ -9,6 +9,8 @@ import io.ferry.orchestrator.submit.RejectedRequestException;
 import io.ferry.orchestrator.submit.SubmissionService;
 import io.ferry.schema.common.Compression;
 import io.ferry.schema.request.MigrationRequest;
+import java.security.Principal;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -41,15 +44,14 @@ class MigrationsController {
     }
 
     record SubmitRequest(String requestId, String vmId, String destinationHost, String sourceHost, Long maxDowntimeMs,
-            Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression, String requestedBy,
+            Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression,
             Integer progressTimeoutS, Integer completionTimeoutPerGiBS) {}
-
-    record CancelRequest(String requestedBy) {}
 
     record CancelResponse(String migrationId, String state) {}
 
     @PostMapping("/migrations")
-    ResponseEntity<MigrationQueries.MigrationView> submit(@RequestBody SubmitRequest body) {
+    ResponseEntity<MigrationQueries.MigrationView> submit(@RequestBody SubmitRequest body, Principal user,
+            @RequestHeader(value = "X-Ferry-Channel", required = false) String channelHeader) {
         MigrationRequest request;
         try {
             request = MigrationRequest.newBuilder()
@@ -58,47 +60,72 @@ class MigrationsController {
                     .setMaxDowntimeMs(body.maxDowntimeMs()).setBandwidthMbps(body.bandwidthMbps())
                     .setMaxRounds(body.maxRounds()).setAutoConverge(body.autoConverge())
                     .setCompression(body.compression() == null ? null : Compression.valueOf(body.compression().toUpperCase()))
-                    .setRequestedBy(body.requestedBy()).setProgressTimeoutS(body.progressTimeoutS())
+                    .setRequestedBy(user.getName()).setProgressTimeoutS(body.progressTimeoutS())
                     .setCompletionTimeoutPerGiBS(body.completionTimeoutPerGiBS()).build();
         } catch (RuntimeException e) {
             throw new RejectedRequestException(RejectedRequestException.Reason.INVALID_REQUEST,
                     "request body is incomplete or invalid: " + e.getMessage()
                             + " (vmId and destinationHost are required; compression is NONE, LZ4 or ZSTD)");
         }
-        MigrationId id = submissions.submit(request, Channel.REST, "rest");
+        Channel channel = "CLI".equalsIgnoreCase(channelHeader) ? Channel.CLI : Channel.REST;
+        MigrationId id = submissions.submit(request, channel, channel.name().toLowerCase());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.one(id.value()).orElseThrow());
     }
 
     /** 202 while the hosts roll back (CANCELLING), 200 once CANCELLED; 409 after the final copy began. */
     @PostMapping("/migrations/{id}/cancel")
-    ResponseEntity<CancelResponse> cancel(@PathVariable String id, @RequestBody(required = false) CancelRequest body) {
+    ResponseEntity<CancelResponse> cancel(@PathVariable String id, Principal user) {
         MigrationId migrationId = MigrationId.parse(id);
         if (queries.one(migrationId.value()).isEmpty()) {
-            return ResponseEntity.notFound().build();
+            throw new NotFound("no migration " + id + "; list them with GET /api/migrations");
         }
-        String by = body == null || body.requestedBy() == null || body.requestedBy().isBlank() ? "anonymous"
-                : body.requestedBy();
-        MigrationState state = cancels.cancel(migrationId, by);
+        MigrationState state = cancels.cancel(migrationId, user.getName());
         return ResponseEntity.status(state.terminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .body(new CancelResponse(id, state.label()));
     }
 
+    /** Newest first. {@code host} matches source or destination; {@code outcome} is a terminal state. */
     @GetMapping("/migrations")
-    List<MigrationQueries.MigrationView> list(@RequestParam(required = false) String vmId,
-            @RequestParam(required = false) String state, @RequestParam(required = false) String requestId,
-            @RequestParam(defaultValue = "50") int limit) {
-        return queries.list(vmId, state, requestId, Math.max(1, Math.min(limit, 500)));
+    MigrationQueries.Page<MigrationQueries.MigrationView> list(@RequestParam(required = false) String vmId,
+            @RequestParam(required = false) String host, @RequestParam(required = false) String state,
+            @RequestParam(required = false) String outcome, @RequestParam(required = false) String requestId,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        if (outcome != null && !MigrationQueries.OUTCOMES.contains(outcome.toUpperCase())) {
+            throw new IllegalArgumentException("outcome '" + outcome + "' is not one of " + MigrationQueries.OUTCOMES);
+        }
+        if (page < 0 || size < 1 || size > 500) {
+            throw new IllegalArgumentException("page must be 0 or more and size between 1 and 500, got page " + page
+                    + " and size " + size);
+        }
+        return queries.list(new MigrationQueries.Filter(vmId, host, state == null ? null : state.toUpperCase(),
+                outcome == null ? null : outcome.toUpperCase(), requestId, from, to), page, size);
     }
 
     @GetMapping("/migrations/{id}")
-    ResponseEntity<MigrationQueries.MigrationView> one(@PathVariable String id) {
-        return queries.one(MigrationId.parse(id).value()).map(ResponseEntity::ok)
-                .orElseGet(() -> ResponseEntity.notFound().build());
+    MigrationQueries.MigrationView one(@PathVariable String id) {
+        return queries.one(MigrationId.parse(id).value())
+                .orElseThrow(() -> new NotFound("no migration " + id + "; list them with GET /api/migrations"));
+    }
+
+    /** Requests that never became a migration, newest first. */
+    @GetMapping("/rejections")
+    MigrationQueries.Page<MigrationQueries.RejectionView> rejections(@RequestParam(required = false) String reason,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        if (page < 0 || size < 1 || size > 500) {
+            throw new IllegalArgumentException("page must be 0 or more and size between 1 and 500");
+        }
+        return queries.rejections(reason, from, to, page, size);
     }
 
     @GetMapping("/migrations/{id}/history")
     List<MigrationQueries.HistoryEntry> history(@PathVariable String id) {
-        return queries.history(MigrationId.parse(id).value());
+        List<MigrationQueries.HistoryEntry> history = queries.history(MigrationId.parse(id).value());
+        if (history.isEmpty()) {
+            throw new NotFound("no migration " + id + "; list them with GET /api/migrations");
+        }
+        return history;
     }
 
     @GetMapping("/hosts")
@@ -130,6 +157,20 @@ class MigrationsController {
         problem.setTitle("cancel refused");
         problem.setProperty("reason", "CANCEL_REFUSED");
         problem.setProperty("state", e.state());
+        return problem;
+    }
+
+    static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(NotFound.class)
+    ProblemDetail notFound(NotFound e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("not found");
+        problem.setProperty("reason", "NOT_FOUND");
         return problem;
     }
 

@@ -2,8 +2,7 @@ package io.ferry.orchestrator.submit;
 
 import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
-import io.ferry.schema.AvroCodec;
-import io.ferry.schema.SchemaMismatchException;
+import io.ferry.orchestrator.outbox.OutboxRelay;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,40 +10,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Consumes ferry.migration-requests. A bad record is recorded as a rejection and never stops the consumer. */
+/**
+ * Consumes ferry.migration-requests. A record that cannot become a migration (bad bytes, unknown schema, missing
+ * field, unknown VM, failed pre-check) is recorded as a rejection and parked on the dead-letter topic in one
+ * transaction, and the consumer moves on.
+ */
 @Component
 class RequestListener {
     private static final Logger log = LoggerFactory.getLogger(RequestListener.class);
-    private final AvroCodec<MigrationRequest> codec = AvroCodec.of(MigrationRequest.class);
+    private final RequestDecoder decoder = new RequestDecoder();
     private final SubmissionService submissions;
     private final Rejections rejections;
+    private final DeadLetters deadLetters;
+    private final TransactionTemplate tx;
+    private final OutboxRelay relay;
     private final Clock clock;
 
-    RequestListener(SubmissionService submissions, Rejections rejections, Clock clock) {
+    RequestListener(SubmissionService submissions, Rejections rejections, DeadLetters deadLetters, TransactionTemplate tx,
+            OutboxRelay relay, Clock clock) {
         this.submissions = submissions;
         this.rejections = rejections;
+        this.deadLetters = deadLetters;
+        this.tx = tx;
+        this.relay = relay;
         this.clock = clock;
     }
 
     @KafkaListener(id = "migration-requests", topics = Topics.REQUESTS, groupId = "ferry-orchestrator")
     void onRequest(ConsumerRecord<String, byte[]> record) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-        MigrationRequest request;
+        MigrationRequest request = null;
         try {
-            request = codec.decode(record.value());
-        } catch (SchemaMismatchException e) {
-            log.warn("rejected unreadable request at {}: {}", where, e.getMessage());
-            rejections.record(record.key(), null, Channel.TOPIC.name(),
-                    new RejectedRequestException(RejectedRequestException.Reason.MALFORMED, e.getMessage()), clock.instant(),
-                    where);
-            return;
-        }
-        try {
-            var id = submissions.submit(request, Channel.TOPIC, where);
+            request = decoder.decode(record.value(), record.headers());
+            var id = submissions.accept(request, Channel.TOPIC);
             log.info("request {} for VM {} -> migration {}", request.getRequestId(), request.getVmId(), id);
         } catch (RejectedRequestException e) {
-            log.warn("rejected request {} at {}: {} ({})", request.getRequestId(), where, e.getMessage(), e.reason());
+            log.warn("rejected request {} at {}: {} ({}); parked on {}", request == null ? record.key()
+                    : request.getRequestId(), where, e.getMessage(), e.reason(), DeadLetters.TOPIC);
+            String requestId = request == null ? record.key() : request.getRequestId();
+            String vmId = request == null ? null : request.getVmId();
+            tx.executeWithoutResult(status -> {
+                rejections.record(requestId, vmId, Channel.TOPIC.name(), e, clock.instant(), where);
+                deadLetters.park(record, e, clock.instant());
+            });
+            relay.wakeUp();
         }
     }
 }

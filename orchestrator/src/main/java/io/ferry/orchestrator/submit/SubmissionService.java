@@ -58,7 +58,8 @@ public class SubmissionService {
         }
     }
 
-    private MigrationId accept(MigrationRequest request, Channel channel) {
+    /** @return the migration id; a rejection is thrown for the caller to record (the topic adds a dead letter) */
+    public MigrationId accept(MigrationRequest request, Channel channel) {
         RequestId requestId;
         VmId vmId;
         HostId destination;

@@ -50,7 +50,9 @@ final class FerryStack implements AutoCloseable {
                 "spring.datasource.username", db.username(),
                 "spring.datasource.password", db.password(),
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "server.port", "0"));
+                "server.port", "0",
+                "ferry.orchestrator.users", OPERATOR + ":" + OPERATOR_PASSWORD + ":OPERATOR," + VIEWER + ":"
+                        + VIEWER_PASSWORD + ":VIEWER"));
         properties.putAll(extra);
         orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(properties));
         return this;
@@ -59,20 +61,45 @@ final class FerryStack implements AutoCloseable {
     /** A response of the orchestrator's REST API. */
     record Response(int status, JsonNode body) {}
 
+    static final String OPERATOR = "ops";
+    static final String OPERATOR_PASSWORD = "ops-secret";
+    static final String VIEWER = "audit";
+    static final String VIEWER_PASSWORD = "audit-secret";
+
+    /** As the operator. */
     Response post(String path, String json) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return post(path, json, OPERATOR, OPERATOR_PASSWORD);
+    }
+
+    /** As the given user; a null user sends no credentials. */
+    Response post(String path, String json, String user, String password) throws Exception {
+        return send(auth(HttpRequest.newBuilder(uri(path)), user, password).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** As the operator. */
     Response get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return get(path, OPERATOR, OPERATOR_PASSWORD);
     }
 
-    private URI uri(String path) {
+    Response get(String path, String user, String password) throws Exception {
+        return send(auth(HttpRequest.newBuilder(uri(path)), user, password).GET().build());
+    }
+
+    private static HttpRequest.Builder auth(HttpRequest.Builder request, String user, String password) {
+        return user == null ? request : request.header("Authorization", basic(user, password));
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    URI uri(String path) {
         return URI.create("http://127.0.0.1:" + orchestrator.getEnvironment().getProperty("local.server.port") + path);
     }
 
-    private static Response send(HttpRequest request) throws Exception {
+    Response send(HttpRequest request) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();

@@ -1,0 +1,61 @@
+package io.ferry.orchestrator.security;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The REST API requires HTTP Basic authentication: OPERATOR may submit and cancel, VIEWER may only read. Health and
+ * the OpenAPI document stay open (they reveal no migration); metrics need a user like the API.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    UserDetailsService users(@Value("${ferry.orchestrator.users:}") String spec) {
+        Users users = Users.parse(spec);
+        return new InMemoryUserDetailsManager(users.users().stream()
+                .map(u -> User.withUsername(u.name()).password(u.password()).roles(u.role()).build()).toList());
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http) throws Exception {
+        http.csrf(csrf -> csrf.disable()) // no cookies or sessions: every call carries its credentials
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/migrations", "/api/migrations/*/cancel").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.POST, "/api/replay").hasAnyRole("OPERATOR", "VIEWER")
+                        .requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").hasAnyRole("OPERATOR", "VIEWER")
+                        .anyRequest().denyAll())
+                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> problem(response, 401,
+                        "authentication required", "send HTTP Basic credentials of a ferry user (ferry.orchestrator.users)",
+                        "UNAUTHENTICATED")))
+                .exceptionHandling(ex -> ex.accessDeniedHandler((request, response, e) -> problem(response, 403,
+                        "not allowed", "user '" + (request.getUserPrincipal() == null ? "?" : request.getUserPrincipal()
+                                .getName()) + "' may not " + request.getMethod() + " " + request.getRequestURI()
+                                + "; submitting and cancelling need the OPERATOR role", "FORBIDDEN")));
+        return http.build();
+    }
+
+    private static void problem(HttpServletResponse response, int status, String title, String detail, String reason)
+            throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"ferry\"");
+        }
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
+                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"reason\":\"" + reason + "\"}");
+    }
+}

@@ -1,0 +1,119 @@
+package io.ferry.orchestrator.submit;
+
+import io.ferry.orchestrator.submit.RejectedRequestException.Reason;
+import io.ferry.schema.AvroCodec;
+import io.ferry.schema.SchemaMismatchException;
+import io.ferry.schema.request.MigrationRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a record of ferry.migration-requests: Avro single-object encoding by default, or plain JSON with the
+ * schema's field names when the record carries {@code content-type: application/json} (so kcat and other outside
+ * clients can submit). Every problem becomes a MALFORMED rejection that names the field and what was wrong.
+ */
+final class RequestDecoder {
+    static final String CONTENT_TYPE = "content-type";
+    private static final Schema SCHEMA = MigrationRequest.getClassSchema();
+    private final AvroCodec<MigrationRequest> avro = AvroCodec.of(MigrationRequest.class);
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    MigrationRequest decode(byte[] value, Headers headers) {
+        if (value == null || value.length == 0) {
+            throw new RejectedRequestException(Reason.MALFORMED, "the record has no value; send a MigrationRequest");
+        }
+        return isJson(headers) ? fromJson(value) : fromAvro(value);
+    }
+
+    private static boolean isJson(Headers headers) {
+        Header header = headers.lastHeader(CONTENT_TYPE);
+        return header != null && new String(header.value(), StandardCharsets.UTF_8).trim().toLowerCase()
+                .startsWith("application/json");
+    }
+
+    private MigrationRequest fromAvro(byte[] value) {
+        try {
+            return avro.decode(value);
+        } catch (SchemaMismatchException e) {
+            throw new RejectedRequestException(Reason.MALFORMED, e.getMessage() + " (send Avro single-object encoding of "
+                    + "MigrationRequest, or JSON with the header content-type: application/json)");
+        } catch (RuntimeException e) {
+            throw new RejectedRequestException(Reason.MALFORMED, "the value is not a readable Avro MigrationRequest: " + e);
+        }
+    }
+
+    private MigrationRequest fromJson(byte[] value) {
+        JsonNode root;
+        try {
+            root = json.readTree(value);
+        } catch (JacksonException e) {
+            throw new RejectedRequestException(Reason.MALFORMED, "the value is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new RejectedRequestException(Reason.MALFORMED, "the JSON value must be an object with the fields of "
+                    + "MigrationRequest " + fieldNames());
+        }
+        Set<String> known = new HashSet<>(fieldNames());
+        List<String> unknown = new ArrayList<>();
+        root.propertyNames().forEach(name -> {
+            if (!known.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new RejectedRequestException(Reason.MALFORMED, "unknown field(s) " + unknown + "; MigrationRequest has "
+                    + fieldNames());
+        }
+        MigrationRequest request = new MigrationRequest();
+        for (Schema.Field field : SCHEMA.getFields()) {
+            JsonNode node = root.get(field.name());
+            request.put(field.pos(), node == null || node.isNull() ? absent(field) : convert(field, field.schema(), node));
+        }
+        return request;
+    }
+
+    private static Object absent(Schema.Field field) {
+        if (field.schema().isNullable()) {
+            return null;
+        }
+        throw new RejectedRequestException(Reason.MALFORMED, "field '" + field.name() + "' is required");
+    }
+
+    private static Object convert(Schema.Field field, Schema schema, JsonNode node) {
+        return switch (schema.getType()) {
+            case UNION -> convert(field, schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst()
+                    .orElseThrow(), node);
+            case STRING -> node.isString() ? node.asString() : wrong(field, "a string", node);
+            case INT -> node.isIntegralNumber() && node.canConvertToInt() ? node.asInt() : wrong(field, "an integer", node);
+            case LONG -> node.isIntegralNumber() && node.canConvertToLong() ? node.asLong() : wrong(field, "an integer", node);
+            case BOOLEAN -> node.isBoolean() ? node.asBoolean() : wrong(field, "true or false", node);
+            case ENUM -> {
+                String symbol = node.isString() ? node.asString().toUpperCase() : null;
+                if (symbol == null || !schema.getEnumSymbols().contains(symbol)) {
+                    yield wrong(field, "one of " + schema.getEnumSymbols(), node);
+                }
+                yield org.apache.avro.specific.SpecificData.get().createEnum(symbol, schema);
+            }
+            default -> throw new IllegalStateException("MigrationRequest field '" + field.name() + "' has type "
+                    + schema.getType() + ", which the JSON reader does not map");
+        };
+    }
+
+    private static Object wrong(Schema.Field field, String expected, JsonNode node) {
+        throw new RejectedRequestException(Reason.MALFORMED, "field '" + field.name() + "' must be " + expected + ", got "
+                + node);
+    }
+
+    private static List<String> fieldNames() {
+        return SCHEMA.getFields().stream().map(Schema.Field::name).toList();
+    }
+}
