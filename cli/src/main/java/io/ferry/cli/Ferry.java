@@ -25,11 +25,15 @@ public final class Ferry implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("ferry.log", "warn"));
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error"); // the broker's start-up chatter
-        int code = new CommandLine(new Ferry()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: what main runs, and the tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Ferry()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("ferry: " + e.getMessage());
             return 1;
-        }).execute(args);
-        System.exit(code);
+        });
     }
 
     @Override

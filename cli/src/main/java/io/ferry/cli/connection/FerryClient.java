@@ -56,7 +56,7 @@ public final class FerryClient {
      * having read nothing, when the server answers 404 (no such stream); other errors throw.
      */
     public boolean events(String path, Consumer<ServerSentEvents.Event> onEvent) {
-        HttpRequest request = request(path).header("Accept", "text/event-stream").timeout(Duration.ofDays(1)).GET().build();
+        HttpRequest request = request(path).setHeader("Accept", "text/event-stream, application/problem+json").timeout(Duration.ofDays(1)).GET().build();
         HttpResponse<Stream<String>> response = call(request, HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = response.body()) {
             if (response.statusCode() == 404) {
