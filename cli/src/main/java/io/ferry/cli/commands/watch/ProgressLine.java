@@ -43,7 +43,7 @@ public final class ProgressLine {
         if (eta != null && eta >= 0) {
             line.append("  ETA ").append(Human.millis(Math.round(eta * 1000)));
         }
-        if (percent == null && number(p, "bytesSent") != null) {
+        if (percent == null && number(p, "bytesSent") != null && number(p, "bytesSent") > 0) {
             line.append("  ").append(Human.bytes(number(p, "bytesSent"))).append(" sent");
         }
         return line.toString();
