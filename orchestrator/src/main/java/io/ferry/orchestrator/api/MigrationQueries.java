@@ -78,6 +78,58 @@ class MigrationQueries {
         return new Page<>(items, page, size, total == null ? 0 : total);
     }
 
+    record AuditEntry(UUID migrationId, String vmId, String sourceHost, String destinationHost, int version, String type,
+            Instant recordedAt, String actor, String causationId, JsonNode payload) {}
+
+    record AuditFilter(String vmId, String host, String outcome, String actor, String type, Instant from, Instant to) {}
+
+    /** Entries of the log across migrations, newest first; one migration's history stays on its (id, version) index. */
+    Page<AuditEntry> audit(AuditFilter f, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> args = new ArrayList<>();
+        if (f.vmId() != null) {
+            where.append(" and m.vm_id = ?");
+            args.add(f.vmId());
+        }
+        if (f.host() != null) {
+            where.append(" and (m.source_host = ? or m.destination_host = ?)");
+            args.add(f.host());
+            args.add(f.host());
+        }
+        if (f.outcome() != null) {
+            where.append(" and m.state = ?");
+            args.add(f.outcome());
+        }
+        if (f.actor() != null) {
+            where.append(" and e.actor = ?");
+            args.add(f.actor());
+        }
+        if (f.type() != null) {
+            where.append(" and e.type = ?");
+            args.add(f.type());
+        }
+        if (f.from() != null) {
+            where.append(" and e.recorded_at >= ?");
+            args.add(java.sql.Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            where.append(" and e.recorded_at < ?");
+            args.add(java.sql.Timestamp.from(f.to()));
+        }
+        String from = " from migration_events e join migrations m using (migration_id)";
+        Long total = jdbc.queryForObject("select count(*)" + from + where, Long.class, args.toArray());
+        List<Object> paged = new ArrayList<>(args);
+        paged.add(size);
+        paged.add((long) page * size);
+        List<AuditEntry> items = jdbc.query("select e.migration_id, m.vm_id, m.source_host, m.destination_host, e.version, "
+                + "e.type, e.recorded_at, e.actor, e.causation_id, e.payload_json::text" + from + where
+                + " order by e.position desc limit ? offset ?", (rs, i) -> new AuditEntry(rs.getObject(1, UUID.class),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
+                rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), json.readTree(rs.getString(10))),
+                paged.toArray());
+        return new Page<>(items, page, size, total == null ? 0 : total);
+    }
+
     record RejectionView(long id, String requestId, String vmId, String channel, String reason, String detail,
             Instant receivedAt, String source) {}
 

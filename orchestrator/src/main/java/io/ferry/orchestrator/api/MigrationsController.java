@@ -108,6 +108,23 @@ class MigrationsController {
                 .orElseThrow(() -> new NotFound("no migration " + id + "; list them with GET /api/migrations"));
     }
 
+    /** The audit trail across migrations: who did what, when, by VM, host, outcome, actor, event type and time. */
+    @GetMapping("/audit")
+    MigrationQueries.Page<MigrationQueries.AuditEntry> audit(@RequestParam(required = false) String vmId,
+            @RequestParam(required = false) String host, @RequestParam(required = false) String outcome,
+            @RequestParam(required = false) String actor, @RequestParam(required = false) String type,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "100") int size) {
+        if (page < 0 || size < 1 || size > 1000) {
+            throw new IllegalArgumentException("page must be 0 or more and size between 1 and 1000");
+        }
+        if (outcome != null && !MigrationQueries.OUTCOMES.contains(outcome.toUpperCase())) {
+            throw new IllegalArgumentException("outcome '" + outcome + "' is not one of " + MigrationQueries.OUTCOMES);
+        }
+        return queries.audit(new MigrationQueries.AuditFilter(vmId, host, outcome == null ? null : outcome.toUpperCase(),
+                actor, type, from, to), page, size);
+    }
+
     /** Requests that never became a migration, newest first. */
     @GetMapping("/rejections")
     MigrationQueries.Page<MigrationQueries.RejectionView> rejections(@RequestParam(required = false) String reason,

@@ -48,7 +48,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -97,6 +100,27 @@ public final class EventCodec {
                     + "': this orchestrator is older than the one that wrote it");
         }
         return fromAvro(codec.decode(payload));
+    }
+
+    /** Reads the JSON form ({@link #json}) back, as an export file carries it. */
+    public MigrationEvent fromJson(String type, String payloadJson) {
+        AvroCodec<? extends SpecificRecordBase> codec = codecs.get(type);
+        if (codec == null) {
+            throw new IllegalArgumentException("event of unknown type '" + type + "'; known: " + codecs.keySet());
+        }
+        Schema schema = TYPES.stream().filter(t -> t.getSimpleName().equals(type)).findFirst().map(EventCodec::schemaOf)
+                .orElseThrow();
+        try {
+            SpecificRecordBase record = new SpecificDatumReader<SpecificRecordBase>(schema)
+                    .read(null, DecoderFactory.get().jsonDecoder(schema, payloadJson));
+            return fromAvro(record);
+        } catch (IOException | org.apache.avro.AvroRuntimeException e) {
+            throw new IllegalArgumentException("event " + type + " does not match its schema: " + e.getMessage(), e);
+        }
+    }
+
+    private static Schema schemaOf(Class<? extends SpecificRecordBase> type) {
+        return org.apache.avro.specific.SpecificData.get().getSchema(type);
     }
 
     @SuppressWarnings("unchecked")

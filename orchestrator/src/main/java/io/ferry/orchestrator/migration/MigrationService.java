@@ -10,6 +10,8 @@ import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.eventlog.ConcurrentAppendException;
 import io.ferry.orchestrator.eventlog.EventMetadata;
 import io.ferry.orchestrator.eventlog.EventStore;
+import io.ferry.orchestrator.eventlog.InputCodec;
+import io.ferry.orchestrator.metrics.MigrationMetrics;
 import io.ferry.orchestrator.eventlog.RecordedEvent;
 import io.ferry.orchestrator.outbox.Outbox;
 import io.ferry.orchestrator.outbox.OutboxRelay;
@@ -40,12 +42,16 @@ public class MigrationService {
     private final JdbcTemplate jdbc;
     private final DataTokens tokens;
     private final AdmissionSignal admissions;
+    private final MigrationMetrics metrics;
     private final TransactionTemplate tx;
     private final AvroCodec<StageCommand> commands = AvroCodec.of(StageCommand.class);
     private final JsonMapper json = JsonMapper.builder().build();
+    private final InputCodec inputs = new InputCodec();
 
     public MigrationService(Migration machine, EventStore store, Outbox outbox, OutboxRelay relay, Projection projection,
-            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens, AdmissionSignal admissions) {
+            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens, AdmissionSignal admissions,
+            MigrationMetrics metrics) {
+        this.metrics = metrics;
         this.tokens = tokens;
         this.admissions = admissions;
         this.machine = machine;
@@ -67,6 +73,7 @@ public class MigrationService {
                 List<RecordedEvent> added = tx.execute(status -> handleOnce(id, command, meta, dedupKey));
                 if (added != null && !added.isEmpty()) {
                     relay.wakeUp();
+                    metrics.appended(added);
                 }
                 admissions.fire();
                 return added == null ? List.of() : added;
@@ -99,6 +106,9 @@ public class MigrationService {
         }
         String requestId = after.requested().orElseThrow().requestId().value();
         List<RecordedEvent> added = store.append(id, history.size(), decided, meta.withCorrelationId(requestId));
+        jdbc.update("insert into migration_inputs (migration_id, after_version, type, input, actor, recorded_at) "
+                + "values (?, ?, ?, ?::jsonb, ?, ?)", id.value(), history.size(), InputCodec.type(command),
+                json.writeValueAsString(inputs.toJson(command)), meta.actor(), java.sql.Timestamp.from(meta.recordedAt()));
         for (RecordedEvent recorded : added) {
             state = Migration.evolve(state, recorded.event(), recorded.recordedAt());
             if (recorded.event() instanceof StageCommandIssued issued) {

@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.security;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.beans.factory.annotation.Value;
@@ -32,6 +33,8 @@ class SecurityConfiguration {
         http.csrf(csrf -> csrf.disable()) // no cookies or sessions: every call carries its credentials
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
+                        // an async (SSE) or error dispatch continues a request that was authorized already
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/migrations", "/api/migrations/*/cancel").hasRole("OPERATOR")

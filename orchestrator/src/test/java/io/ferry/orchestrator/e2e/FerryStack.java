@@ -59,7 +59,7 @@ final class FerryStack implements AutoCloseable {
     }
 
     /** A response of the orchestrator's REST API. */
-    record Response(int status, JsonNode body) {}
+    record Response(int status, JsonNode body, String text) {}
 
     static final String OPERATOR = "ops";
     static final String OPERATOR_PASSWORD = "ops-secret";
@@ -103,7 +103,9 @@ final class FerryStack implements AutoCloseable {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            return new Response(response.statusCode(), body == null || body.isBlank() ? null : JSON.readTree(body));
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            boolean json = type.contains("json") && body != null && !body.isBlank();
+            return new Response(response.statusCode(), json ? JSON.readTree(body) : null, body);
         }
     }
 

@@ -1,0 +1,84 @@
+package io.ferry.orchestrator.metrics;
+
+import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.eventlog.RecordedEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Prometheus metrics, counted from the events this instance appended (after the commit, so a retried or duplicate
+ * input never counts twice). Counters are per instance (sum them across instances); the queue and active gauges
+ * read the shared read model, so every instance reports the cluster's figure.
+ */
+@Component
+public class MigrationMetrics {
+    private final MeterRegistry registry;
+    private final Timer duration;
+    private final Timer downtime;
+    private final DistributionSummary rounds;
+    private final Counter bytesSent;
+
+    public MigrationMetrics(MeterRegistry registry, JdbcTemplate jdbc) {
+        this.registry = registry;
+        this.duration = Timer.builder("ferry.migration.duration").description("Request to completion of migrations")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
+                .maximumExpectedValue(Duration.ofHours(2)).register(registry);
+        this.downtime = Timer.builder("ferry.migration.downtime").description("Guest pause, source pause to destination resume")
+                .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(300),
+                        Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        this.rounds = DistributionSummary.builder("ferry.migration.rounds").description("Pre-copy rounds of completed migrations")
+                .serviceLevelObjectives(1, 2, 3, 5, 10, 20).register(registry);
+        this.bytesSent = Counter.builder("ferry.migration.bytes.sent").baseUnit("bytes")
+                .description("Page bytes sent on the data channels (pre-copy and final copy)").register(registry);
+        Gauge.builder("ferry.migrations.queued", jdbc, j -> count(j, "state = 'QUEUED'"))
+                .description("Migrations waiting for a slot under the concurrency limits").register(registry);
+        Gauge.builder("ferry.migrations.active", jdbc, j -> count(j,
+                "state not in ('QUEUED', 'COMPLETED', 'CANCELLED', 'ROLLED_BACK', 'FAILED')"))
+                .description("Migrations holding a slot (running or rolling back)").register(registry);
+    }
+
+    private static double count(JdbcTemplate jdbc, String where) {
+        try {
+            Long n = jdbc.queryForObject("select count(*) from migrations where " + where, Long.class);
+            return n == null ? Double.NaN : n;
+        } catch (RuntimeException e) {
+            return Double.NaN; // the database is unreachable: say so rather than report zero
+        }
+    }
+
+    public void appended(List<RecordedEvent> events) {
+        for (RecordedEvent recorded : events) {
+            switch (recorded.event()) {
+                case MigrationEvent.MigrationCompleted c -> {
+                    ended("COMPLETED");
+                    duration.record(Duration.ofMillis(c.totalMs()));
+                    downtime.record(Duration.ofMillis(c.downtimeMs()));
+                    rounds.record(c.rounds());
+                }
+                case MigrationEvent.MigrationCancelled c -> ended("CANCELLED");
+                case MigrationEvent.MigrationRolledBack r -> ended("ROLLED_BACK");
+                case MigrationEvent.RollbackIncomplete r -> ended("FAILED");
+                case MigrationEvent.MigrationFailed f -> Counter.builder("ferry.migration.failures")
+                        .description("Failures before resume, by reason and stage").tag("reason", f.reason().name())
+                        .tag("stage", f.stage().name()).register(registry).increment();
+                case MigrationEvent.PrecopyRoundCompleted r -> bytesSent.increment(r.stats().bytesSent());
+                case MigrationEvent.FinalCopyCompleted f -> bytesSent.increment(f.bytesSent());
+                default -> { } // the other events carry nothing these metrics count
+            }
+        }
+    }
+
+    private void ended(String outcome) {
+        Counter.builder("ferry.migrations.ended").description("Migrations that ended, by outcome").tag("outcome", outcome)
+                .register(registry).increment();
+    }
+}

@@ -1,0 +1,64 @@
+package io.ferry.orchestrator.progress;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads a migration's progress from the read model and its last pre-copy round. */
+@Repository
+class ProgressReader {
+    private static final int PAGES_PER_MB = 256;
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    ProgressReader(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<ProgressView> read(UUID id) {
+        var rows = jdbc.queryForList("""
+                select m.version, m.state, m.rounds, m.pages_sent, m.bytes_sent, m.downtime_ms, m.total_ms, m.failure_reason,
+                    m.failure_detail,
+                    (select (payload_json->'vm'->>'memoryMb')::int from migration_events
+                      where migration_id = m.migration_id and version = 1) as memory_mb,
+                    (select payload_json::text from migration_events where migration_id = m.migration_id
+                      and type = 'PrecopyRoundCompleted' order by version desc limit 1) as last_round
+                from migrations m where m.migration_id = ?""", id);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> row = rows.getFirst();
+        String state = (String) row.get("state");
+        int memoryMb = row.get("memory_mb") == null ? 0 : ((Number) row.get("memory_mb")).intValue();
+        long pages = row.get("pages_sent") == null ? 0 : ((Number) row.get("pages_sent")).longValue();
+        JsonNode round = row.get("last_round") == null ? null : json.readTree((String) row.get("last_round")).path("progress");
+        Double throughput = round == null ? null : round.path("throughputMbps").asDouble();
+        Long dirty = round == null ? null : round.path("dirtyPagesRemaining").asLong();
+        Double eta = throughput == null || throughput <= 0 ? null : dirty * 4096.0 * 8 / (throughput * 1_000_000);
+        double percent = "COMPLETED".equals(state) ? 100.0
+                : memoryMb == 0 ? 0 : Math.min(99.0, 100.0 * pages / ((double) memoryMb * PAGES_PER_MB));
+        return Optional.of(new ProgressView(id.toString(), ((Number) row.get("version")).intValue(), state,
+                stageOf(state), row.get("rounds") == null ? 0 : ((Number) row.get("rounds")).intValue(), memoryMb, pages,
+                row.get("bytes_sent") == null ? 0 : ((Number) row.get("bytes_sent")).longValue(),
+                Math.round(percent * 10) / 10.0, throughput, dirty, eta == null ? null : Math.round(eta * 10) / 10.0,
+                (Long) row.get("downtime_ms"), (Long) row.get("total_ms"), (String) row.get("failure_reason"),
+                (String) row.get("failure_detail")));
+    }
+
+    /** Which of the six stages (1-6) a state belongs to, for the progress bar. */
+    private static String stageOf(String state) {
+        return switch (state) {
+            case "SETUP" -> "1/6 setup";
+            case "PRECOPY" -> "2/6 memory pre-copy";
+            case "FINAL_COPY" -> "3/6 final copy";
+            case "STORAGE" -> "4/6 storage";
+            case "RESUMING" -> "5/6 resume";
+            case "NETWORK_CLEANUP" -> "6/6 network cleanup";
+            default -> state.toLowerCase().replace('_', ' ');
+        };
+    }
+}
