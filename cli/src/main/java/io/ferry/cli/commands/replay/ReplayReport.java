@@ -24,6 +24,12 @@ final class ReplayReport {
         }
         table.print(out);
         boolean consistent = divergences.size() == 0 && report.path("consistent").asBoolean(true);
+        if (text(report, "finalState") != null) {
+            out.println("final state " + text(report, "finalState"));
+        }
+        if (!report.path("inputsRecorded").asBoolean(true)) {
+            out.println("note: this log has no recorded inputs, so only the states were replayed, not the decisions");
+        }
         if (consistent) {
             out.println("consistent: the current code decides exactly what was recorded");
         } else {

@@ -15,6 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * update's JSON as one line; then the final migration. Exit 0 when it COMPLETED, 1 otherwise.
  */
 public final class Follower {
+    static final int WIDTH = 79;
     private final FerryClient api;
     private final PrintWriter out;
     private final boolean json;
@@ -87,6 +88,8 @@ public final class Follower {
 
     private void show(String line) {
         if (terminal) {
+            // A line that wrapped could not be redrawn with \r: keep it within 79 columns.
+            line = line.length() > WIDTH ? line.substring(0, WIDTH) : line;
             // Redraw in place; blanks clear what a longer previous line left.
             out.print("\r" + line + " ".repeat(Math.max(0, lastLine.length() - line.length())));
         } else if (!line.equals(lastLine)) {

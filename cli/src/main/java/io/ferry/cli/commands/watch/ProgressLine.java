@@ -10,11 +10,11 @@ import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One progress update as a line under 80 columns: {@code PRECOPY  round 3  [#########...........]  45%  812 Mbit/s  ETA
- * 3.2 s}; a finished migration as {@code COMPLETED  total 3.2 s  downtime 41 ms}. Parts the update lacks are left out.
+ * One progress update as a line: {@code 2/6 memory pre-copy  round 3  [#######.........]  45%  812 Mbit/s  ETA 3.2 s};
+ * a finished migration as {@code COMPLETED  total 3.2 s  downtime 41 ms}. Parts the update lacks are left out.
  */
 public final class ProgressLine {
-    static final int BAR = 20;
+    static final int BAR = 16;
 
     private ProgressLine() {}
 
