@@ -65,6 +65,7 @@ final class SystemStack implements AutoCloseable {
         KafkaNode broker = null;
         try {
             database = Databases.forTests();
+            requireEmpty(database);
             broker = KafkaNode.start(runDir.resolve("kafka"), 0);
         } catch (RuntimeException | Error e) {
             if (database != null) {
@@ -284,6 +285,25 @@ final class SystemStack implements AutoCloseable {
                     // the hook is running or has run
                 }
             }
+        }
+    }
+
+    /**
+     * Each stack needs a database of its own: inventory or migrations left by another stack would send requests to
+     * hosts that no longer run (Databases.forTests() gives a fresh one unless FERRY_TEST_DB_URL names a shared one).
+     */
+    private static void requireEmpty(DatabaseHandle db) {
+        try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                var rs = connection.createStatement().executeQuery(
+                        "select count(*) from information_schema.tables where table_name = 'migrations'")) {
+            rs.next();
+            if (rs.getInt(1) > 0) {
+                throw new IllegalStateException("the system tests need an empty database each, but " + db.description()
+                        + " already has ferry's tables; unset FERRY_TEST_DB_URL (each test class then gets a scratch "
+                        + "database) or point it at an empty database for a single test class");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot reach " + db.description() + ": " + e.getMessage(), e);
         }
     }
 

@@ -59,7 +59,7 @@ class TwoOrchestratorsShareTheMigrationsTest {
         // given two orchestrators in one consumer group, each owning some of the outcomes topic's partitions
         int partitions = ConsumerGroups.partitionCount(stack.kafka.bootstrapServers(), OUTCOMES);
         stack.awaitUntil("both orchestrators to own partitions of " + OUTCOMES, Duration.ofSeconds(60),
-                () -> owners().size() == 2);
+                () -> owners().size() == 2 && ownsAll(owners(), partitions));
         System.out.printf("%s has %d partitions; owners: %s%n", OUTCOMES, partitions, owners());
 
         // and four migrations submitted through the first one's REST API, over 100 Mbit/s links
@@ -70,7 +70,12 @@ class TwoOrchestratorsShareTheMigrationsTest {
                 () -> ids.values().stream().anyMatch(id -> "PRECOPY".equals(a.state(id))));
 
         // when the orchestrator whose partitions hold the outcomes of most of them dies with SIGKILL
-        Map<String, Set<Integer>> owners = owners();
+        Map<String, Set<Integer>> owners = new TreeMap<>();
+        stack.awaitUntil("the group to be stable", Duration.ofSeconds(60), () -> {
+            owners.clear();
+            owners.putAll(owners());
+            return ownsAll(owners, partitions);
+        });
         Map<String, Long> owned = ORCHESTRATORS.stream().collect(Collectors.toMap(o -> o, o -> ids.values().stream()
                 .filter(id -> owners.getOrDefault(o, Set.of()).contains(ConsumerGroups.partitionOf(id, partitions)))
                 .count()));
@@ -102,6 +107,10 @@ class TwoOrchestratorsShareTheMigrationsTest {
                 () -> MOVES.entrySet().stream().allMatch(move -> api.vm(move.getValue(), move.getKey())
                         .map(vm -> vm.path("state").asString("").equals("RUNNING")).orElse(false)
                         && api.vm(move.getValue().equals("hv-01") ? "hv-02" : "hv-01", move.getKey()).isEmpty()));
+    }
+
+    private static boolean ownsAll(Map<String, Set<Integer>> owners, int partitions) {
+        return owners.values().stream().mapToInt(Set::size).sum() == partitions;
     }
 
     /** Which orchestrator owns which partitions of the outcomes topic (empty while the group rebalances). */
