@@ -109,9 +109,17 @@ final class OrchestratorApi {
         return Optional.of(JSON.readTree(response.body()));
     }
 
+    static final String USER = "ops";
+    static final String PASSWORD = "system-tests-password";
+    /** The REST API's operator, as SystemStack configures every orchestrator. */
+    static final String USERS = USER + ":" + PASSWORD + ":OPERATOR";
+    private static final String AUTHORIZATION = "Basic " + java.util.Base64.getEncoder().encodeToString(
+            (USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the orchestrator at " + base + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -99,7 +99,8 @@ final class SystemStack implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--server.port=" + port,
                 // the same secret for every orchestrator: a restarted one must mint the tokens the agents expect
-                "--ferry.orchestrator.data-token-secret=system-tests-secret"));
+                "--ferry.orchestrator.data-token-secret=system-tests-secret",
+                "--ferry.orchestrator.users=" + OrchestratorApi.USERS));
         args.addAll(List.of(extraArgs));
         launch(name, orchestratorJar, args);
         OrchestratorApi api = new OrchestratorApi("http://127.0.0.1:" + port);
