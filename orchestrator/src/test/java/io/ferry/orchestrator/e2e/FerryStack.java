@@ -155,6 +155,13 @@ final class FerryStack implements AutoCloseable {
         return orchestrator.getBean(JdbcTemplate.class);
     }
 
+    /** Waits until {@code hosts} agents and {@code vms} guests (on any host) have reported. */
+    void awaitInventory(int hosts, int vms) throws InterruptedException {
+        await(hosts + " hosts and " + vms + " VMs in the inventory", Duration.ofSeconds(30),
+                () -> jdbc().queryForObject("select count(*) from hosts", Integer.class) == hosts
+                        && jdbc().queryForObject("select count(*) from host_vms", Integer.class) == vms);
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
