@@ -22,8 +22,10 @@ import org.flywaydb.core.Flyway;
 final class HistoryQueries {
     private static final String HISTORY = "select position, version, type, recorded_at, actor, causation_id, "
             + "payload_json::text from migration_events where migration_id = ? order by version";
-    private static final String AUDIT_BY_VM = "select e.version, e.type, e.recorded_at, e.actor from migration_events e "
-            + "join migrations m using (migration_id) where m.vm_id = ? order by e.position desc limit 100";
+    /** The shape of GET /api/audit?vmId=: the VM's migrations first, materialized, then their events. */
+    private static final String AUDIT_BY_VM = "with m as materialized (select migration_id from migrations where vm_id = ?) "
+            + "select e.version, e.type, e.recorded_at, e.actor from migration_events e join m using (migration_id) "
+            + "order by e.position desc limit 100";
     private static final int EVENTS_PER_MIGRATION = 40;
     /** Migrations per insert statement: one huge statement thrashes the indexes' pages on a small server. */
     private static final long CHUNK = 2_500;
