@@ -29,13 +29,21 @@ import tools.jackson.databind.json.JsonMapper;
  * broker started here and the local or an embedded PostgreSQL): one orchestrator and two host agents.
  */
 final class FerryStack implements AutoCloseable {
-    final KafkaHandle kafka = KafkaClusters.forTests();
+    final KafkaHandle kafka;
     final DatabaseHandle db = Databases.forTests();
     final Path shared;
+    /** Spring properties every app gets to reach the broker (its security settings), beyond the address. */
+    private final Map<String, String> kafkaSettings;
     ConfigurableApplicationContext orchestrator;
     final List<ConfigurableApplicationContext> agents = new ArrayList<>();
 
     FerryStack() throws Exception {
+        this(KafkaClusters.forTests(), Map.of());
+    }
+
+    FerryStack(KafkaHandle kafka, Map<String, String> kafkaSettings) throws Exception {
+        this.kafka = kafka;
+        this.kafkaSettings = Map.copyOf(kafkaSettings);
         shared = Files.createTempDirectory("ferry-e2e");
     }
 
@@ -54,6 +62,7 @@ final class FerryStack implements AutoCloseable {
                 "ferry.orchestrator.data-token-secret", DATA_TOKEN_SECRET,
                 "ferry.orchestrator.users", OPERATOR + ":" + OPERATOR_PASSWORD + ":OPERATOR," + VIEWER + ":"
                         + VIEWER_PASSWORD + ":VIEWER"));
+        properties.putAll(kafkaSettings);
         properties.putAll(extra);
         orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(properties));
         return this;
@@ -140,6 +149,7 @@ final class FerryStack implements AutoCloseable {
                 "ferry.agent.heartbeat-interval", "500ms",
                 "ferry.agent.storage-dir", shared.resolve("storage").toString(),
                 "ferry.agent.switch-dir", shared.resolve("switch").toString()));
+        properties.putAll(kafkaSettings);
         properties.putAll(extra);
         ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(properties));
         agents.add(agent);
