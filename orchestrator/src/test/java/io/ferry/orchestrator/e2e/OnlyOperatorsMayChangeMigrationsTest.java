@@ -89,11 +89,12 @@ class OnlyOperatorsMayChangeMigrationsTest {
         FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(requestId)));
 
         // and no password and no data-channel token reached the logs of the orchestrator and agents or the event log
-        String token = dataToken(submit.body().get("migrationId").asString());
+        String migrationId = submit.body().get("migrationId").asString();
+        String token = dataToken(migrationId);
         String eventLog = String.join("\n", stack.jdbc().queryForList("select payload_json::text || actor from "
                 + "migration_events", String.class)) + String.join("\n", stack.jdbc().queryForList(
                 "select input::text from migration_inputs", String.class));
-        assertThat(logs.getAll()).contains("ops").doesNotContain(FerryStack.OPERATOR_PASSWORD)
+        assertThat(logs.getAll()).as("the captured logs of this migration").contains(migrationId).doesNotContain(FerryStack.OPERATOR_PASSWORD)
                 .doesNotContain(FerryStack.VIEWER_PASSWORD).doesNotContain(token);
         assertThat(eventLog).doesNotContain(FerryStack.OPERATOR_PASSWORD).doesNotContain(token);
     }
