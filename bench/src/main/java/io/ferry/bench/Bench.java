@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Bench {
     private static final String USAGE = """
-            usage: bench/run [--memory MB] [--only NAME[,NAME...]] [--repeat N] [--loopback-gib N]
+            usage: bench/run history [--events N]     one migration's history on a log of N events (default 2M)
+                   bench/run [--memory MB] [--only NAME[,NAME...]] [--repeat N] [--loopback-gib N]
                              [--drivers-memory MB] [--drivers-dirty MiB]
               --memory MB       memory of VM SERVER2 (default 1024)
               --only NAME       run only scenarios matching NAME: a scenario (hotset-1g), a workload
@@ -41,6 +42,9 @@ public final class Bench {
     }
 
     static int run(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("history")) {
+            return HistoryQueries.run(Arrays.copyOfRange(args, 1, args.length));
+        }
         int memoryMb = 1024;
         int repeat = 1;
         long loopbackBytes = 2L << 30;

@@ -20,6 +20,12 @@ final class Child {
     }
 
     static Child start(String name, Path jar, List<String> jvmOptions, List<String> args, Path runDir) throws IOException {
+        return start(name, jar, jvmOptions, args, java.util.Map.of(), runDir);
+    }
+
+    /** @param environment added to the child's environment: where secrets go, since a command line is public */
+    static Child start(String name, Path jar, List<String> jvmOptions, List<String> args,
+            java.util.Map<String, String> environment, Path runDir) throws IOException {
         Path log = runDir.resolve("logs").resolve(name + ".log");
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
@@ -28,7 +34,9 @@ final class Child {
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         Files.writeString(runDir.resolve(name + ".pid"), Long.toString(process.pid()));
         return new Child(name, process, log);
     }

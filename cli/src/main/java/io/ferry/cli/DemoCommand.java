@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.cli.commands.MigrationText;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.request.MigrationRequest;
 import io.ferry.schema.common.Compression;
@@ -135,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 JsonNode migration = api.get("/api/migrations/" + id);
                 String state = migration.path("state").asString();
-                if (state.equals("COMPLETED") || state.equals("FAILED")) {
+                if (MigrationText.TERMINAL.contains(state)) {
                     return migration;
                 }
             }

@@ -3,10 +3,10 @@ package io.ferry.cli;
 import tools.jackson.databind.JsonNode;
 
 /** One line per recorded event, saying which stage it belongs to and what happened. */
-final class Narration {
+public final class Narration {
     private Narration() {}
 
-    static String describe(JsonNode entry) {
+    public static String describe(JsonNode entry) {
         JsonNode p = entry.path("payload");
         return switch (entry.path("type").asString()) {
             case "MigrationRequested" -> "requested      " + p.path("vmId").asString() + " " + p.path("sourceHost").asString()

@@ -41,6 +41,8 @@ final class Stack implements AutoCloseable {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    private final String dataTokenSecret = randomPassword();
+
     Api.Credentials operator() {
         return operator;
     }
@@ -96,11 +98,13 @@ final class Stack implements AutoCloseable {
         children.add(Child.start("orchestrator", orchestratorJar, appJvm, List.of(
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + (db.password() == null ? "" : db.password()),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + restPort,
-                "--ferry.orchestrator.users=" + operator.user() + ":" + operator.password() + ":OPERATOR,"
-                        + viewer.user() + ":" + viewer.password() + ":VIEWER"), run));
+                "--server.port=" + restPort),
+                // secrets through the environment: any local user can read a command line
+                java.util.Map.of("SPRING_DATASOURCE_PASSWORD", db.password() == null ? "" : db.password(),
+                        "FERRY_ORCHESTRATOR_USERS", operator.user() + ":" + operator.password() + ":OPERATOR,"
+                                + viewer.user() + ":" + viewer.password() + ":VIEWER",
+                        "FERRY_ORCHESTRATOR_DATA_TOKEN_SECRET", dataTokenSecret), run));
         // Guest memory is mapped off-heap, so a small heap does; ZGC keeps pauses out of the blackout.
         List<String> agentJvm = List.of("-Xmx256m", "-XX:+UseZGC");
         children.add(agent(SOURCE, agentJar, agentJvm, "SERVER2:" + options.memoryMb()));

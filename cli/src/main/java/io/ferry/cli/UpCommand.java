@@ -1,5 +1,9 @@
 package io.ferry.cli;
 
+import io.ferry.cli.connection.CredentialsFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -24,10 +28,19 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         System.out.println("ferry up: starting the stack");
         Stack stack = Stack.start(stackOptions.toOptions("up", kafkaPort, restPort), System.out);
+        // For the ferry CLI: with no --url/--user it reads this file, so commands work against this stack as they are.
+        Path credentials = stack.options.runDir().resolve("credentials.properties");
+        new CredentialsFile(stack.restUrl(), stack.operator().user(), stack.operator().password(), stack.viewer().user(),
+                stack.viewer().password()).write(credentials);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             System.out.println("\nferry up: stopping everything");
             stack.close();
+            try {
+                Files.deleteIfExists(credentials); // its passwords die with this run
+            } catch (IOException ignored) {
+                // best effort: the next up replaces it
+            }
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
@@ -36,8 +49,12 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  kafka bootstrap  " + stack.kafkaBootstrap());
         System.out.println("  REST API         " + stack.restUrl());
         System.out.println("  operator user    " + stack.operator().user() + " / " + stack.operator().password()
-                + "   (development credentials of this run only)");
-        System.out.println("  viewer user      " + stack.viewer().user() + " / " + stack.viewer().password());
+                + "   (submits and cancels)");
+        System.out.println("  viewer user      " + stack.viewer().user() + " / " + stack.viewer().password()
+                + "   (reads only)");
+        System.out.println("  credentials      " + stack.options.home().relativize(credentials) + " (mode 600; the ferry "
+                + "commands read it)");
+        System.out.println("                   development credentials, random for this run only: not for production");
         System.out.println("  database         " + stack.databaseUrl());
         System.out.println("  launcher pid     " + ProcessHandle.current().pid() + " (Kafka and PostgreSQL run under it)");
         for (Child child : stack.children()) {
@@ -45,8 +62,11 @@ final class UpCommand implements Callable<Integer> {
         }
         System.out.println("  pid files        " + stack.options.runDir());
         System.out.println();
-        System.out.println("try: kcat -b " + stack.kafkaBootstrap() + " -L");
-        System.out.println("     curl -s " + stack.restUrl() + "/api/vms");
+        System.out.println("try: ./ferry vms");
+        System.out.println("     ./ferry submit --vm SERVER2 --to " + Stack.DESTINATION + " --watch");
+        System.out.println("     curl -s -u " + stack.viewer().user() + ":" + stack.viewer().password() + " "
+                + stack.restUrl() + "/api/migrations");
+        System.out.println("     kcat -b " + stack.kafkaBootstrap() + " -L");
         java.util.Set<String> reported = new java.util.HashSet<>();
         while (stopped.getCount() > 0) {
             Thread.sleep(1_000);

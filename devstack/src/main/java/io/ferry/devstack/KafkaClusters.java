@@ -37,6 +37,16 @@ public final class KafkaClusters {
                 "Kafka container " + CONTAINER_IMAGE + " at " + container.getBootstrapServers(), null, container::stop);
     }
 
+    /**
+     * A real broker in this JVM whose listener requires SASL/PLAIN as {@code sasl}; clients need
+     * {@link SaslPlain#clientProperties()}. Always in-process: it proves ferry's apps take Kafka security settings.
+     */
+    public static KafkaHandle saslForTests(SaslPlain sasl) {
+        KafkaNode node = KafkaNode.startTemporary(0, sasl);
+        return new KafkaHandle(node.bootstrapServers(), "in-process Kafka (KRaft, SASL/PLAIN) at "
+                + node.bootstrapServers(), node, node);
+    }
+
     private static KafkaHandle inProcess() {
         KafkaNode node = KafkaNode.startTemporary(0);
         return new KafkaHandle(node.bootstrapServers(),

@@ -27,15 +27,17 @@ public final class KafkaNode implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final boolean deleteDataDirOnClose;
+    private final SaslPlain sasl; // null: a plaintext listener without authentication
     private int controllerPort;
     private KafkaRaftServer server;
     private DataDirLock lock;
     private boolean closed;
 
-    private KafkaNode(Path dataDir, int port, boolean deleteDataDirOnClose) {
+    private KafkaNode(Path dataDir, int port, boolean deleteDataDirOnClose, SaslPlain sasl) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
+        this.sasl = sasl;
     }
 
     /**
@@ -43,22 +45,32 @@ public final class KafkaNode implements AutoCloseable {
      * Returns once a metadata request answers.
      */
     public static KafkaNode start(Path dataDir, int port) {
-        KafkaNode node = new KafkaNode(dataDir, resolvePort(port), false);
+        KafkaNode node = new KafkaNode(dataDir, resolvePort(port), false, null);
         node.startServer();
         return node;
     }
 
     /** Like {@link #start}, in a fresh temporary directory that {@link #close()} deletes. */
     public static KafkaNode startTemporary(int port) {
+        return startTemporary(port, null);
+    }
+
+    /** Like {@link #startTemporary(int)}, with a listener that requires SASL/PLAIN as {@code sasl} (null: none). */
+    public static KafkaNode startTemporary(int port, SaslPlain sasl) {
         Path dir = Directories.createTemp("ferry-kafka-");
         try {
-            KafkaNode node = new KafkaNode(dir, resolvePort(port), true);
+            KafkaNode node = new KafkaNode(dir, resolvePort(port), true, sasl);
             node.startServer();
             return node;
         } catch (RuntimeException e) {
             Directories.deleteRecursively(dir);
             throw e;
         }
+    }
+
+    /** What a client needs besides the bootstrap address: the SASL login, or nothing for a plaintext node. */
+    public Map<String, Object> clientProperties() {
+        return sasl == null ? Map.of() : sasl.clientProperties();
     }
 
     /** "127.0.0.1:PORT", the address the broker advertises. */
@@ -147,12 +159,17 @@ public final class KafkaNode implements AutoCloseable {
             throw e;
         }
         Map<String, Object> props = KafkaNodeConfig.properties(dataDir, port, controllerPort);
+        if (sasl != null) {
+            props.put("listener.security.protocol.map", KafkaNodeConfig.BROKER_LISTENER + ":SASL_PLAINTEXT,"
+                    + KafkaNodeConfig.CONTROLLER_LISTENER + ":PLAINTEXT");
+            props.putAll(sasl.brokerProperties(KafkaNodeConfig.BROKER_LISTENER));
+        }
         KafkaRaftServer candidate = null;
         try {
             candidate = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             // Blocks until the controller is elected and the broker has registered and been unfenced.
             candidate.startup();
-            KafkaReadiness.await(bootstrapServers(), STARTUP_TIMEOUT);
+            KafkaReadiness.await(bootstrapServers(), clientProperties(), STARTUP_TIMEOUT);
         } catch (RuntimeException e) {
             shutdownQuietly(candidate);
             releaseLock();

@@ -17,15 +17,16 @@ final class KafkaReadiness {
     private KafkaReadiness() {
     }
 
-    static void await(String bootstrapServers, Duration timeout) {
+    static void await(String bootstrapServers, Map<String, Object> clientProperties, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> config = Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50,
                 AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
         Exception last = null;
         try (Admin admin = Admin.create(config)) {
             while (System.nanoTime() < deadline) {

@@ -85,21 +85,25 @@ class MigrationQueries {
 
     /** Entries of the log across migrations, newest first; one migration's history stays on its (id, version) index. */
     Page<AuditEntry> audit(AuditFilter f, int page, int size) {
-        StringBuilder where = new StringBuilder(" where true");
+        // Migrations are filtered first (on their own indexes) and materialized, so a VM's or host's trail is read
+        // through the (migration_id, version) index instead of scanning the whole log newest-first.
+        StringBuilder migrations = new StringBuilder("select migration_id, vm_id, source_host, destination_host "
+                + "from migrations where true");
         List<Object> args = new ArrayList<>();
         if (f.vmId() != null) {
-            where.append(" and m.vm_id = ?");
+            migrations.append(" and vm_id = ?");
             args.add(f.vmId());
         }
         if (f.host() != null) {
-            where.append(" and (m.source_host = ? or m.destination_host = ?)");
+            migrations.append(" and (source_host = ? or destination_host = ?)");
             args.add(f.host());
             args.add(f.host());
         }
         if (f.outcome() != null) {
-            where.append(" and m.state = ?");
+            migrations.append(" and state = ?");
             args.add(f.outcome());
         }
+        StringBuilder where = new StringBuilder(" where true");
         if (f.actor() != null) {
             where.append(" and e.actor = ?");
             args.add(f.actor());
@@ -116,13 +120,15 @@ class MigrationQueries {
             where.append(" and e.recorded_at < ?");
             args.add(java.sql.Timestamp.from(f.to()));
         }
-        String from = " from migration_events e join migrations m using (migration_id)";
-        Long total = jdbc.queryForObject("select count(*)" + from + where, Long.class, args.toArray());
+        boolean byMigration = f.vmId() != null || f.host() != null || f.outcome() != null;
+        String from = "with m as " + (byMigration ? "materialized " : "") + "(" + migrations + ")"
+                + " select %s from migration_events e join m using (migration_id)" + where;
+        Long total = jdbc.queryForObject(from.formatted("count(*)"), Long.class, args.toArray());
         List<Object> paged = new ArrayList<>(args);
         paged.add(size);
         paged.add((long) page * size);
-        List<AuditEntry> items = jdbc.query("select e.migration_id, m.vm_id, m.source_host, m.destination_host, e.version, "
-                + "e.type, e.recorded_at, e.actor, e.causation_id, e.payload_json::text" + from + where
+        List<AuditEntry> items = jdbc.query(from.formatted("e.migration_id, m.vm_id, m.source_host, m.destination_host, "
+                + "e.version, e.type, e.recorded_at, e.actor, e.causation_id, e.payload_json::text")
                 + " order by e.position desc limit ? offset ?", (rs, i) -> new AuditEntry(rs.getObject(1, UUID.class),
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
                 rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), json.readTree(rs.getString(10))),

@@ -18,9 +18,7 @@ class AMigrationReplaysToItsRecordedHistoryTest {
         stack = new FerryStack().startOrchestrator();
         stack.startAgent("hv-01", "SERVER2:64", "uniform:2000");
         stack.startAgent("hv-02", "", "idle");
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms", Integer.class) == 1);
+        stack.awaitInventory(2, 1);
         String requestId = "replay-" + UUID.randomUUID();
         var submitted = stack.post("/api/migrations", """
                 {"requestId": "%s", "vmId": "SERVER2", "destinationHost": "hv-02"}""".formatted(requestId));

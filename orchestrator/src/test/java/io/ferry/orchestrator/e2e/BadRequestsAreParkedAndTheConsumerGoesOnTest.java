@@ -29,9 +29,7 @@ class BadRequestsAreParkedAndTheConsumerGoesOnTest {
         stack = new FerryStack().startOrchestrator();
         stack.startAgent("hv-01", "SERVER2:64", "idle");
         stack.startAgent("hv-02", "", "idle");
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms", Integer.class) == 1);
+        stack.awaitInventory(2, 1);
     }
 
     @AfterAll

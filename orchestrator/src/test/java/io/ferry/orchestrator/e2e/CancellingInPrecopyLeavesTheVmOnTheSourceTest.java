@@ -22,9 +22,7 @@ class CancellingInPrecopyLeavesTheVmOnTheSourceTest {
         stack = new FerryStack().startOrchestrator();
         hv01 = stack.startAgent("hv-01", "SERVER2:256", 5_000);
         hv02 = stack.startAgent("hv-02", "", 5_000);
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms where vm_id = 'SERVER2'", Integer.class) == 1);
+        stack.awaitInventory(2, 1);
     }
 
     @AfterAll

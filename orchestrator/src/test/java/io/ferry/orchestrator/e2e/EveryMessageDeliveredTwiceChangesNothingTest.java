@@ -42,9 +42,7 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
         stack = new FerryStack().startOrchestrator();
         stack.startAgent("hv-01", "SERVER2:64", 2_000);
         stack.startAgent("hv-02", "", 2_000);
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms where vm_id = 'SERVER2'", Integer.class) == 1);
+        stack.awaitInventory(2, 1);
         duplicator = Thread.ofPlatform().name("duplicator").start(EveryMessageDeliveredTwiceChangesNothingTest::duplicate);
         Thread.sleep(2_000); // the duplicator's group joins before anything is sent
     }

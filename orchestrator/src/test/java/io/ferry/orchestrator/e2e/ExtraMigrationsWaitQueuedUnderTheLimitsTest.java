@@ -18,9 +18,7 @@ class ExtraMigrationsWaitQueuedUnderTheLimitsTest {
         stack = new FerryStack().startOrchestrator(Map.of("ferry.orchestrator.max-outbound-per-host", "1"));
         stack.startAgent("hv-01", "VM-A:64,VM-B:64,VM-C:64", 0);
         stack.startAgent("hv-02", "", 0);
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms where host = 'hv-01'", Integer.class) == 3);
+        stack.awaitInventory(2, 3);
     }
 
     @AfterAll

@@ -29,13 +29,21 @@ import tools.jackson.databind.json.JsonMapper;
  * broker started here and the local or an embedded PostgreSQL): one orchestrator and two host agents.
  */
 final class FerryStack implements AutoCloseable {
-    final KafkaHandle kafka = KafkaClusters.forTests();
+    final KafkaHandle kafka;
     final DatabaseHandle db = Databases.forTests();
     final Path shared;
+    /** Spring properties every app gets to reach the broker (its security settings), beyond the address. */
+    private final Map<String, String> kafkaSettings;
     ConfigurableApplicationContext orchestrator;
     final List<ConfigurableApplicationContext> agents = new ArrayList<>();
 
     FerryStack() throws Exception {
+        this(KafkaClusters.forTests(), Map.of());
+    }
+
+    FerryStack(KafkaHandle kafka, Map<String, String> kafkaSettings) throws Exception {
+        this.kafka = kafka;
+        this.kafkaSettings = Map.copyOf(kafkaSettings);
         shared = Files.createTempDirectory("ferry-e2e");
     }
 
@@ -51,8 +59,10 @@ final class FerryStack implements AutoCloseable {
                 "spring.datasource.password", db.password(),
                 "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "server.port", "0",
+                "ferry.orchestrator.data-token-secret", DATA_TOKEN_SECRET,
                 "ferry.orchestrator.users", OPERATOR + ":" + OPERATOR_PASSWORD + ":OPERATOR," + VIEWER + ":"
                         + VIEWER_PASSWORD + ":VIEWER"));
+        properties.putAll(kafkaSettings);
         properties.putAll(extra);
         orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(properties));
         return this;
@@ -61,6 +71,7 @@ final class FerryStack implements AutoCloseable {
     /** A response of the orchestrator's REST API. */
     record Response(int status, JsonNode body, String text) {}
 
+    static final String DATA_TOKEN_SECRET = "e2e-data-token-secret";
     static final String OPERATOR = "ops";
     static final String OPERATOR_PASSWORD = "ops-secret";
     static final String VIEWER = "audit";
@@ -138,6 +149,7 @@ final class FerryStack implements AutoCloseable {
                 "ferry.agent.heartbeat-interval", "500ms",
                 "ferry.agent.storage-dir", shared.resolve("storage").toString(),
                 "ferry.agent.switch-dir", shared.resolve("switch").toString()));
+        properties.putAll(kafkaSettings);
         properties.putAll(extra);
         ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(properties));
         agents.add(agent);
@@ -151,6 +163,13 @@ final class FerryStack implements AutoCloseable {
 
     JdbcTemplate jdbc() {
         return orchestrator.getBean(JdbcTemplate.class);
+    }
+
+    /** Waits until {@code hosts} agents and {@code vms} guests (on any host) have reported. */
+    void awaitInventory(int hosts, int vms) throws InterruptedException {
+        await(hosts + " hosts and " + vms + " VMs in the inventory", Duration.ofSeconds(30),
+                () -> jdbc().queryForObject("select count(*) from hosts", Integer.class) == hosts
+                        && jdbc().queryForObject("select count(*) from host_vms", Integer.class) == vms);
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

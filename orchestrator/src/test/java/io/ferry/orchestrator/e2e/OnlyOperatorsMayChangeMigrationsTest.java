@@ -7,7 +7,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
+@ExtendWith(OutputCaptureExtension.class)
 class OnlyOperatorsMayChangeMigrationsTest {
     private static FerryStack stack;
 
@@ -16,9 +20,7 @@ class OnlyOperatorsMayChangeMigrationsTest {
         stack = new FerryStack().startOrchestrator();
         stack.startAgent("hv-01", "SERVER2:64", "idle");
         stack.startAgent("hv-02", "", "idle");
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 2 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms", Integer.class) == 1);
+        stack.awaitInventory(2, 1);
     }
 
     @AfterAll
@@ -67,7 +69,7 @@ class OnlyOperatorsMayChangeMigrationsTest {
     }
 
     @Test
-    void an_operator_submits_and_is_recorded_as_the_actor() throws Exception {
+    void an_operator_submits_and_is_recorded_as_the_actor(CapturedOutput logs) throws Exception {
         // given the operator user
         String requestId = "ops-" + UUID.randomUUID();
 
@@ -85,5 +87,23 @@ class OnlyOperatorsMayChangeMigrationsTest {
                 + "(migration_id) where m.request_id = ? and e.type = 'MigrationRequested'", String.class, requestId))
                 .isEqualTo("ops");
         FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(requestId)));
+
+        // and no password and no data-channel token reached the logs of the orchestrator and agents or the event log
+        String migrationId = submit.body().get("migrationId").asString();
+        String token = dataToken(migrationId);
+        String eventLog = String.join("\n", stack.jdbc().queryForList("select payload_json::text || actor from "
+                + "migration_events", String.class)) + String.join("\n", stack.jdbc().queryForList(
+                "select input::text from migration_inputs", String.class));
+        assertThat(logs.getAll()).as("the captured logs of this migration").contains(migrationId).doesNotContain(FerryStack.OPERATOR_PASSWORD)
+                .doesNotContain(FerryStack.VIEWER_PASSWORD).doesNotContain(token);
+        assertThat(eventLog).doesNotContain(FerryStack.OPERATOR_PASSWORD).doesNotContain(token);
+    }
+
+    /** The token as the orchestrator derives it: HMAC-SHA256 of the migration id under its secret, in hex. */
+    private static String dataToken(String migrationId) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(FerryStack.DATA_TOKEN_SECRET.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(migrationId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

@@ -19,9 +19,7 @@ class PrechecksRejectARequestWithItsReasonTest {
         stack.startAgent("hv-01", "SERVER2:64,MID:128", "idle");
         stack.startAgent("hv-02", "", "idle", Map.of("ferry.agent.total-memory-mb", "100"));
         stack.startAgent("hv-03", "", "idle", Map.of("ferry.agent.cpu-features", "sse4_2,avx"));
-        FerryStack.await("inventory from the agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from hosts", Integer.class) == 3 && stack.jdbc().queryForObject(
-                "select count(*) from host_vms", Integer.class) == 2);
+        stack.awaitInventory(3, 2);
         // a host that reported once, an hour ago, and never again
         stack.jdbc().update("""
                 insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at, received_at)

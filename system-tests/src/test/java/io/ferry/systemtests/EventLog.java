@@ -1,0 +1,74 @@
+package io.ferry.systemtests;
+
+import io.ferry.devstack.DatabaseHandle;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The orchestrator's event log and read model, read straight from PostgreSQL as an auditor would. */
+final class EventLog {
+    private final DatabaseHandle db;
+
+    EventLog(DatabaseHandle db) {
+        this.db = db;
+    }
+
+    /** One row of migration_events. */
+    record Event(long position, int version, String type, String action, String targetHost, String commandId,
+            Integer round, String actor) {
+        @Override
+        public String toString() {
+            return "v" + version + " " + type + (action == null ? "" : " " + action + "@" + targetHost + " (" + commandId
+                    + ")") + (round == null ? "" : " round " + round) + " by " + actor;
+        }
+    }
+
+    /** The migration's events in version order. */
+    List<Event> events(String migrationId) {
+        return query("""
+                select position, version, type, payload_json->>'action', payload_json->>'targetHost',
+                       payload_json->>'commandId', (payload_json->'progress'->>'round')::int, actor
+                from migration_events where migration_id = ? order by version""", migrationId, rs -> new Event(
+                rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                (Integer) rs.getObject(7), rs.getString(8)));
+    }
+
+    /** The read model's version of the migration (0 when the row is missing). */
+    int projectedVersion(String migrationId) {
+        List<Integer> versions = query("select version from migrations where migration_id = ?", migrationId,
+                rs -> rs.getInt(1));
+        return versions.isEmpty() ? 0 : versions.getFirst();
+    }
+
+    /** Outbox rows the relay has not published yet. */
+    long unpublishedOutbox() {
+        return query("select count(*) from outbox where published_at is null", null, rs -> rs.getLong(1)).getFirst();
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, String migrationId, Row<T> row) {
+        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (migrationId != null) {
+                statement.setObject(1, UUID.fromString(migrationId));
+            }
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event log at " + db.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.ferry.systemtests;
+
+import io.ferry.agent.Disks;
+import io.ferry.agent.storage.StorageLeases;
+import io.ferry.devstack.DatabaseHandle;
+import io.ferry.devstack.Databases;
+import io.ferry.devstack.Directories;
+import io.ferry.devstack.KafkaNode;
+import io.ferry.devstack.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ferry as it runs in production, on one machine: a real KRaft broker in this JVM (so a test can stop and restart
+ * it), a real PostgreSQL from {@link Databases#forTests()}, and the orchestrator(s) and the host agents as their own
+ * JVMs from the runnable jars the reactor built. Any app can be killed with SIGKILL, stopped or started again.
+ *
+ * <p>Everything of a test class lives in {@code system-tests/target/system-tests/<name>/}: {@code logs/} with one
+ * log per app start, the broker's data and the storage and switch directories the agents share. {@link #close()}
+ * stops every process it started, and a shutdown hook does so too should the test JVM be stopped first; pid files
+ * let the next run kill what a SIGKILLed test JVM left behind.
+ */
+final class SystemStack implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SystemStack.class);
+    static final Duration STARTUP = Duration.ofSeconds(120);
+
+    final Path runDir;
+    final DatabaseHandle db;
+    final KafkaNode kafka;
+    final EventLog eventLog;
+    private final Path orchestratorJar;
+    private final Path agentJar;
+    private final Map<String, AppProcess> apps = new LinkedHashMap<>();
+    private final Map<String, OrchestratorApi> orchestrators = new LinkedHashMap<>();
+    /** Apps a test killed or stopped on purpose: their death does not fail a wait. */
+    private final List<String> deliberatelyDown = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::stopProcesses, "system-stack-shutdown");
+    private boolean closed;
+
+    private SystemStack(String name) {
+        Path root = Path.of(System.getProperty("ferry.system.runDir", "target/system-tests")).toAbsolutePath().normalize();
+        runDir = root.resolve(name);
+        AppProcess.reapLeftovers(runDir);
+        Directories.deleteRecursively(runDir);
+        try {
+            Files.createDirectories(runDir.resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        orchestratorJar = execJar("ferry.system.orchestratorTarget", "../orchestrator/target", "ferry-orchestrator");
+        agentJar = execJar("ferry.system.agentTarget", "../host-agent/target", "ferry-host-agent");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        DatabaseHandle database = null;
+        KafkaNode broker = null;
+        try {
+            database = Databases.forTests();
+            requireEmpty(database);
+            broker = KafkaNode.start(runDir.resolve("kafka"), 0);
+        } catch (RuntimeException | Error e) {
+            if (database != null) {
+                database.close();
+            }
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            throw e;
+        }
+        db = database;
+        kafka = broker;
+        eventLog = new EventLog(db);
+        log.info("system stack {}: {} and Kafka at {}; logs in {}", name, db.description(), kafka.bootstrapServers(),
+                runDir.resolve("logs"));
+    }
+
+    /** Starts the broker and the database; the apps are started by the test, each on its own. */
+    static SystemStack start(Class<?> testClass) {
+        return new SystemStack(testClass.getSimpleName());
+    }
+
+    /**
+     * Starts an orchestrator process named {@code name} on a free REST port, against this stack's database and broker
+     * (several share one consumer group). Returns its API; {@link #awaitStarted()} waits until it answers.
+     */
+    OrchestratorApi startOrchestrator(String name, String... extraArgs) {
+        int port = Ports.freePort();
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + (db.password() == null ? "" : db.password()),
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--server.port=" + port,
+                // the same secret for every orchestrator: a restarted one must mint the tokens the agents expect
+                "--ferry.orchestrator.data-token-secret=system-tests-secret",
+                "--ferry.orchestrator.users=" + OrchestratorApi.USERS));
+        args.addAll(List.of(extraArgs));
+        launch(name, orchestratorJar, args);
+        OrchestratorApi api = new OrchestratorApi("http://127.0.0.1:" + port);
+        orchestrators.put(name, api);
+        return api;
+    }
+
+    /** Starts the host agent of {@code host} with the guests {@code vms} (NAME:MB,...), each running {@code workload}. */
+    void startAgent(String host, String vms, String workload, String... extraArgs) {
+        Path shared = runDir.resolve("shared");
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--server.port=" + Ports.freePort(),
+                "--ferry.agent.host=" + host,
+                "--ferry.agent.vms=" + vms,
+                "--ferry.agent.workload=" + workload,
+                "--ferry.agent.heartbeat-interval=500ms",
+                "--ferry.agent.storage-dir=" + shared.resolve("storage"),
+                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+        args.addAll(List.of(extraArgs));
+        launch(host, agentJar, args);
+    }
+
+    private synchronized void launch(String name, Path jar, List<String> args) {
+        if (apps.containsKey(name)) {
+            throw new IllegalArgumentException(name + " was started before; use restart(\"" + name + "\")");
+        }
+        AppProcess app = AppProcess.start(name, jar, args, runDir);
+        apps.put(name, app);
+        log.info("started {} (pid {}), log {}", name, app.pid(), app.log());
+    }
+
+    /** Waits until every running orchestrator answers and has heard from every running agent. */
+    void awaitStarted() {
+        awaitUntil("every orchestrator to answer on REST and to know every agent's host", STARTUP, () -> {
+            for (Map.Entry<String, OrchestratorApi> orchestrator : orchestrators.entrySet()) {
+                if (!app(orchestrator.getKey()).isAlive()) {
+                    continue;
+                }
+                if (!orchestrator.getValue().healthy()) {
+                    return false;
+                }
+                for (String host : runningAgents()) {
+                    if (!orchestrator.getValue().knowsHost(host)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Waits until the orchestrator called name answers on REST. */
+    void awaitHealthy(String name) {
+        OrchestratorApi api = api(name);
+        awaitUntil(name + " to answer at " + api.base(), STARTUP, api::healthy);
+    }
+
+    OrchestratorApi api(String orchestrator) {
+        OrchestratorApi api = orchestrators.get(orchestrator);
+        if (api == null) {
+            throw new IllegalArgumentException("no orchestrator called " + orchestrator);
+        }
+        return api;
+    }
+
+    /** SIGKILL: the app dies at once, as in a crash. */
+    void kill(String name) {
+        AppProcess app = app(name);
+        synchronized (this) {
+            deliberatelyDown.add(name);
+        }
+        long pid = app.pid();
+        app.kill();
+        log.info("killed {} (pid {}) with SIGKILL", name, pid);
+    }
+
+    /** SIGTERM: the app shuts down in order (leaves its consumer groups, finishes in-flight work). */
+    void stop(String name) {
+        AppProcess app = app(name);
+        synchronized (this) {
+            deliberatelyDown.add(name);
+        }
+        app.stop();
+        log.info("stopped {}", name);
+    }
+
+    /** Starts a killed or stopped app again, with the same arguments (same ports, same data) and a new log. */
+    void restart(String name) {
+        AppProcess app = app(name);
+        app.start();
+        synchronized (this) {
+            deliberatelyDown.remove(name);
+        }
+        log.info("restarted {} (pid {}), log {}", name, app.pid(), app.log());
+    }
+
+    /** A migration request body for POST /api/migrations, with a fresh request id. */
+    static Map<String, Object> migrationRequest(String vmId, String destinationHost, int bandwidthMbps) {
+        return Map.of("requestId", "system-test-" + java.util.UUID.randomUUID(), "vmId", vmId,
+                "destinationHost", destinationHost, "bandwidthMbps", bandwidthMbps, "requestedBy", "system-test");
+    }
+
+    /** The storage lease of the VM's disk as the shared storage holds it. */
+    StorageLeases.Lease leaseOf(String diskPath) {
+        return new StorageLeases(runDir.resolve("shared").resolve("storage")).current(Disks.of(diskPath));
+    }
+
+    /**
+     * Polls until condition holds, failing with what was awaited, the time, and where the logs are; fails at once
+     * when an app dies that the test did not kill.
+     */
+    void awaitUntil(String what, Duration timeout, BooleanSupplier condition) {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(timeout);
+        while (true) {
+            if (condition.getAsBoolean()) {
+                log.info("after {} ms: {}", Duration.between(start, Instant.now()).toMillis(), what);
+                return;
+            }
+            String died = unexpectedDeath();
+            if (died != null) {
+                throw new AssertionError("while waiting for " + what + ": " + died);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + "; the apps' logs are in " + runDir.resolve("logs"));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    private synchronized String unexpectedDeath() {
+        for (AppProcess app : apps.values()) {
+            if (!deliberatelyDown.contains(app.name) && !app.isAlive()) {
+                return app.exitDescription();
+            }
+        }
+        return null;
+    }
+
+    private synchronized List<String> runningAgents() {
+        return apps.entrySet().stream().filter(e -> !orchestrators.containsKey(e.getKey()) && e.getValue().isAlive())
+                .map(Map.Entry::getKey).toList();
+    }
+
+    private synchronized AppProcess app(String name) {
+        AppProcess app = apps.get(name);
+        if (app == null) {
+            throw new IllegalArgumentException("no app called " + name + "; started: " + apps.keySet());
+        }
+        return app;
+    }
+
+    /** Kills every process this stack started (SIGKILL: nothing of theirs is needed after the test). */
+    private synchronized void stopProcesses() {
+        for (AppProcess app : apps.values()) {
+            app.kill();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stopProcesses();
+        } finally {
+            try {
+                kafka.close();
+            } finally {
+                db.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException alreadyShuttingDown) {
+                    // the hook is running or has run
+                }
+            }
+        }
+    }
+
+    /**
+     * Each stack needs a database of its own: inventory or migrations left by another stack would send requests to
+     * hosts that no longer run (Databases.forTests() gives a fresh one unless FERRY_TEST_DB_URL names a shared one).
+     */
+    private static void requireEmpty(DatabaseHandle db) {
+        try (var connection = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                var rs = connection.createStatement().executeQuery(
+                        "select count(*) from information_schema.tables where table_name = 'migrations'")) {
+            rs.next();
+            if (rs.getInt(1) > 0) {
+                throw new IllegalStateException("the system tests need an empty database each, but " + db.description()
+                        + " already has ferry's tables; unset FERRY_TEST_DB_URL (each test class then gets a scratch "
+                        + "database) or point it at an empty database for a single test class");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot reach " + db.description() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path execJar(String property, String fallback, String artifact) {
+        Path target = Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            try (var files = Files.list(target)) {
+                var jar = files.filter(p -> p.getFileName().toString().startsWith(artifact)
+                        && p.getFileName().toString().endsWith("-exec.jar")).findFirst();
+                if (jar.isPresent()) {
+                    return jar.get();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no " + artifact + "-*-exec.jar in " + target + ": the system tests run the apps "
+                + "from their runnable jars; build them first (mvn -B verify from the root builds them before these tests, "
+                + "or mvn -B package -DskipTests)");
+    }
+}
