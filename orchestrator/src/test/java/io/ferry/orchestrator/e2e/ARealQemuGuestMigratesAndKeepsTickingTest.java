@@ -67,9 +67,7 @@ class ARealQemuGuestMigratesAndKeepsTickingTest {
         Path sourceConsole = source.serialLog("SERVER2").orElseThrow();
         long sourcePid = source.pid("SERVER2").orElseThrow();
         FerryStack.await("SERVER2 to boot and tick", Duration.ofSeconds(60), () -> ticks(sourceConsole) >= 5);
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
-                "select count(*) from host_vms where vm_id = 'SERVER2' and host = 'hv-01'", Integer.class) == 1
-                && stack.jdbc().queryForObject("select count(*) from hosts where host = 'hv-02'", Integer.class) == 1);
+        stack.awaitInventory(2, 1);
         String disk = Path.of(source.vms().getFirst().spec().diskPath()).getFileName().toString();
         long epochBefore = hv01.getBean(StorageLeases.class).current(disk).epoch();
 
