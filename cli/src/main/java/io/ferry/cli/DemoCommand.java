@@ -49,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = json ? System.err : System.out;
-        out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02");
+        out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02"
+                + (stackOptions.driver.equals("qemu") ? " with QEMU guests" : ""));
         try (Stack stack = Stack.start(stackOptions.toOptions("demo", 0, 0), out)) {
             Api api = new Api(stack.restUrl(), stack.operator());
             String requestId = "demo-" + UUID.randomUUID();

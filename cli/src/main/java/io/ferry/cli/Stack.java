@@ -23,12 +23,17 @@ final class Stack implements AutoCloseable {
     static final String DESTINATION = "hv-02";
 
     record Options(Path home, Path runDir, int kafkaPort, int restPort, int memoryMb, String dbUrl, String dbUser,
-            String dbPassword, String workload) {}
+            String dbPassword, String workload, String driver) {
+        boolean qemu() {
+            return "qemu".equals(driver);
+        }
+    }
 
     final Options options;
     private final PrintStream out;
     private final List<Child> children = new ArrayList<>();
     private KafkaNode kafka;
+    private io.ferry.agent.hypervisor.qemu.GuestImage guestImage;
     private DatabaseHandle db;
     private String restUrl;
     // Development users of this stack only, with fresh random passwords each start.
@@ -88,6 +93,16 @@ final class Stack implements AutoCloseable {
         }
         step("PostgreSQL      " + db.jdbcUrl() + " (" + db.description() + ")");
 
+        if (options.qemu()) {
+            if (!io.ferry.agent.hypervisor.qemu.QemuHypervisor.installed("qemu-system-x86_64")) {
+                throw new IllegalStateException("--driver qemu needs QEMU: apt-get install qemu-system-x86 qemu-utils "
+                        + "busybox-static");
+            }
+            Path guestDir = io.ferry.agent.hypervisor.qemu.GuestImage.defaultDir();
+            guestImage = io.ferry.agent.hypervisor.qemu.GuestImage.ensure(guestDir); // from Debian packages, once
+            step("QEMU guest      " + guestDir + " (serial consoles in " + options.home().relativize(run) + "/qemu-*)");
+        }
+
         Directories.deleteRecursively(run.resolve("kafka"));
         kafka = KafkaNode.start(run.resolve("kafka"), options.kafkaPort());
         step("Kafka (KRaft)   " + kafka.bootstrapServers());
@@ -121,14 +136,21 @@ final class Stack implements AutoCloseable {
 
     private Child agent(String host, Path jar, List<String> jvm, String vms) throws IOException {
         Path shared = options.runDir().resolve("shared");
-        return Child.start("agent-" + host, jar, jvm, List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--server.port=" + Ports.freePort(),
                 "--ferry.agent.host=" + host,
                 "--ferry.agent.vms=" + vms,
                 "--ferry.agent.workload=" + options.workload(),
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch")), options.runDir());
+                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+        if (options.qemu()) {
+            args.addAll(List.of("--ferry.agent.driver=qemu",
+                    "--ferry.agent.qemu.kernel=" + guestImage.kernel(),
+                    "--ferry.agent.qemu.initrd=" + guestImage.initrd(),
+                    "--ferry.agent.qemu.run-dir=" + options.runDir().resolve("qemu-" + host)));
+        }
+        return Child.start("agent-" + host, jar, jvm, args, options.runDir());
     }
 
     String restUrl() {

@@ -13,6 +13,10 @@ final class StackOptions {
             defaultValue = "uniform:2000")
     String workload;
 
+    @Option(names = "--driver", description = "The agents' hypervisor: simulated (default) or qemu (real QEMU guests, TCG; "
+            + "needs qemu-system-x86, qemu-utils and busybox-static).", defaultValue = "simulated")
+    String driver;
+
     @Option(names = "--db-url", description = "Use this PostgreSQL (JDBC URL) instead of an embedded one.",
             defaultValue = "${env:FERRY_DB_URL}")
     String dbUrl;
@@ -36,8 +40,11 @@ final class StackOptions {
             throw new IllegalArgumentException("--workload must be idle, uniform:N, hotset:N[:FRACTION[:SHARE]], sweep:N or "
                     + "heavy[:N], got '" + workload + "'");
         }
+        if (!driver.equals("simulated") && !driver.equals("qemu")) {
+            throw new IllegalArgumentException("--driver must be simulated or qemu, got '" + driver + "'");
+        }
         Path home = home();
         return new Stack.Options(home, home.resolve(".ferry").resolve(runName), kafkaPort, restPort, memoryMb, dbUrl, dbUser,
-                dbPassword, workload.strip());
+                dbPassword, workload.strip(), driver);
     }
 }
