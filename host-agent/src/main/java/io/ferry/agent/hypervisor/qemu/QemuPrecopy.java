@@ -42,6 +42,7 @@ final class QemuPrecopy {
         long bestRemaining = Long.MAX_VALUE;
         long lastProgress = System.nanoTime();
         long expectedDowntimeMs = policy.maxDowntimeMs();
+        int throttle = 0;
         try {
             while (true) {
                 long seen = vm.changes.version();
@@ -67,6 +68,10 @@ final class QemuPrecopy {
                     session.reported = now;
                     onRound.accept(round);
                     if (now.status().equals("active")) {
+                        if (round.throttlePercent() > throttle) {
+                            throttle = round.throttlePercent();
+                            lastProgress = System.nanoTime(); // QEMU's new throttle step deserves its own chance
+                        }
                         if (round.dirtyPagesRemaining() < bestRemaining * PROGRESS) {
                             bestRemaining = round.dirtyPagesRemaining();
                             lastProgress = System.nanoTime();
