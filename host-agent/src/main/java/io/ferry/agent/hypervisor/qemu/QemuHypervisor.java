@@ -40,8 +40,8 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
-    private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
-    private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
+    private final Map<String, QemuOutgoing> outgoing = new ConcurrentHashMap<>();
+    private final Map<String, QemuIncoming> incoming = new ConcurrentHashMap<>();
     private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
 
@@ -53,26 +53,6 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     public record Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
             String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
             String advertisedHost) {}
-
-    /** A source's side of one migration. */
-    static final class Outgoing {
-        final String migrationId;
-        final QemuVm vm;
-        final String dataAddress;
-        /** The sample the last round was reported at. */
-        volatile QueryMigrate reported = QueryMigrate.NONE;
-        volatile QueryMigrate converged;
-        volatile Instant pausedAt;
-        volatile QueryMigrate completed;
-
-        Outgoing(String migrationId, QemuVm vm, String dataAddress) {
-            this.migrationId = migrationId;
-            this.vm = vm;
-            this.dataAddress = dataAddress;
-        }
-    }
-
-    private record Incoming(String migrationId, QemuVm skeleton, String address) {}
 
     /**
      * What became of a guest this host migrated away: kept for checks and the benchmark.
@@ -149,9 +129,9 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public String prepareSkeleton(MigrationTicket ticket, VmSpec spec) {
-        Incoming existing = incoming.get(ticket.migrationId());
+        QemuIncoming existing = incoming.get(ticket.migrationId());
         if (existing != null) {
-            return existing.address(); // a redelivered command: the skeleton already listens
+            return existing.address; // a redelivered command: the skeleton already listens
         }
         if (vms.containsKey(spec.vmId())) {
             throw new HypervisorException("SKELETON_FAILED", "VM " + spec.vmId() + " already exists on this host");
@@ -168,19 +148,11 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
         vms.put(spec.vmId(), skeleton);
         try {
-            skeleton.qmp().execute("migrate-set-capabilities", Map.of("capabilities", List.of(
-                    Map.of("capability", "events", "state", true),
-                    // the image is activated (locked for writing) at cont, after the disk's lease came here
-                    Map.of("capability", "late-block-activate", "state", true))));
-            skeleton.qmp().execute("migrate-incoming", Map.of("uri", "tcp:" + settings.bindHost() + ":0"));
-            String port = skeleton.qmp().execute("query-migrate").path("socket-address").path(0).path("port").asString("");
-            if (port.isEmpty()) {
-                throw new QmpException("query-migrate", "GenericError", "QEMU reported no listening port");
-            }
-            String address = settings.advertisedHost() + ":" + port;
-            incoming.put(ticket.migrationId(), new Incoming(ticket.migrationId(), skeleton, address));
-            log.info("skeleton of {} listens on {} (QEMU pid {})", spec.vmId(), address, skeleton.process.pid());
-            return address;
+            QemuIncoming listening = QemuIncoming.listen(ticket.migrationId(), skeleton, settings.bindHost(),
+                    settings.advertisedHost());
+            incoming.put(ticket.migrationId(), listening);
+            log.info("skeleton of {} listens on {} (QEMU pid {})", spec.vmId(), listening.address, skeleton.process.pid());
+            return listening.address;
         } catch (QmpException e) {
             vms.remove(spec.vmId(), skeleton);
             skeleton.quit(QUIT_GRACE);
@@ -212,7 +184,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not prepare " + ticket.vmId()
                     + " for migration: " + e.desc() + " (is a migration of it already running?)", e);
         }
-        outgoing.put(ticket.migrationId(), new Outgoing(ticket.migrationId(), vm, dataAddress));
+        outgoing.put(ticket.migrationId(), new QemuOutgoing(ticket.migrationId(), vm, dataAddress));
     }
 
     @Override
@@ -222,35 +194,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public FinalCopyResult finalCopy(MigrationTicket ticket) {
-        Outgoing session = session(ticket);
-        QemuVm vm = session.vm;
-        QueryMigrate converged = session.converged;
-        if (converged == null) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + ticket.vmId() + " was asked for "
-                    + "before pre-copy converged");
-        }
-        try {
-            vm.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
-            QueryMigrate done = awaitSource(vm, SWITCHOVER_TIMEOUT);
-            if (!done.status().equals("completed")) {
-                throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + ticket.vmId() + " ended "
-                        + done.status() + ": " + done.errorDesc() + ". The source keeps the guest and its disk; the "
-                        + "rollback runs it again here.");
-            }
-            session.completed = done;
-            String digest = vm.cpuStateDigest();
-            log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all",
-                    ticket.vmId(), done.downtimeMs(), done.transferredBytes(), done.totalTimeMs());
-            QueryMigrate before = session.reported;
-            return new FinalCopyResult(session.pausedAt, done.pagesSent() - before.pagesSent(),
-                    done.transferredBytes() - before.transferredBytes(), digest);
-        } catch (QmpException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the final copy of " + ticket.vmId()
-                    + ": " + e.getMessage() + "; " + vm.process.logTail(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + ticket.vmId() + " was interrupted", e);
-        }
+        return session(ticket).finalCopy(SWITCHOVER_TIMEOUT);
     }
 
     /** Stage 4, source: the lease may go only once QEMU gave the image up, i.e. the switchover completed. */
@@ -276,37 +220,15 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public ResumeResult resume(MigrationTicket ticket) {
-        Incoming in = incoming.get(ticket.migrationId());
+        QemuIncoming in = incoming.get(ticket.migrationId());
         if (in == null) {
             throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
         }
-        QemuVm vm = in.skeleton();
-        try {
-            String status = awaitIncoming(vm, SWITCHOVER_TIMEOUT);
-            if (!status.equals("completed")) {
-                throw new HypervisorException("RESUME_FAILED", "the migration stream of " + ticket.vmId() + " did not load "
-                        + "here (status " + status + "); " + vm.process.logTail());
-            }
-            String digest = vm.cpuStateDigest();
-            try {
-                vm.cont();
-            } catch (QmpException e) {
-                throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + ticket.vmId() + " here: " + e.desc()
-                        + (e.desc().contains("lock") ? ". Another QEMU still holds the disk image " + in.skeleton().spec.diskPath()
-                                + " (did the source run the guest again?); this copy stays paused." : ""), e);
-            }
-            Instant resumedAt = clock.instant();
-            incoming.remove(ticket.migrationId());
-            resumedHere.add(ticket.migrationId());
-            log.info("{} runs here (QEMU pid {})", ticket.vmId(), vm.process.pid());
-            return new ResumeResult(null, resumedAt, digest);
-        } catch (QmpException e) {
-            throw new HypervisorException("RESUME_FAILED", "lost the destination's QEMU of " + ticket.vmId() + ": "
-                    + e.getMessage() + "; " + vm.process.logTail(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("RESUME_FAILED", "interrupted while resuming " + ticket.vmId(), e);
-        }
+        ResumeResult resumed = in.resume(clock, SWITCHOVER_TIMEOUT);
+        incoming.remove(ticket.migrationId());
+        resumedHere.add(ticket.migrationId());
+        log.info("{} runs here (QEMU pid {})", ticket.vmId(), in.skeleton.process.pid());
+        return resumed;
     }
 
     /** Stage 6, destination: QEMU sends RARP announcements of the guest's MAC so switches learn its new port. */
@@ -325,7 +247,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
 
     @Override
     public void discardSource(MigrationTicket ticket) {
-        Outgoing session = outgoing.remove(ticket.migrationId());
+        QemuOutgoing session = outgoing.remove(ticket.migrationId());
         QemuVm vm = vms.get(ticket.vmId());
         if (vm == null || vm.state() == VmState.RUNNING) {
             return; // nothing paused here to drop (a redelivery, or the guest runs here)
@@ -344,15 +266,15 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("ROLLBACK_REFUSED", ticket.vmId() + " already resumed on this host for migration "
                     + ticket.migrationId() + "; past resume a migration only moves forward, so it keeps running here");
         }
-        Outgoing out = outgoing.remove(ticket.migrationId());
+        QemuOutgoing out = outgoing.remove(ticket.migrationId());
         if (out != null && out.vm.alive()) {
-            cancelAndRun(out.vm);
+            QemuOutgoing.cancelAndRun(out.vm);
         }
-        Incoming in = incoming.remove(ticket.migrationId());
+        QemuIncoming in = incoming.remove(ticket.migrationId());
         if (in != null) {
-            vms.remove(ticket.vmId(), in.skeleton());
-            in.skeleton().quit(QUIT_GRACE);
-            log.info("skeleton of {} dropped (QEMU pid {} quit)", ticket.vmId(), in.skeleton().process.pid());
+            vms.remove(ticket.vmId(), in.skeleton);
+            in.skeleton.quit(QUIT_GRACE);
+            log.info("skeleton of {} dropped (QEMU pid {} quit)", ticket.vmId(), in.skeleton.process.pid());
         }
     }
 
@@ -372,39 +294,6 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + ticket.vmId() + " again on the source: "
                     + e.desc() + (e.desc().contains("lock") ? " (the destination's QEMU holds the disk image: the guest may "
                     + "run there; do not force it here)" : ""), e);
-        }
-    }
-
-    /**
-     * Cancels an unfinished outgoing migration and makes sure the guest runs: QEMU restarts a guest it stopped for the
-     * switchover, and a guest it had already handed over (completed) is left for {@link #resumeAfterAbort}, which
-     * takes the disk back first.
-     */
-    static void cancelAndRun(QemuVm vm) {
-        boolean interrupted = Thread.interrupted(); // an abort interrupts the pre-copy; the clean-up must still talk to QEMU
-        try {
-            QueryMigrate now = vm.queryMigrate();
-            if (!now.finished() && !now.status().equals("none")) {
-                vm.qmp().execute("migrate_cancel");
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (!now.finished() && System.nanoTime() < deadline) {
-                    long seen = vm.changes.version();
-                    now = vm.queryMigrate();
-                    vm.changes.awaitAfter(seen, Duration.ofMillis(100));
-                }
-                log.info("migration of {} cancelled ({}); the guest is {}", vm.spec.vmId(), now.status(), vm.runState());
-            }
-            if (!now.status().equals("completed") && !vm.runState().equals("running")) {
-                vm.cont();
-            }
-        } catch (QmpException e) {
-            log.warn("cancelling the migration of {}: {}", vm.spec.vmId(), e.getMessage());
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -442,38 +331,6 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         return vm;
     }
 
-    /** Waits until the source's migration finished (completed, failed or cancelled). */
-    private static QueryMigrate awaitSource(QemuVm vm, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long seen = vm.changes.version();
-            QueryMigrate now = vm.queryMigrate();
-            if (now.finished() || System.nanoTime() > deadline) {
-                return now;
-            }
-            vm.changes.awaitAfter(seen, Duration.ofMillis(50));
-        }
-    }
-
-    /** Waits until the skeleton has loaded the whole stream; returns its migration status, or why it cannot. */
-    private static String awaitIncoming(QemuVm vm, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long seen = vm.changes.version();
-            if (!vm.alive()) {
-                return "exited (its QEMU is gone: the stream broke or was cancelled)";
-            }
-            String status = vm.qmp().execute("query-migrate").path("status").asString("none");
-            if (status.equals("completed") || status.equals("failed")) {
-                return status;
-            }
-            if (System.nanoTime() > deadline) {
-                return status + " after " + timeout.toSeconds() + " s";
-            }
-            vm.changes.awaitAfter(seen, Duration.ofMillis(20));
-        }
-    }
-
     private QemuVm vm(String vmId) {
         QemuVm vm = vms.get(vmId);
         if (vm == null) {
@@ -482,8 +339,8 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         return vm;
     }
 
-    private Outgoing session(MigrationTicket ticket) {
-        Outgoing session = outgoing.get(ticket.migrationId());
+    private QemuOutgoing session(MigrationTicket ticket) {
+        QemuOutgoing session = outgoing.get(ticket.migrationId());
         if (session == null) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "no migration " + ticket.migrationId() + " is prepared on "
                     + "this host (was CONNECT_SOURCE done here?)");

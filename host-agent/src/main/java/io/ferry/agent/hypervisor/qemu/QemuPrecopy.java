@@ -26,11 +26,11 @@ final class QemuPrecopy {
     static final long UNCAPPED_BYTES_PER_SECOND = 1L << 40;
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final QemuHypervisor.Outgoing session;
+    private final QemuOutgoing session;
     private final CopyPolicy policy;
     private final Consumer<RoundStats> onRound;
 
-    QemuPrecopy(QemuHypervisor.Outgoing session, CopyPolicy policy, Consumer<RoundStats> onRound) {
+    QemuPrecopy(QemuOutgoing session, CopyPolicy policy, Consumer<RoundStats> onRound) {
         this.session = session;
         this.policy = policy;
         this.onRound = onRound;
@@ -125,7 +125,7 @@ final class QemuPrecopy {
     }
 
     private HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs) {
-        QemuHypervisor.cancelAndRun(vm);
+        QemuOutgoing.cancelAndRun(vm);
         return new HypervisorException("NOT_CONVERGING", String.format("after %d rounds %d pages are still dirty (the "
                 + "guest dirties %d pages/s against a link of %.0f Mbit/s), an expected downtime of %d ms against the %d ms "
                 + "allowed%s; QEMU's migration was cancelled and the guest keeps running on the source. %s raise the "
