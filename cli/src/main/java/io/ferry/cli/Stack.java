@@ -63,6 +63,8 @@ final class Stack implements AutoCloseable {
 
     static Stack start(Options options, PrintStream out) throws Exception {
         Stack stack = new Stack(options, out);
+        // On Ctrl-C or SIGTERM the apps stop first, then Kafka and PostgreSQL (close() runs once).
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "ferry-stack-stop"));
         try {
             stack.boot();
             return stack;
@@ -214,8 +216,14 @@ final class Stack implements AutoCloseable {
         out.println("  " + line);
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (int i = children.size() - 1; i >= 0; i--) {
             children.get(i).stop();
             try {

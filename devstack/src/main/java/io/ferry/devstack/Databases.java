@@ -61,10 +61,11 @@ public final class Databases {
      * An embedded PostgreSQL (zonky, PostgreSQL 14) with its cluster in {@code dataDir/pgdata}; port 0 picks a
      * free port. An existing cluster in dataDir is reused. A server orphaned on the same dataDir by a killed
      * JVM is stopped first. The handle points at the {@code postgres} database as user postgres (trust auth);
-     * close() stops the server and keeps the data.
+     * close() stops the server and keeps the data. The caller must close it, also when its JVM is stopped (a
+     * server left by a killed JVM is stopped by the next start on the same dataDir).
      */
     public static DatabaseHandle embedded(Path dataDir, int port) {
-        EmbeddedPostgresLauncher.Running running = EmbeddedPostgresLauncher.start(dataDir, port);
+        EmbeddedPostgresLauncher.Running running = EmbeddedPostgresLauncher.start(dataDir, port, false);
         PostgresServer server = running.server();
         return new DatabaseHandle(server.jdbcUrl(server.adminDatabase()), server.username(), server.password(),
                 server.description(), running.stopper());

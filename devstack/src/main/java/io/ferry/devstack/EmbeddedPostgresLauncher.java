@@ -31,6 +31,15 @@ final class EmbeddedPostgresLauncher {
     }
 
     static Running start(Path dataDir, int requestedPort) {
+        return start(dataDir, requestedPort, true);
+    }
+
+    /**
+     * @param ownShutdownHook whether zonky stops the server from its own shutdown hook. A caller that stops it in
+     *     order (after the apps that use it) says no: JVM shutdown hooks run all at once, and a database that
+     *     vanishes first leaves those apps failing while they stop.
+     */
+    static Running start(Path dataDir, int requestedPort, boolean ownShutdownHook) {
         if (requestedPort < 0 || requestedPort > 65535) {
             throw new IllegalArgumentException("PostgreSQL port must be 0 (pick a free one) or 1-65535, was " + requestedPort);
         }
@@ -58,6 +67,7 @@ final class EmbeddedPostgresLauncher {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(30))
+                    .setRegisterShutdownHook(ownShutdownHook)
                     .start();
         } catch (IOException | RuntimeException e) {
             throw new DevstackException("could not start embedded PostgreSQL on port " + port + " with data in "

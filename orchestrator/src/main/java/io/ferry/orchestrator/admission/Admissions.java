@@ -2,6 +2,7 @@ package io.ferry.orchestrator.admission;
 
 import io.ferry.orchestrator.OrchestratorProperties;
 import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Admit;
 import io.ferry.orchestrator.eventlog.EventMetadata;
 import io.ferry.orchestrator.migration.AdmissionSignal;
@@ -17,7 +18,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.ferry.orchestrator.support.BackgroundLoop;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,11 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * two orchestrator instances never both take the last slot. A migration being rolled back still holds its slot.
  */
 @Component
-class Admissions implements SmartLifecycle {
+class Admissions extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(Admissions.class);
     private static final long ADMISSION_LOCK = 0x666572727941L; // "ferryA"
-    static final List<String> HOLDING_A_SLOT = List.of("SETUP", "PRECOPY", "FINAL_COPY", "STORAGE", "RESUMING",
-            "NETWORK_CLEANUP", "CANCELLING", "ROLLING_BACK");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -41,11 +40,9 @@ class Admissions implements SmartLifecycle {
     private final OrchestratorProperties limits;
     private final Clock clock;
     private final OutboxRelay relay;
-    private volatile boolean running;
-    private Thread thread;
-
     Admissions(JdbcTemplate jdbc, TransactionTemplate tx, MigrationService migrations, AdmissionSignal signal,
             OrchestratorProperties limits, Clock clock, OutboxRelay relay) {
+        super("admissions");
         this.relay = relay;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -56,27 +53,14 @@ class Admissions implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = Thread.ofPlatform().name("admissions").daemon().start(this::loop);
+    protected void round() {
+        admitWhatFits();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                admitWhatFits();
-                signal.await(1_000); // woken by a new request or an ended migration; polling covers the rest
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("admission round failed (retrying): {}", e.toString());
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
+    /** Woken by a new request or an ended migration; polling covers the rest. */
+    @Override
+    protected void pause() throws InterruptedException {
+        signal.await(1_000);
     }
 
     void admitWhatFits() {
@@ -90,12 +74,10 @@ class Admissions implements SmartLifecycle {
                     ADMISSION_LOCK))) {
                 return; // another instance is admitting right now
             }
-            String holding = HOLDING_A_SLOT.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
             Map<String, Integer> perSource = new HashMap<>();
-            jdbc.query("select source_host, count(*) from migrations where state in (" + holding + ") group by source_host",
-                    rs -> {
-                        perSource.put(rs.getString(1), rs.getInt(2));
-                    });
+            jdbc.query("select source_host, count(*) from migrations where state = any(?) group by source_host",
+                    (org.springframework.jdbc.core.RowCallbackHandler) rs -> perSource.put(rs.getString(1), rs.getInt(2)),
+                    (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
             int total = perSource.values().stream().mapToInt(Integer::intValue).sum();
             List<Map<String, Object>> queued = jdbc.queryForList("select migration_id, source_host from migrations "
                     + "where state = 'QUEUED' order by created_at, migration_id limit 200");
@@ -122,16 +104,4 @@ class Admissions implements SmartLifecycle {
         }
     }
 
-    @Override
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
 }

@@ -4,6 +4,7 @@ import io.ferry.orchestrator.OrchestratorProperties;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationCommand.Tick;
+import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.eventlog.EventMetadata;
 import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.migration.MigrationService;
@@ -17,7 +18,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import io.ferry.orchestrator.support.BackgroundLoop;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -27,23 +28,20 @@ import org.springframework.stereotype.Component;
  * instances may tick the same migration; the log's version check lets only one of their decisions land.
  */
 @Component
-class Watchdog implements SmartLifecycle {
+class Watchdog extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
-    static final List<String> WATCHED = List.of("SETUP", "PRECOPY", "FINAL_COPY", "STORAGE", "RESUMING",
-            "NETWORK_CLEANUP", "CANCELLING", "ROLLING_BACK");
 
     private final JdbcTemplate jdbc;
     private final Inventory inventory;
     private final MigrationService migrations;
     private final OrchestratorProperties properties;
     private final Clock clock;
-    private volatile boolean running;
-    private Thread thread;
     private Instant startedAt;
     private Set<HostId> lastUnreachable = Set.of();
 
     Watchdog(JdbcTemplate jdbc, Inventory inventory, MigrationService migrations, OrchestratorProperties properties,
             Clock clock) {
+        super("watchdog");
         this.jdbc = jdbc;
         this.inventory = inventory;
         this.migrations = migrations;
@@ -52,23 +50,18 @@ class Watchdog implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        running = true;
+    protected void starting() {
         startedAt = clock.instant();
-        thread = Thread.ofPlatform().name("watchdog").daemon().start(this::loop);
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                Thread.sleep(properties.watchdogInterval().toMillis());
-                tickAll();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("watchdog round failed (retrying next interval): {}", e.toString());
-            }
-        }
+    @Override
+    protected void round() {
+        tickAll();
+    }
+
+    @Override
+    protected void pause() throws InterruptedException {
+        Thread.sleep(properties.watchdogInterval().toMillis());
     }
 
     void tickAll() {
@@ -77,8 +70,8 @@ class Watchdog implements SmartLifecycle {
             log.warn("hosts without a heartbeat for over {}: {}", properties.hostLivenessTimeout(), unreachable);
             lastUnreachable = unreachable;
         }
-        List<UUID> ids = jdbc.queryForList("select migration_id from migrations where state in ("
-                + WATCHED.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")", UUID.class);
+        List<UUID> ids = jdbc.queryForList("select migration_id from migrations where state = any(?)", UUID.class,
+                (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
         for (UUID id : ids) {
             Instant now = clock.instant();
             var added = migrations.handle(new MigrationId(id), new Tick(unreachable, now),
@@ -99,16 +92,4 @@ class Watchdog implements SmartLifecycle {
         return inventory.unreachable(timeout).stream().map(HostId::new).collect(Collectors.toSet());
     }
 
-    @Override
-    public void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
 }
