@@ -17,63 +17,45 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every stage of the seam, in the orchestrator's order, between two QEMU hosts of this machine. */
 class AQemuGuestMovesWithItsHeartbeatUnbrokenTest {
     @TempDir
     Path dir;
-    private QemuHypervisor source;
-    private QemuHypervisor destination;
-
-    @BeforeEach
-    void hosts() {
-        QemuGuests.assumeQemu();
-        source = QemuGuests.host(dir.resolve("hv-01"), 64);
-        destination = QemuGuests.host(dir.resolve("hv-02"), 64);
-    }
-
-    @AfterEach
-    void stop() {
-        if (source != null) {
-            source.close();
-        }
-        if (destination != null) {
-            destination.close();
-        }
-    }
+    @RegisterExtension
+    final TwoQemuHosts hosts = new TwoQemuHosts(64);
 
     @Test
     void the_destination_continues_the_sources_tick_counter_and_the_source_is_left_postmigrate_then_quits()
             throws Exception {
         // given a 256 MB guest that rewrites 64 MiB in a loop, booted and ticking on the source
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 256);
-        source.boot(spec);
-        Path sourceConsole = source.serialLog("SERVER2").orElseThrow();
-        long sourcePid = source.pid("SERVER2").orElseThrow();
+        hosts.source.boot(spec);
+        Path sourceConsole = hosts.source.serialLog("SERVER2").orElseThrow();
+        long sourcePid = hosts.source.pid("SERVER2").orElseThrow();
         QemuGuests.await(sourceConsole, Duration.ofSeconds(60), c -> c.readyLines() == 1 && QemuGuests.ticking(c, 5));
         MigrationTicket ticket = QemuGuests.ticket();
 
         // when it goes through the stages: skeleton, connect, pre-copy, final copy, disk, resume, announce, discard
-        String address = destination.prepareSkeleton(ticket, spec);
-        assertThat(destination.vms()).extracting(v -> v.state()).containsExactly(VmState.SKELETON);
-        source.connectSource(ticket, address);
+        String address = hosts.destination.prepareSkeleton(ticket, spec);
+        assertThat(hosts.destination.vms()).extracting(v -> v.state()).containsExactly(VmState.SKELETON);
+        hosts.source.connectSource(ticket, address);
         List<RoundStats> rounds = new ArrayList<>();
-        PrecopyResult converged = source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000),
+        PrecopyResult converged = hosts.source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000),
                 rounds::add);
-        assertThat(source.vms()).extracting(v -> v.state()).containsExactly(VmState.PAUSED);
-        FinalCopyResult finalCopy = source.finalCopy(ticket);
-        source.releaseDisk(ticket);
-        ResumeResult resumed = destination.resume(ticket);
-        destination.announce(ticket);
+        assertThat(hosts.source.vms()).extracting(v -> v.state()).containsExactly(VmState.PAUSED);
+        FinalCopyResult finalCopy = hosts.source.finalCopy(ticket);
+        hosts.source.releaseDisk(ticket);
+        ResumeResult resumed = hosts.destination.resume(ticket);
+        hosts.destination.announce(ticket);
         // (and, before it is dropped, the source's QEMU cannot take the disk image back to run its copy again)
-        assertThatThrownBy(() -> source.resumeAfterAbort(ticket))
+        assertThatThrownBy(() -> hosts.source.resumeAfterAbort(ticket))
                 .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.reason()).isEqualTo("RESUME_FAILED"))
                 .hasMessageContaining("Failed to get \"write\" lock");
-        source.discardSource(ticket);
+        hosts.source.discardSource(ticket);
 
         // then pre-copy reported numbered rounds from QEMU's figures and converged when QEMU paused the guest
         assertThat(rounds).isNotEmpty();
@@ -85,15 +67,15 @@ class AQemuGuestMovesWithItsHeartbeatUnbrokenTest {
         assertThat(finalCopy.pausedAt()).isBefore(resumed.resumedAt());
         assertThat(resumed.memoryChecksum()).startsWith("qemu-cpu-sha256:").isEqualTo(finalCopy.memoryChecksum());
         // and the source was left postmigrate, then its QEMU quit
-        QemuHypervisor.Departure departure = source.departure(ticket.migrationId()).orElseThrow();
+        QemuHypervisor.Departure departure = hosts.source.departure(ticket.migrationId()).orElseThrow();
         assertThat(departure.runStateAtStop()).isEqualTo("postmigrate");
         assertThat(departure.migration().status()).isEqualTo("completed");
         assertThat(ProcessHandle.of(sourcePid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
-        assertThat(source.vms()).isEmpty();
-        assertThat(destination.vms()).extracting(v -> v.state()).containsExactly(VmState.RUNNING);
+        assertThat(hosts.source.vms()).isEmpty();
+        assertThat(hosts.destination.vms()).extracting(v -> v.state()).containsExactly(VmState.RUNNING);
         // and the guest kept counting on the destination: no reboot, no lost or repeated ticks
         SerialConsole before = SerialConsole.read(sourceConsole);
-        SerialConsole after = QemuGuests.await(destination.serialLog("SERVER2").orElseThrow(), Duration.ofSeconds(30),
+        SerialConsole after = QemuGuests.await(hosts.destination.serialLog("SERVER2").orElseThrow(), Duration.ofSeconds(30),
                 c -> QemuGuests.ticking(c, 5));
         assertThat(after.readyLines()).isZero();
         assertThat(after.firstTick().n()).isGreaterThan(before.lastTick().n()).isLessThanOrEqualTo(before.lastTick().n() + 2);

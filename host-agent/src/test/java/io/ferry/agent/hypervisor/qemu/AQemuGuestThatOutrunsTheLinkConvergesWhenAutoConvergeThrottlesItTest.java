@@ -14,55 +14,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class AQemuGuestThatOutrunsTheLinkConvergesWhenAutoConvergeThrottlesItTest {
     @TempDir
     Path dir;
-    private QemuHypervisor source;
-    private QemuHypervisor destination;
-
-    @BeforeEach
-    void hosts() {
-        QemuGuests.assumeQemu();
-        source = QemuGuests.host(dir.resolve("hv-01"), 64);
-        destination = QemuGuests.host(dir.resolve("hv-02"), 64);
-    }
-
-    @AfterEach
-    void stop() {
-        if (source != null) {
-            source.close();
-        }
-        if (destination != null) {
-            destination.close();
-        }
-    }
+    @RegisterExtension
+    final TwoQemuHosts hosts = new TwoQemuHosts(64);
 
     @Test
     void with_auto_converge_allowed_qemu_throttles_the_guest_until_its_dirty_set_fits_the_downtime_limit()
             throws Exception {
         // given the guest that fails NOT_CONVERGING over a 1 Gbit/s link without auto-converge
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
-        source.boot(spec);
-        QemuGuests.await(source.serialLog("SERVER2").orElseThrow(), Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
+        hosts.source.boot(spec);
+        QemuGuests.await(hosts.source.serialLog("SERVER2").orElseThrow(), Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
         MigrationTicket ticket = QemuGuests.ticket();
-        source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
+        hosts.source.connectSource(ticket, hosts.destination.prepareSkeleton(ticket, spec));
         List<RoundStats> rounds = new CopyOnWriteArrayList<>();
 
         // when pre-copy runs with auto-converge allowed
-        PrecopyResult converged = source.precopy(ticket, new CopyPolicy(300, 1000, 10, true, Compression.NONE, 30_000),
+        PrecopyResult converged = hosts.source.precopy(ticket, new CopyPolicy(300, 1000, 10, true, Compression.NONE, 30_000),
                 rounds::add);
 
         // then QEMU throttled the guest (reported with the rounds) and pre-copy converged, the guest paused for the
         // final copy
         assertThat(rounds).extracting(RoundStats::throttlePercent).anyMatch(percent -> percent >= 20);
         assertThat(converged.rounds()).isGreaterThanOrEqualTo(3);
-        assertThat(source.vms()).extracting(VmInfo::state).containsExactly(VmState.PAUSED);
+        assertThat(hosts.source.vms()).extracting(VmInfo::state).containsExactly(VmState.PAUSED);
         // and the migration finishes
-        assertThat(source.finalCopy(ticket).memoryChecksum()).isEqualTo(destination.resume(ticket).memoryChecksum());
+        assertThat(hosts.source.finalCopy(ticket).memoryChecksum()).isEqualTo(hosts.destination.resume(ticket).memoryChecksum());
     }
 }

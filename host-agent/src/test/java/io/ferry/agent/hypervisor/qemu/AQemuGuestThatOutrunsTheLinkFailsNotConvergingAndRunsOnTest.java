@@ -15,50 +15,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class AQemuGuestThatOutrunsTheLinkFailsNotConvergingAndRunsOnTest {
     @TempDir
     Path dir;
-    private QemuHypervisor source;
-    private QemuHypervisor destination;
-
-    @BeforeEach
-    void hosts() {
-        QemuGuests.assumeQemu();
-        source = QemuGuests.host(dir.resolve("hv-01"), 64);
-        destination = QemuGuests.host(dir.resolve("hv-02"), 64);
-    }
-
-    @AfterEach
-    void stop() {
-        if (source != null) {
-            source.close();
-        }
-        if (destination != null) {
-            destination.close();
-        }
-    }
+    @RegisterExtension
+    final TwoQemuHosts hosts = new TwoQemuHosts(64);
 
     @Test
     void a_dirty_set_that_stops_shrinking_ends_pre_copy_with_not_converging_and_the_migration_cancelled() throws Exception {
         // given a guest rewriting 64 MiB in a loop, far faster than a 400 Mbit/s link carries, and no auto-converge
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
-        source.boot(spec);
-        Path console = source.serialLog("SERVER2").orElseThrow();
+        hosts.source.boot(spec);
+        Path console = hosts.source.serialLog("SERVER2").orElseThrow();
         QemuGuests.await(console, Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
         MigrationTicket ticket = QemuGuests.ticket();
-        source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
+        hosts.source.connectSource(ticket, hosts.destination.prepareSkeleton(ticket, spec));
         List<RoundStats> rounds = new CopyOnWriteArrayList<>();
 
         // when pre-copy runs with a 3 s progress timeout
         CopyPolicy policy = new CopyPolicy(300, 400, 10, false, Compression.NONE, 3_000);
 
         // then it gives up with NOT_CONVERGING, saying the guest keeps running and what to do
-        assertThatThrownBy(() -> source.precopy(ticket, policy, rounds::add))
+        assertThatThrownBy(() -> hosts.source.precopy(ticket, policy, rounds::add))
                 .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.reason()).isEqualTo("NOT_CONVERGING"))
                 .hasMessageContaining("keeps running on the source")
                 .hasMessageContaining("Allow auto-converge");
@@ -66,8 +48,8 @@ class AQemuGuestThatOutrunsTheLinkFailsNotConvergingAndRunsOnTest {
         assertThat(rounds.size()).isGreaterThanOrEqualTo(2);
         assertThat(rounds.getLast().dirtyPagesRemaining() * 4096 * 8 / 400e6).isGreaterThan(0.3);
         // and QEMU's migration was cancelled while the guest kept running, still counting
-        assertThat(source.outgoingFigures(ticket.migrationId()).orElseThrow().dirtySyncCount()).isGreaterThan(1);
-        assertThat(source.vms()).extracting(VmInfo::state).containsExactly(VmState.RUNNING);
+        assertThat(hosts.source.outgoingFigures(ticket.migrationId()).orElseThrow().dirtySyncCount()).isGreaterThan(1);
+        assertThat(hosts.source.vms()).extracting(VmInfo::state).containsExactly(VmState.RUNNING);
         long last = SerialConsole.read(console).lastTick().n();
         QemuGuests.await(console, Duration.ofSeconds(30), c -> c.lastTick().n() >= last + 3);
     }

@@ -10,62 +10,44 @@ import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.Hypervisor.VmState;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CancellingAtPreSwitchoverLeavesTheQemuGuestRunningOnTheSourceTest {
     @TempDir
     Path dir;
-    private QemuHypervisor source;
-    private QemuHypervisor destination;
-
-    @BeforeEach
-    void hosts() {
-        QemuGuests.assumeQemu();
-        source = QemuGuests.host(dir.resolve("hv-01"), 32);
-        destination = QemuGuests.host(dir.resolve("hv-02"), 32);
-    }
-
-    @AfterEach
-    void stop() {
-        if (source != null) {
-            source.close();
-        }
-        if (destination != null) {
-            destination.close();
-        }
-    }
+    @RegisterExtension
+    final TwoQemuHosts hosts = new TwoQemuHosts(32);
 
     @Test
     void an_abort_while_qemu_holds_the_paused_guest_for_the_final_copy_runs_it_again_and_drops_the_skeleton()
             throws Exception {
         // given a guest whose pre-copy converged: QEMU holds it paused at pre-switchover, waiting for the final copy
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
-        source.boot(spec);
-        Path console = source.serialLog("SERVER2").orElseThrow();
+        hosts.source.boot(spec);
+        Path console = hosts.source.serialLog("SERVER2").orElseThrow();
         QemuGuests.await(console, Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
         MigrationTicket ticket = QemuGuests.ticket();
-        source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
-        long skeletonPid = destination.pid("SERVER2").orElseThrow();
-        source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), round -> {});
-        assertThat(source.vms()).extracting(VmInfo::state).containsExactly(VmState.PAUSED);
+        hosts.source.connectSource(ticket, hosts.destination.prepareSkeleton(ticket, spec));
+        long skeletonPid = hosts.destination.pid("SERVER2").orElseThrow();
+        hosts.source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), round -> {});
+        assertThat(hosts.source.vms()).extracting(VmInfo::state).containsExactly(VmState.PAUSED);
         long ticksAtPause = SerialConsole.read(console).lastTick().n();
 
         // when both hosts roll back, as the abort handler does (the source runs its guest once it holds the disk)
-        destination.abort(ticket);
-        source.abort(ticket);
-        source.resumeAfterAbort(ticket);
+        hosts.destination.abort(ticket);
+        hosts.source.abort(ticket);
+        hosts.source.resumeAfterAbort(ticket);
 
         // then the guest runs on the source and goes on counting from where it was, without a reboot
-        assertThat(source.vms()).extracting(VmInfo::state).containsExactly(VmState.RUNNING);
+        assertThat(hosts.source.vms()).extracting(VmInfo::state).containsExactly(VmState.RUNNING);
         SerialConsole after = QemuGuests.await(console, Duration.ofSeconds(30),
                 c -> c.hasTicks() && c.lastTick().n() >= ticksAtPause + 5);
         assertThat(after.readyLines()).isEqualTo(1);
         assertThat(after.ticks()).extracting(SerialConsole.Tick::n).doesNotHaveDuplicates().isSorted();
         // and the destination dropped its skeleton: nothing listed, its QEMU gone
-        assertThat(destination.vms()).isEmpty();
+        assertThat(hosts.destination.vms()).isEmpty();
         assertThat(ProcessHandle.of(skeletonPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
     }
 }

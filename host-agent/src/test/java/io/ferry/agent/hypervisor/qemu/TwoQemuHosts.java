@@ -1,0 +1,45 @@
+package io.ferry.agent.hypervisor.qemu;
+
+import io.ferry.devstack.Directories;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Two QEMU hosts of this machine for one test: hv-01 (the source) and hv-02 (the destination), each guest
+ * rewriting {@code dirtyMb} MiB; skips the test where QEMU is missing, and stops every QEMU afterwards.
+ */
+final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
+    private final int dirtyMb;
+    private Path runDir;
+    QemuHypervisor source;
+    QemuHypervisor destination;
+
+    TwoQemuHosts(int dirtyMb) {
+        this.dirtyMb = dirtyMb;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        QemuGuests.assumeQemu();
+        runDir = Files.createTempDirectory("ferry-qemu-hosts");
+        source = QemuGuests.host(runDir.resolve("hv-01"), dirtyMb);
+        destination = QemuGuests.host(runDir.resolve("hv-02"), dirtyMb);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (source != null) {
+            source.close();
+        }
+        if (destination != null) {
+            destination.close();
+        }
+        if (runDir != null) {
+            Directories.deleteRecursively(runDir);
+        }
+    }
+}
