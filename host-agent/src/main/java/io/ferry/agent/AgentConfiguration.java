@@ -60,7 +60,7 @@ public class AgentConfiguration {
                 : Path.of(System.getProperty("java.io.tmpdir"), "ferry-qemu", p.host());
         QemuHypervisor hypervisor = new QemuHypervisor(new QemuHypervisor.Settings(q.binary(), image, q.machine(), q.accel(),
                 q.dirtyMb(), q.diskMb(), q.diskCache(), runDir, p.totalMemoryMb(), p.cpuFeatures(), p.bindHost(),
-                p.advertisedHost()), clock);
+                p.advertisedHost(), q.tls()), clock);
         try {
             for (String text : p.vms()) {
                 InventoryVm vm = parseVm(p.host(), text);

@@ -65,7 +65,7 @@ public record AgentProperties(
                     + driver + "'");
         }
         if (qemu == null) {
-            qemu = new Qemu(null, null, null, null, null, null, 64, 64, null, null);
+            qemu = new Qemu(null, null, null, null, null, null, 64, 64, null, null, false);
         }
     }
 
@@ -84,9 +84,11 @@ public record AgentProperties(
      * @param diskMb size of the qcow2 disk created for a guest that has none yet
      * @param diskCache QEMU's cache mode for the disk; none (O_DIRECT) suits shared storage, writeback a tmpfs
      * @param runDir QMP sockets, serial consoles, pid files and QEMU's logs (default java.io.tmpdir/ferry-qemu/HOST)
+     * @param tls TLS with the migration's one-time token as pre-shared key on QEMU's stream (default off: see README)
      */
     public record Qemu(String binary, Path guestDir, Path kernel, Path initrd, String machine, String accel,
-            @DefaultValue("64") int dirtyMb, @DefaultValue("64") int diskMb, String diskCache, Path runDir) {
+            @DefaultValue("64") int dirtyMb, @DefaultValue("64") int diskMb, String diskCache, Path runDir,
+            @DefaultValue("false") boolean tls) {
         public Qemu {
             binary = binary == null || binary.isBlank() ? "qemu-system-x86_64" : binary;
             machine = machine == null || machine.isBlank() ? "pc" : machine;

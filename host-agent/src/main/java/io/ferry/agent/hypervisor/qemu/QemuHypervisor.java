@@ -50,9 +50,18 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
      * @param dirtyMb MiB each guest rewrites in a loop
      * @param runDir QMP sockets, serial consoles, pid files and QEMU's output
      */
+    /** @param tls TLS-PSK on the migration stream, keyed by the migration's one-time token ({@link QemuTls}) */
     public record Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
             String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
-            String advertisedHost) {}
+            String advertisedHost, boolean tls) {
+        /** Without TLS on the stream. */
+        public Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
+                String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
+                String advertisedHost) {
+            this(binary, image, machine, accel, dirtyMb, diskMb, diskCache, runDir, totalMemoryMb, cpuFeatures, bindHost,
+                    advertisedHost, false);
+        }
+    }
 
     /**
      * What became of a guest this host migrated away: kept for checks and the benchmark.
@@ -149,7 +158,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         vms.put(spec.vmId(), skeleton);
         try {
             QemuIncoming listening = QemuIncoming.listen(ticket.migrationId(), skeleton, settings.bindHost(),
-                    settings.advertisedHost());
+                    settings.advertisedHost(), settings.tls() ? settings.runDir() : null, ticket.token());
             incoming.put(ticket.migrationId(), listening);
             log.info("skeleton of {} listens on {} (QEMU pid {})", spec.vmId(), listening.address, skeleton.process.pid());
             return listening.address;
@@ -180,6 +189,9 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             vm.qmp().execute("migrate-set-capabilities", Map.of("capabilities", List.of(
                     Map.of("capability", "events", "state", true),
                     Map.of("capability", "pause-before-switchover", "state", true))));
+            if (settings.tls()) {
+                QemuTls.enable(vm, settings.runDir(), ticket.migrationId(), ticket.token(), "client");
+            }
         } catch (QmpException e) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not prepare " + ticket.vmId()
                     + " for migration: " + e.desc() + " (is a migration of it already running?)", e);
@@ -227,6 +239,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         ResumeResult resumed = in.resume(clock, SWITCHOVER_TIMEOUT);
         incoming.remove(ticket.migrationId());
         resumedHere.add(ticket.migrationId());
+        QemuTls.forget(settings.runDir(), ticket.migrationId());
         log.info("{} runs here (QEMU pid {})", ticket.vmId(), in.skeleton.process.pid());
         return resumed;
     }
@@ -248,6 +261,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public void discardSource(MigrationTicket ticket) {
         QemuOutgoing session = outgoing.remove(ticket.migrationId());
+        QemuTls.forget(settings.runDir(), ticket.migrationId());
         QemuVm vm = vms.get(ticket.vmId());
         if (vm == null || vm.state() == VmState.RUNNING) {
             return; // nothing paused here to drop (a redelivery, or the guest runs here)
@@ -266,6 +280,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("ROLLBACK_REFUSED", ticket.vmId() + " already resumed on this host for migration "
                     + ticket.migrationId() + "; past resume a migration only moves forward, so it keeps running here");
         }
+        QemuTls.forget(settings.runDir(), ticket.migrationId());
         QemuOutgoing out = outgoing.remove(ticket.migrationId());
         if (out != null && out.vm.alive()) {
             QemuOutgoing.cancelAndRun(out.vm);

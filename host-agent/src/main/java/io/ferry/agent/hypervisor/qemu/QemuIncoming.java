@@ -23,10 +23,14 @@ final class QemuIncoming {
      * Stage 1: the skeleton's capabilities (events; {@code late-block-activate}, so it takes the disk image only at
      * {@code cont}, after the lease came here), then {@code migrate-incoming} on a port QEMU picks.
      */
-    static QemuIncoming listen(String migrationId, QemuVm skeleton, String bindHost, String advertisedHost) {
+    static QemuIncoming listen(String migrationId, QemuVm skeleton, String bindHost, String advertisedHost,
+            java.nio.file.Path runDir, String token) { // runDir null: no TLS on the stream
         skeleton.qmp().execute("migrate-set-capabilities", Map.of("capabilities", List.of(
                 Map.of("capability", "events", "state", true),
                 Map.of("capability", "late-block-activate", "state", true))));
+        if (runDir != null) {
+            QemuTls.enable(skeleton, runDir, migrationId, token, "server");
+        }
         skeleton.qmp().execute("migrate-incoming", Map.of("uri", "tcp:" + bindHost + ":0"));
         String port = skeleton.qmp().execute("query-migrate").path("socket-address").path(0).path("port").asString("");
         if (port.isEmpty()) {

@@ -31,8 +31,12 @@ final class QemuGuests {
 
     /** A host whose guests rewrite {@code dirtyMb} MiB in a loop; TCG, as KVM is not usable on these machines. */
     static QemuHypervisor host(Path runDir, int dirtyMb) {
+        return host(runDir, dirtyMb, false);
+    }
+
+    static QemuHypervisor host(Path runDir, int dirtyMb, boolean tls) {
         return new QemuHypervisor(new QemuHypervisor.Settings(BINARY, image(), "pc", "tcg", dirtyMb, 64, "none", runDir,
-                4096, List.of("sse4_2"), "127.0.0.1", "127.0.0.1"), Clock.systemUTC());
+                4096, List.of("sse4_2"), "127.0.0.1", "127.0.0.1", tls), Clock.systemUTC());
     }
 
     static VmSpec spec(Path disk, int memoryMb) {

@@ -14,20 +14,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
     private final int dirtyMb;
+    private final boolean tls;
     private Path runDir;
     QemuHypervisor source;
     QemuHypervisor destination;
 
     TwoQemuHosts(int dirtyMb) {
+        this(dirtyMb, false);
+    }
+
+    /** @param tls TLS-PSK on the migration stream, keyed by the ticket's token */
+    TwoQemuHosts(int dirtyMb, boolean tls) {
         this.dirtyMb = dirtyMb;
+        this.tls = tls;
+    }
+
+    /** Where both hosts keep their QMP sockets, consoles and TLS keys. */
+    Path runDir() {
+        return runDir;
     }
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         QemuGuests.assumeQemu();
         runDir = Files.createTempDirectory("ferry-qemu-hosts");
-        source = QemuGuests.host(runDir.resolve("hv-01"), dirtyMb);
-        destination = QemuGuests.host(runDir.resolve("hv-02"), dirtyMb);
+        source = QemuGuests.host(runDir.resolve("hv-01"), dirtyMb, tls);
+        destination = QemuGuests.host(runDir.resolve("hv-02"), dirtyMb, tls);
     }
 
     @Override
