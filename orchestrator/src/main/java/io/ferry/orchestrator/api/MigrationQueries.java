@@ -69,13 +69,8 @@ class MigrationQueries {
             where.append(" and created_at < ?");
             args.add(java.sql.Timestamp.from(f.to()));
         }
-        Long total = jdbc.queryForObject("select count(*) from migrations" + where, Long.class, args.toArray());
-        List<Object> paged = new ArrayList<>(args);
-        paged.add(size);
-        paged.add((long) page * size);
-        List<MigrationView> items = jdbc.query("select * from migrations" + where
-                + " order by created_at desc, migration_id limit ? offset ?", (rs, i) -> view(rs), paged.toArray());
-        return new Page<>(items, page, size, total == null ? 0 : total);
+        return page("select count(*) from migrations" + where, "select * from migrations" + where
+                + " order by created_at desc, migration_id", args, (rs, i) -> view(rs), page, size);
     }
 
     record AuditEntry(UUID migrationId, String vmId, String sourceHost, String destinationHost, int version, String type,
@@ -123,17 +118,12 @@ class MigrationQueries {
         boolean byMigration = f.vmId() != null || f.host() != null || f.outcome() != null;
         String from = "with m as " + (byMigration ? "materialized " : "") + "(" + migrations + ")"
                 + " select %s from migration_events e join m using (migration_id)" + where;
-        Long total = jdbc.queryForObject(from.formatted("count(*)"), Long.class, args.toArray());
-        List<Object> paged = new ArrayList<>(args);
-        paged.add(size);
-        paged.add((long) page * size);
-        List<AuditEntry> items = jdbc.query(from.formatted("e.migration_id, m.vm_id, m.source_host, m.destination_host, "
-                + "e.version, e.type, e.recorded_at, e.actor, e.causation_id, e.payload_json::text")
-                + " order by e.position desc limit ? offset ?", (rs, i) -> new AuditEntry(rs.getObject(1, UUID.class),
+        return page(from.formatted("count(*)"), from.formatted("e.migration_id, m.vm_id, m.source_host, "
+                + "m.destination_host, e.version, e.type, e.recorded_at, e.actor, e.causation_id, e.payload_json::text")
+                + " order by e.position desc", args, (rs, i) -> new AuditEntry(rs.getObject(1, UUID.class),
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getString(6),
                 rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9), json.readTree(rs.getString(10))),
-                paged.toArray());
-        return new Page<>(items, page, size, total == null ? 0 : total);
+                page, size);
     }
 
     record RejectionView(long id, String requestId, String vmId, String channel, String reason, String detail,
@@ -154,14 +144,20 @@ class MigrationQueries {
             where.append(" and received_at < ?");
             args.add(java.sql.Timestamp.from(to));
         }
-        Long total = jdbc.queryForObject("select count(*) from request_rejections" + where, Long.class, args.toArray());
+        return page("select count(*) from request_rejections" + where, "select id, request_id, vm_id, channel, reason, "
+                + "detail, received_at, source from request_rejections" + where + " order by received_at desc, id desc",
+                args, (rs, i) -> new RejectionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8)), page, size);
+    }
+
+    /** One page of {@code select} (ordered, without limit), and the total that {@code count} finds. */
+    private <T> Page<T> page(String count, String select, List<Object> args,
+            org.springframework.jdbc.core.RowMapper<T> mapper, int page, int size) {
+        Long total = jdbc.queryForObject(count, Long.class, args.toArray());
         List<Object> paged = new ArrayList<>(args);
         paged.add(size);
         paged.add((long) page * size);
-        List<RejectionView> items = jdbc.query("select id, request_id, vm_id, channel, reason, detail, received_at, source "
-                + "from request_rejections" + where + " order by received_at desc, id desc limit ? offset ?",
-                (rs, i) -> new RejectionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8)), paged.toArray());
+        List<T> items = jdbc.query(select + " limit ? offset ?", mapper, paged.toArray());
         return new Page<>(items, page, size, total == null ? 0 : total);
     }
 

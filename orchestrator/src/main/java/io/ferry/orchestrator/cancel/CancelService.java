@@ -42,9 +42,6 @@ public class CancelService {
 
     /** @return the state after the cancel: CANCELLING (hosts rolling back) or CANCELLED */
     public MigrationState cancel(MigrationId id, String requestedBy) {
-        if (migrations.state(id) instanceof MigrationState.Absent) {
-            throw new IllegalArgumentException("no migration " + id + "; list them with GET /api/migrations");
-        }
         Instant now = clock.instant();
         var added = migrations.handle(id, new Cancel(requestedBy, now),
                 new EventMetadata(requestedBy, "cancel:" + ids.get(), null, now), Optional.empty());
@@ -55,6 +52,8 @@ public class CancelService {
         }
         MigrationState after = migrations.state(id);
         return switch (after) {
+            case MigrationState.Absent a -> throw new IllegalArgumentException("no migration " + id
+                    + "; list them with GET /api/migrations");
             case MigrationState.Cancelled c -> c;
             case MigrationState.Unwinding u when u.cause() instanceof MigrationState.Cause.Cancel -> u;
             case MigrationState.Unwinding u -> throw new CancelRefusedException(u.label(), "cancel refused: the "

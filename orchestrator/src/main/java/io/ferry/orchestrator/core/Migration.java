@@ -67,6 +67,7 @@ public final class Migration {
     /** After resume a failed step is retried this often, then given up (the VM already runs on the destination). */
     public static final int CLEANUP_RETRIES = 3;
 
+    private static final java.util.Comparator<HostId> BY_NAME = java.util.Comparator.comparing(HostId::value);
     private final Supplier<UUID> ids;
 
     public Migration(Supplier<UUID> ids) {
@@ -294,8 +295,7 @@ public final class Migration {
     private static List<MigrationEvent> giveUpOnSilentHosts(Unwinding unwinding, Tick tick) {
         boolean overdue = Duration.between(unwinding.since(), tick.at()).compareTo(ROLLBACK_TIMEOUT) > 0;
         List<MigrationEvent> events = new ArrayList<>();
-        for (HostId host : new TreeMap<>(unwinding.awaiting().entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(e -> e.getKey().value(), Map.Entry::getKey))).values()) {
+        for (HostId host : unwinding.awaiting().keySet().stream().sorted(BY_NAME).toList()) {
             if (tick.unreachable().contains(host)) {
                 events.add(new AbortUnconfirmed(host, "unreachable: it missed its heartbeats"));
             } else if (overdue) {
@@ -318,8 +318,9 @@ public final class Migration {
             return events;
         }
         List<MigrationEvent> all = new ArrayList<>(events);
-        String note = after.unconfirmed().isEmpty() ? "" : "not confirmed by " + new TreeMap<>(after.unconfirmed()
-                .entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().value(), Map.Entry::getValue)));
+        Map<String, String> unconfirmed = new TreeMap<>();
+        after.unconfirmed().forEach((host, why) -> unconfirmed.put(host.value(), why));
+        String note = unconfirmed.isEmpty() ? "" : "not confirmed by " + unconfirmed;
         if (!after.sourceConfirmed()) {
             all.add(new RollbackIncomplete("the source " + after.plan().source() + " did not confirm that "
                     + after.plan().vm().vmId() + " runs there; check the host before retrying (" + note + ")"));
