@@ -36,6 +36,8 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SWITCHOVER_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration QUIT_GRACE = Duration.ofSeconds(5);
+    /** How long QEMU may take from announcing the migration completed to leaving finish-migrate (normally ms). */
+    static final Duration HANDOFF_TIMEOUT = Duration.ofSeconds(30);
 
     private final Settings settings;
     private final Clock clock;
@@ -209,25 +211,17 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         return session(ticket).finalCopy(SWITCHOVER_TIMEOUT);
     }
 
-    /** Stage 4, source: the lease may go only once QEMU gave the image up, i.e. the switchover completed. */
+    /**
+     * Stage 4, source: the lease may go only once QEMU gave the image up, i.e. the switchover completed and QEMU is
+     * postmigrate; a QEMU still in finish-migrate (it announces completion a moment before) is waited for.
+     */
     @Override
     public void releaseDisk(MigrationTicket ticket) {
         QemuVm vm = vms.get(ticket.vmId());
         if (vm == null || !vm.alive()) {
             return; // no QEMU here holds the image
         }
-        String runState;
-        try {
-            runState = vm.runState();
-        } catch (QmpException e) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "cannot tell whether QEMU still holds the disk of "
-                    + ticket.vmId() + ": " + e.getMessage() + "; the lease stays here", e);
-        }
-        if (!runState.equals("postmigrate")) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "QEMU still runs " + ticket.vmId() + " here (run state "
-                    + runState + ", not postmigrate), so it holds the disk image and the lease stays with this host; "
-                    + "the final copy must complete first");
-        }
+        DiskHandoff.confirm(ticket.vmId(), vm, HANDOFF_TIMEOUT, System::nanoTime);
     }
 
     @Override

@@ -29,7 +29,7 @@ final class QemuOutgoing {
 
     /**
      * Stage 3: {@code migrate-continue} from pre-switchover, until {@code completed}: QEMU sends what is left and the
-     * device state, and inactivates the disk image. The checksum is a digest of the paused source's vCPU registers.
+     * device state, and inactivates the disk image; then until QEMU is {@code postmigrate}. The checksum is a digest of the paused source's vCPU registers.
      */
     FinalCopyResult finalCopy(Duration timeout) {
         String vmId = vm.spec.vmId();
@@ -46,6 +46,12 @@ final class QemuOutgoing {
                         + "here.");
             }
             completed = done;
+            // QEMU says completed a moment before it leaves finish-migrate: return once the source is postmigrate, so the
+            // disk handoff that follows finds the image given up (releaseDisk waits too, should this run out).
+            String settled = DiskHandoff.settledRunState(vm, QemuHypervisor.HANDOFF_TIMEOUT, System::nanoTime);
+            if (!settled.equals(DiskHandoff.HANDED_OVER)) {
+                log.warn("the migration of {} completed but its QEMU is {}, not yet postmigrate", vmId, settled);
+            }
             String digest = vm.cpuStateDigest();
             log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all", vmId,
                     done.downtimeMs(), done.transferredBytes(), done.totalTimeMs());

@@ -12,7 +12,7 @@ import java.util.Map;
  * One guest on this host: its QEMU, what it is doing (kept from QEMU's STOP and RESUME events, so a heartbeat never
  * waits on QMP) and a signal that wakes whoever waits for QEMU to move on.
  */
-final class QemuVm {
+final class QemuVm implements DiskHandoff.Qemu {
     final VmSpec spec;
     final QemuProcess process;
     final Path serialLog;
@@ -59,8 +59,19 @@ final class QemuVm {
         return process.isAlive() && process.qmp().isOpen();
     }
 
+    @Override
+    public long version() {
+        return changes.version();
+    }
+
+    @Override
+    public void awaitAfter(long seen, Duration max) throws InterruptedException {
+        changes.awaitAfter(seen, max);
+    }
+
     /** QEMU's run state: running, paused, inmigrate, postmigrate, finish-migrate, ... */
-    String runState() {
+    @Override
+    public String runState() {
         return qmp().execute("query-status").path("status").asString("unknown");
     }
 
