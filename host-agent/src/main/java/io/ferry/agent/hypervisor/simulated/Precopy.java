@@ -10,8 +10,10 @@ import java.util.function.Consumer;
 /**
  * Stage 2 on the source: round 1 copies every used page while the guest runs; each later round copies the pages
  * dirtied during the previous one. It converges when what remains would go within the downtime budget at the
- * measured link rate. A guest whose dirty set stops shrinking, or is still too big at the round limit, is
- * throttled one step per round (auto-converge, QEMU's 20 % then +10 %) when the request allows it. Whenever the remaining set has not shrunk for
+ * measured link rate. Without auto-converge it copies at most {@code maxRounds} rounds: one that has not converged by
+ * then gives up with NOT_CONVERGING. With auto-converge, a guest whose dirty set stops shrinking, or is still too big
+ * at the round limit, is throttled one step per round (QEMU's 20 % then +10 %), and those throttled rounds go on past
+ * the limit (they are what auto-converge adds). Whenever the remaining set has not shrunk for
  * the progress timeout, pre-copy gives up with NOT_CONVERGING and the guest keeps running on the source, so it never
  * loops forever.
  */
@@ -69,6 +71,10 @@ final class Precopy {
                 if (expectedDowntimeMs <= policy.maxDowntimeMs()) {
                     return new PrecopyResult(round, dirty, expectedDowntimeMs);
                 }
+                if (!policy.autoConverge() && round >= policy.maxRounds()) {
+                    // The round limit holds: no round past it, and the downtime limit is not broken to finish either.
+                    throw roundLimit(round, dirty, expectedDowntimeMs);
+                }
                 boolean progressed = dirty < bestRemaining * PROGRESS;
                 if (progressed) {
                     bestRemaining = dirty;
@@ -101,6 +107,14 @@ final class Precopy {
                 + "when the guest is quieter.", round, dirty, expectedMs, policy.maxDowntimeMs(),
                 throttle > 0 ? " even with the guest throttled " + throttle + " %" : "",
                 policy.autoConverge() ? "" : "Allow auto-converge,"));
+    }
+
+    private HypervisorException roundLimit(int round, long dirty, long expectedMs) {
+        return new HypervisorException("NOT_CONVERGING", String.format("pre-copy reached the request's limit of %d "
+                + "rounds (maxRounds) with %d pages still dirty, an expected downtime of %d ms against the %d ms "
+                + "allowed; the guest keeps running on the source. Allow auto-converge, raise maxRounds, the bandwidth or "
+                + "the downtime limit, or migrate when the guest is quieter.", round, dirty, expectedMs,
+                policy.maxDowntimeMs()));
     }
 
     private static long expectedMs(long dirtyPages, double bytesPerSecond) {
