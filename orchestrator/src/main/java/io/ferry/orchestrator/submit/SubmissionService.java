@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -74,6 +75,9 @@ public class SubmissionService {
         if (existing.isPresent()) {
             return existing.get(); // the same request again: one migration
         }
+        // Before any check of the hosts: a migration under way changes what they report (its skeleton takes the
+        // destination's memory, the VM pauses at the switchover), so checked later this answer depended on timing.
+        rejectIfMigrating(vmId);
         VmRow vm = inventory.runningVm(vmId.value()).orElseThrow(() -> new RejectedRequestException(Reason.VM_NOT_FOUND,
                 "VM " + vmId + " is not running on any host ferry knows (agents report their VMs every few seconds); "
                         + "check the VM name against GET /api/vms"));
@@ -108,17 +112,25 @@ public class SubmissionService {
             throw new RejectedRequestException(Reason.INSUFFICIENT_MEMORY, "destination " + destination + " has "
                     + host.freeMemoryMb() + " MB free but " + vmId + " needs " + vm.memoryMb() + " MB");
         }
-        if (activeMigrationOf(vmId)) {
-            throw new RejectedRequestException(Reason.VM_ALREADY_MIGRATING, "VM " + vmId
-                    + " is already migrating; wait for that migration to end or cancel it");
-        }
         Policy policy = policy(request);
         String requestedBy = request.getRequestedBy() == null || request.getRequestedBy().isBlank()
                 ? "anonymous" : request.getRequestedBy();
         VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
-        migrations.handle(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel, clock.instant()),
-                new EventMetadata(requestedBy, requestId.value(), requestId.value(), clock.instant()), Optional.empty());
+        try {
+            migrations.handle(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
+                    clock.instant()), new EventMetadata(requestedBy, requestId.value(), requestId.value(), clock.instant()),
+                    Optional.empty());
+        } catch (DuplicateKeyException e) {
+            // Another request was admitted between the checks above and this commit: the same request id, or the
+            // same VM (migrations_one_active_per_vm).
+            Optional<MigrationId> admitted = existingMigration(requestId);
+            if (admitted.isPresent()) {
+                return admitted.get();
+            }
+            rejectIfMigrating(vmId);
+            throw e;
+        }
         return id;
     }
 
@@ -141,6 +153,13 @@ public class SubmissionService {
     private Optional<MigrationId> existingMigration(RequestId requestId) {
         return jdbc.query("select migration_id from migrations where request_id = ?",
                 (rs, i) -> new MigrationId(rs.getObject(1, UUID.class)), requestId.value()).stream().findFirst();
+    }
+
+    private void rejectIfMigrating(VmId vmId) {
+        if (activeMigrationOf(vmId)) {
+            throw new RejectedRequestException(Reason.VM_ALREADY_MIGRATING, "VM " + vmId
+                    + " is already migrating; wait for that migration to end or cancel it");
+        }
     }
 
     private boolean activeMigrationOf(VmId vmId) {

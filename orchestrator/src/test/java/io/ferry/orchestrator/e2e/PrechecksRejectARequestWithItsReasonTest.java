@@ -68,6 +68,10 @@ class PrechecksRejectARequestWithItsReasonTest {
         var started = stack.post("/api/migrations", """
                 {"requestId": "%s", "vmId": "%s", "destinationHost": "hv-02", "bandwidthMbps": 5}""".formatted(first, vm));
         assertThat(started.status()).isEqualTo(202);
+        // whose skeleton already holds the destination's memory, as hv-02's heartbeat reports (so the VM would not fit
+        // there again: the answer must still be that it is migrating, not a capacity check that depends on timing)
+        FerryStack.await("hv-02 to report the skeleton's memory", Duration.ofSeconds(60), () -> stack.jdbc().queryForObject(
+                "select free_memory_mb from hosts where host = 'hv-02'", Long.class) < 64);
 
         // when another request for the same VM arrives
         var second = stack.post("/api/migrations", """
@@ -77,6 +81,6 @@ class PrechecksRejectARequestWithItsReasonTest {
         assertThat(second.status()).isEqualTo(409);
         assertThat(second.body().get("reason").asString()).isEqualTo("VM_ALREADY_MIGRATING");
         stack.post("/api/migrations/" + started.body().get("migrationId").asString() + "/cancel", "{}");
-        FerryStack.await("the cancel", Duration.ofSeconds(30), () -> "CANCELLED".equals(stack.stateOf(first)));
+        FerryStack.await("the cancel", Duration.ofSeconds(60), () -> "CANCELLED".equals(stack.stateOf(first)));
     }
 }
