@@ -40,6 +40,14 @@ final class EmbeddedPostgresLauncher {
      *     vanishes first leaves those apps failing while they stop.
      */
     static Running start(Path dataDir, int requestedPort, boolean ownShutdownHook) {
+        return start(dataDir, requestedPort, ownShutdownHook, Ports::freePort);
+    }
+
+    /**
+     * @param pick chooses the port when {@code requestedPort} is 0, again when the one it chose was taken before
+     *     PostgreSQL bound it (PostgreSQL cannot bind port 0 and say which port it got)
+     */
+    static Running start(Path dataDir, int requestedPort, boolean ownShutdownHook, java.util.function.IntSupplier pick) {
         if (requestedPort < 0 || requestedPort > 65535) {
             throw new IllegalArgumentException("PostgreSQL port must be 0 (pick a free one) or 1-65535, was " + requestedPort);
         }
@@ -51,7 +59,14 @@ final class EmbeddedPostgresLauncher {
             throw new DevstackException("could not create PostgreSQL data dir " + dir + ": " + e.getMessage(), e);
         }
         OrphanReaper.reap(dir, pgData);
-        int port = requestedPort == 0 ? Ports.freePort() : requestedPort;
+        if (requestedPort == 0) {
+            return Ports.startOnFreePort("PostgreSQL", pick, port -> startOn(dir, port, ownShutdownHook));
+        }
+        return startOn(dir, requestedPort, ownShutdownHook);
+    }
+
+    private static Running startOn(Path dir, int port, boolean ownShutdownHook) {
+        Path pgData = pgData(dir);
         if (!Ports.isFree(port)) {
             throw new DevstackException("could not start PostgreSQL on port " + port
                     + ": address in use; free it or choose another port (0 picks a free one)");

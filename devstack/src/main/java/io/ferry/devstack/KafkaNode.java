@@ -45,9 +45,12 @@ public final class KafkaNode implements AutoCloseable {
      * Returns once a metadata request answers.
      */
     public static KafkaNode start(Path dataDir, int port) {
-        KafkaNode node = new KafkaNode(dataDir, resolvePort(port), false, null);
-        node.startServer();
-        return node;
+        return start(dataDir, port, Ports::freePort);
+    }
+
+    /** @param pick chooses the port when {@code port} is 0 (again when the one it chose was taken before the bind) */
+    static KafkaNode start(Path dataDir, int port, java.util.function.IntSupplier pick) {
+        return startOn(validPort(port), pick, p -> new KafkaNode(dataDir, p, false, null));
     }
 
     /** Like {@link #start}, in a fresh temporary directory that {@link #close()} deletes. */
@@ -59,9 +62,7 @@ public final class KafkaNode implements AutoCloseable {
     public static KafkaNode startTemporary(int port, SaslPlain sasl) {
         Path dir = Directories.createTemp("ferry-kafka-");
         try {
-            KafkaNode node = new KafkaNode(dir, resolvePort(port), true, sasl);
-            node.startServer();
-            return node;
+            return startOn(validPort(port), Ports::freePort, p -> new KafkaNode(dir, p, true, sasl));
         } catch (RuntimeException e) {
             Directories.deleteRecursively(dir);
             throw e;
@@ -200,11 +201,29 @@ public final class KafkaNode implements AutoCloseable {
         }
     }
 
-    private static int resolvePort(int port) {
+    private static int validPort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Kafka port must be 0 (pick a free one) or 1-65535, was " + port);
         }
-        return port == 0 ? Ports.freePort() : port;
+        return port;
+    }
+
+    /**
+     * A KRaft broker advertises its listener's port, so it cannot bind port 0 and tell clients afterwards: a port
+     * picked free is tried, and another one picked when something took it before the broker bound it.
+     */
+    private static KafkaNode startOn(int port, java.util.function.IntSupplier pick,
+            java.util.function.IntFunction<KafkaNode> node) {
+        if (port != 0) {
+            KafkaNode fixed = node.apply(port);
+            fixed.startServer();
+            return fixed;
+        }
+        return Ports.startOnFreePort("Kafka", pick, p -> {
+            KafkaNode candidate = node.apply(p);
+            candidate.startServer();
+            return candidate;
+        });
     }
 
     private static String describe(Throwable e) {
