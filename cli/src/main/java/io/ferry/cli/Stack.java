@@ -109,14 +109,18 @@ final class Stack implements AutoCloseable {
         kafka = KafkaNode.start(run.resolve("kafka"), options.kafkaPort());
         step("Kafka (KRaft)   " + kafka.bootstrapServers());
 
-        int restPort = options.restPort() == 0 || !free(options.restPort()) ? Ports.freePort() : options.restPort();
-        restUrl = "http://127.0.0.1:" + restPort;
+        // Without a free port asked for, the orchestrator binds port 0 and writes the port it got: a port picked free
+        // here could be taken by another process before it binds it.
+        int askedPort = options.restPort() != 0 && free(options.restPort()) ? options.restPort() : 0;
+        Path portFile = run.resolve("orchestrator.port");
+        Files.deleteIfExists(portFile);
         List<String> appJvm = List.of("-Xmx512m", "-XX:+UseZGC");
         children.add(Child.start("orchestrator", orchestratorJar, appJvm, List.of(
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + restPort),
+                "--server.port=" + askedPort,
+                "--ferry.port-file=" + portFile),
                 // secrets through the environment: any local user can read a command line
                 java.util.Map.of("SPRING_DATASOURCE_PASSWORD", db.password() == null ? "" : db.password(),
                         "FERRY_ORCHESTRATOR_USERS", operator.user() + ":" + operator.password() + ":OPERATOR,"
@@ -129,6 +133,10 @@ final class Stack implements AutoCloseable {
         for (Child child : children) {
             step(String.format("%-15s pid %d, log %s", child.name, child.pid(), options.home().relativize(child.log)));
         }
+        // The port file appears once its web server runs, near the end of its start (slow on a busy machine).
+        waitFor("the orchestrator to start and bind its REST port (" + portFile + ")", Duration.ofSeconds(180),
+                () -> Files.exists(portFile));
+        restUrl = "http://127.0.0.1:" + Files.readString(portFile).strip();
         Api api = new Api(restUrl, operator);
         waitFor("the orchestrator at " + restUrl, Duration.ofSeconds(90), api::healthy);
         waitFor("both agents to report their inventory", Duration.ofSeconds(60), () -> api.hasVm(SOURCE, "SERVER2")
@@ -140,7 +148,7 @@ final class Stack implements AutoCloseable {
         Path shared = options.runDir().resolve("shared");
         List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + Ports.freePort(),
+                "--server.port=0", // nothing here calls an agent's HTTP port
                 "--ferry.agent.host=" + host,
                 "--ferry.agent.vms=" + vms,
                 "--ferry.agent.workload=" + options.workload(),

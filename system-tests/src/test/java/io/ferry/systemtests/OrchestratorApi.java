@@ -14,15 +14,20 @@ import tools.jackson.databind.json.JsonMapper;
 /** An orchestrator's REST API, as an outside client sees it. */
 final class OrchestratorApi {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final String base;
+    private final java.util.function.Supplier<String> baseNow;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     OrchestratorApi(String base) {
-        this.base = base;
+        this(() -> base);
+    }
+
+    /** @param base where the orchestrator answers now (a restarted one binds a new port) */
+    OrchestratorApi(java.util.function.Supplier<String> base) {
+        this.baseNow = base;
     }
 
     String base() {
-        return base;
+        return baseNow.get();
     }
 
     boolean healthy() {
@@ -35,7 +40,7 @@ final class OrchestratorApi {
 
     /** POST /api/migrations; returns the accepted migration's id (fails on any other answer). */
     String submit(Map<String, Object> body) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/api/migrations"))
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base() + "/api/migrations"))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
         if (response.statusCode() != 202) {
@@ -99,7 +104,7 @@ final class OrchestratorApi {
     }
 
     private Optional<JsonNode> get(String path) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base() + path)).GET());
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
@@ -121,7 +126,7 @@ final class OrchestratorApi {
             return http.send(request.header("Authorization", AUTHORIZATION).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach the orchestrator at " + base + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach the orchestrator at " + base() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

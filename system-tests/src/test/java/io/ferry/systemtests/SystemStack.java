@@ -6,7 +6,6 @@ import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.Directories;
 import io.ferry.devstack.KafkaNode;
-import io.ferry.devstack.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -91,19 +90,21 @@ final class SystemStack implements AutoCloseable {
      * (several share one consumer group). Returns its API; {@link #awaitStarted()} waits until it answers.
      */
     OrchestratorApi startOrchestrator(String name, String... extraArgs) {
-        int port = Ports.freePort();
+        // It binds port 0 and writes the port it got (a port picked free here could be taken before it binds it).
+        Path portFile = portFile(name);
         List<String> args = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + (db.password() == null ? "" : db.password()),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + port,
+                "--server.port=0",
+                "--ferry.port-file=" + portFile,
                 // the same secret for every orchestrator: a restarted one must mint the tokens the agents expect
                 "--ferry.orchestrator.data-token-secret=system-tests-secret",
                 "--ferry.orchestrator.users=" + OrchestratorApi.USERS));
         args.addAll(List.of(extraArgs));
         launch(name, orchestratorJar, args);
-        OrchestratorApi api = new OrchestratorApi("http://127.0.0.1:" + port);
+        OrchestratorApi api = new OrchestratorApi(() -> "http://127.0.0.1:" + boundPort(portFile));
         orchestrators.put(name, api);
         return api;
     }
@@ -113,7 +114,7 @@ final class SystemStack implements AutoCloseable {
         Path shared = runDir.resolve("shared");
         List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + Ports.freePort(),
+                "--server.port=0", // nothing calls an agent's HTTP port here
                 "--ferry.agent.host=" + host,
                 "--ferry.agent.vms=" + vms,
                 "--ferry.agent.workload=" + workload,
@@ -191,11 +192,33 @@ final class SystemStack implements AutoCloseable {
     /** Starts a killed or stopped app again, with the same arguments (same ports, same data) and a new log. */
     void restart(String name) {
         AppProcess app = app(name);
+        deleteQuietly(portFile(name)); // until it has bound its new port, it answers nowhere
         app.start();
         synchronized (this) {
             deliberatelyDown.remove(name);
         }
         log.info("restarted {} (pid {}), log {}", name, app.pid(), app.log());
+    }
+
+    private Path portFile(String name) {
+        return runDir.resolve(name + ".port");
+    }
+
+    /** The port the app wrote once it bound it; 0 (nothing answers there) until then. */
+    private static String boundPort(Path portFile) {
+        try {
+            return java.nio.file.Files.readString(portFile).strip();
+        } catch (java.io.IOException e) {
+            return "0";
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            log.warn("could not delete {}: {}", file, e.getMessage());
+        }
     }
 
     /** A migration request body for POST /api/migrations, with a fresh request id. */
