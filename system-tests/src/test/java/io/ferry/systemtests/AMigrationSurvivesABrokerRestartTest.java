@@ -55,10 +55,10 @@ class AMigrationSurvivesABrokerRestartTest {
         assertThat(events.getLast().type()).isEqualTo("MigrationCompleted");
 
         // and every command and event the orchestrator meant to publish reached the broker
-        stack.awaitUntil("the outbox to be published", Duration.ofSeconds(30), () -> stack.eventLog.unpublishedOutbox() == 0);
+        stack.awaitUntil("the outbox to be published", Duration.ofSeconds(60), () -> stack.eventLog.unpublishedOutbox() == 0);
 
         // and the VM runs on hv-02
-        stack.awaitUntil("the inventory to show SERVER2 running on hv-02 only", Duration.ofSeconds(30),
+        stack.awaitUntil("the inventory to show SERVER2 running on hv-02 only", Duration.ofSeconds(60),
                 () -> api.vm("hv-02", "SERVER2").map(vm -> vm.path("state").asString("").equals("RUNNING")).orElse(false)
                         && api.vm("hv-01", "SERVER2").isEmpty());
     }

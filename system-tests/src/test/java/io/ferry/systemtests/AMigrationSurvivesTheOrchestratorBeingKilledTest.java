@@ -63,7 +63,7 @@ class AMigrationSurvivesTheOrchestratorBeingKilledTest {
         assertThat(events.getLast().type()).isEqualTo("MigrationCompleted");
 
         // and the VM runs on hv-02 with the disk's lease
-        stack.awaitUntil("the inventory to show SERVER2 running on hv-02 only", Duration.ofSeconds(30),
+        stack.awaitUntil("the inventory to show SERVER2 running on hv-02 only", Duration.ofSeconds(60),
                 () -> api.vm("hv-02", "SERVER2").map(vm -> vm.path("state").asString("").equals("RUNNING")).orElse(false)
                         && api.vm("hv-01", "SERVER2").isEmpty());
         String disk = api.vm("hv-02", "SERVER2").orElseThrow().path("diskPath").asString();

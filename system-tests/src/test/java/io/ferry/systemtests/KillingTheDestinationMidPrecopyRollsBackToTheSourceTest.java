@@ -62,7 +62,7 @@ class KillingTheDestinationMidPrecopyRollsBackToTheSourceTest {
         HistoryChecks.assertContiguousWithNothingTwice(id, stack.eventLog.events(id), stack.eventLog.projectedVersion(id));
 
         // and hv-01, in a heartbeat sent after the migration ended, reports SERVER2 running
-        stack.awaitUntil("a heartbeat from hv-01 after the migration ended", Duration.ofSeconds(30),
+        stack.awaitUntil("a heartbeat from hv-01 after the migration ended", Duration.ofSeconds(60),
                 () -> lastHeartbeat(api, "hv-01").isAfter(ended));
         JsonNode vm = api.vm("hv-01", "SERVER2").orElseThrow(() -> new AssertionError("SERVER2 is not on hv-01: "
                 + api.vms()));

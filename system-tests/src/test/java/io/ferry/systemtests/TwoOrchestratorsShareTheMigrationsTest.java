@@ -103,7 +103,7 @@ class TwoOrchestratorsShareTheMigrationsTest {
                 stack.eventLog.projectedVersion(id)));
 
         // and each VM runs where it was sent, and only there
-        stack.awaitUntil("the inventory to show every VM running at its destination only", Duration.ofSeconds(30),
+        stack.awaitUntil("the inventory to show every VM running at its destination only", Duration.ofSeconds(60),
                 () -> MOVES.entrySet().stream().allMatch(move -> api.vm(move.getValue(), move.getKey())
                         .map(vm -> vm.path("state").asString("").equals("RUNNING")).orElse(false)
                         && api.vm(move.getValue().equals("hv-01") ? "hv-02" : "hv-01", move.getKey()).isEmpty()));

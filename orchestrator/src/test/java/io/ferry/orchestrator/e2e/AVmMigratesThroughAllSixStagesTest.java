@@ -45,7 +45,7 @@ class AVmMigratesThroughAllSixStagesTest {
     @Test
     void a_request_on_the_topic_moves_the_running_vm_with_its_memory_page_for_page() throws Exception {
         // given both hosts have reported, SERVER2 running on hv-01
-        FerryStack.await("inventory from both agents", Duration.ofSeconds(30), () -> stack.jdbc().queryForObject(
+        FerryStack.await("inventory from both agents", Duration.ofSeconds(60), () -> stack.jdbc().queryForObject(
                 "select count(*) from host_vms where vm_id = 'SERVER2' and host = 'hv-01'", Integer.class) == 1
                 && stack.jdbc().queryForObject("select count(*) from hosts where host = 'hv-02'", Integer.class) == 1);
 

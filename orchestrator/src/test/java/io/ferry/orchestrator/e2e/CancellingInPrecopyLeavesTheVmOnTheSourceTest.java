@@ -40,8 +40,8 @@ class CancellingInPrecopyLeavesTheVmOnTheSourceTest {
                 {"requestId": "%s", "vmId": "SERVER2", "destinationHost": "hv-02", "bandwidthMbps": 40}""".formatted(requestId));
         assertThat(submitted.status()).isEqualTo(202);
         String id = submitted.body().get("migrationId").asString();
-        FerryStack.await("pre-copy", Duration.ofSeconds(30), () -> "PRECOPY".equals(stack.stateOf(requestId)));
-        FerryStack.await("the skeleton on hv-02", Duration.ofSeconds(10),
+        FerryStack.await("pre-copy", Duration.ofSeconds(60), () -> "PRECOPY".equals(stack.stateOf(requestId)));
+        FerryStack.await("the skeleton on hv-02", Duration.ofSeconds(60),
                 () -> hv02.getBean(SimulatedHypervisor.class).vms().size() == 1);
 
         // when an operator cancels it
@@ -50,7 +50,7 @@ class CancellingInPrecopyLeavesTheVmOnTheSourceTest {
         // then the cancel is accepted, and the migration ends CANCELLED once both hosts rolled back
         assertThat(cancel.status()).isIn(200, 202);
         assertThat(cancel.body().get("state").asString()).isIn("CANCELLING", "CANCELLED");
-        FerryStack.await("the cancel to finish", Duration.ofSeconds(30), () -> "CANCELLED".equals(stack.stateOf(requestId)));
+        FerryStack.await("the cancel to finish", Duration.ofSeconds(60), () -> "CANCELLED".equals(stack.stateOf(requestId)));
         assertThat(stack.jdbc().queryForList("select type from migration_events where migration_id = ?::uuid and type in "
                 + "('CancelRequested', 'AbortConfirmed', 'MigrationCancelled') order by version", String.class, id))
                 .containsExactly("CancelRequested", "AbortConfirmed", "AbortConfirmed", "MigrationCancelled");

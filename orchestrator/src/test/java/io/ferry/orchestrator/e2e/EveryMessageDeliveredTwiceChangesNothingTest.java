@@ -6,16 +6,25 @@ import io.ferry.orchestrator.Topics;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +44,7 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
     private static FerryStack stack;
     private static final AtomicBoolean running = new AtomicBoolean(true);
     private static final AtomicInteger copied = new AtomicInteger();
+    private static final AtomicBoolean joined = new AtomicBoolean();
     private static Thread duplicator;
 
     @BeforeAll
@@ -44,7 +54,8 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
         stack.startAgent("hv-02", "", 2_000);
         stack.awaitInventory(2, 1);
         duplicator = Thread.ofPlatform().name("duplicator").start(EveryMessageDeliveredTwiceChangesNothingTest::duplicate);
-        Thread.sleep(2_000); // the duplicator's group joins before anything is sent
+        // the duplicator's group has its partitions before anything is sent (a busy machine may take a while)
+        FerryStack.await("the duplicator to join its group", Duration.ofSeconds(60), joined::get);
     }
 
     private static void duplicate() {
@@ -56,7 +67,9 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
                         new StringSerializer(), new ByteArraySerializer())) {
             consumer.subscribe(DUPLICATED);
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                var records = consumer.poll(Duration.ofMillis(50));
+                joined.compareAndSet(false, !consumer.assignment().isEmpty());
+                for (ConsumerRecord<String, byte[]> record : records) {
                     if (record.headers().lastHeader(COPY_HEADER) != null) {
                         continue;
                     }
@@ -97,11 +110,13 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
         }
 
         // then it completes as one migration
-        FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(requestId)));
+        FerryStack.await("the migration to complete", Duration.ofSeconds(120), () -> "COMPLETED".equals(stack.stateOf(requestId)));
         assertThat(stack.jdbc().queryForObject("select count(*) from migrations where request_id = ?", Integer.class,
                 requestId)).isEqualTo(1);
-        FerryStack.await("the duplicates of the last messages", Duration.ofSeconds(10), () -> copied.get() - copiesBefore >= 20);
-        Thread.sleep(1_000); // let the last copies be consumed too
+        FerryStack.await("the duplicates of the last messages", Duration.ofSeconds(60), () -> copied.get() - copiesBefore >= 20);
+        // every consumer (orchestrator and agents) has read the last copies too, however slow this machine is
+        FerryStack.await("every consumer group to read the last copies", Duration.ofSeconds(60),
+                EveryMessageDeliveredTwiceChangesNothingTest::everyGroupCaughtUp);
 
         // and every action was issued exactly once and every outcome recorded once, in contiguous versions
         String migrationId = stack.jdbc().queryForObject("select migration_id::text from migrations where request_id = ?",
@@ -122,5 +137,32 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
         assertThat(versions).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, versions.size()).boxed().toList());
         assertThat(stack.jdbc().queryForObject("select count(*) from migration_events where migration_id = ?::uuid "
                 + "and type in ('MigrationFailed', 'CleanupStepFailed')", Integer.class, migrationId)).isZero();
+    }
+
+    /** Whether every consumer group but the duplicator's has committed the end of each partition it reads. */
+    private static boolean everyGroupCaughtUp() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
+            for (var group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
+                if (group.groupId().startsWith("duplicator-")) {
+                    continue;
+                }
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                for (var entry : committed.entrySet()) {
+                    if (entry.getValue() == null || entry.getValue().offset() < ends.get(entry.getKey()).offset()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

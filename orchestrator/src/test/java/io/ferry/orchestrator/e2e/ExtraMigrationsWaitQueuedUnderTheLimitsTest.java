@@ -41,7 +41,7 @@ class ExtraMigrationsWaitQueuedUnderTheLimitsTest {
         // given a migration from hv-01 in progress (64 MB at 20 Mbit/s: several seconds)
         String first = "limit-a-" + UUID.randomUUID();
         submit("VM-A", first, 20);
-        FerryStack.await("the first migration to start", Duration.ofSeconds(20), () -> !"QUEUED".equals(stack.stateOf(first)));
+        FerryStack.await("the first migration to start", Duration.ofSeconds(60), () -> !"QUEUED".equals(stack.stateOf(first)));
 
         // when two more are submitted from the same host
         String second = "limit-b-" + UUID.randomUUID();

@@ -167,7 +167,7 @@ final class FerryStack implements AutoCloseable {
 
     /** Waits until {@code hosts} agents and {@code vms} guests (on any host) have reported. */
     void awaitInventory(int hosts, int vms) throws InterruptedException {
-        await(hosts + " hosts and " + vms + " VMs in the inventory", Duration.ofSeconds(30),
+        await(hosts + " hosts and " + vms + " VMs in the inventory", Duration.ofSeconds(60),
                 () -> jdbc().queryForObject("select count(*) from hosts", Integer.class) == hosts
                         && jdbc().queryForObject("select count(*) from host_vms", Integer.class) == vms);
     }

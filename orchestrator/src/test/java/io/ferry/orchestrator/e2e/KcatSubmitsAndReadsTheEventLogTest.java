@@ -78,7 +78,7 @@ class KcatSubmitsAndReadsTheEventLogTest {
                 Integer.class, migrationId);
 
         // and kcat, as a plain console consumer, reads the whole event log of it from ferry.migration-events as JSON
-        FerryStack.await("the relay to publish every event", Duration.ofSeconds(10), () -> stack.jdbc().queryForObject(
+        FerryStack.await("the relay to publish every event", Duration.ofSeconds(60), () -> stack.jdbc().queryForObject(
                 "select count(*) from outbox where published_at is null", Integer.class) == 0);
         String log = kcat(null, "-C", "-t", "ferry.migration-events", "-o", "beginning", "-e", "-q", "-f", "%k %s\n");
         List<String> lines = log.lines().filter(l -> l.startsWith(migrationId + " ")).toList();
