@@ -112,8 +112,7 @@ public class MigrationService {
         for (RecordedEvent recorded : added) {
             state = Migration.evolve(state, recorded.event(), recorded.recordedAt());
             if (recorded.event() instanceof StageCommandIssued issued) {
-                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt(),
-                        tokens.forMigration(id.toString()));
+                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt(), tokens);
                 outbox.add(Topics.commandsFor(issued.target().value()), id.toString(), commands.encode(wire), Outbox.AVRO);
             }
             outbox.add(Topics.EVENTS, id.toString(), envelope(recorded), Outbox.JSON);

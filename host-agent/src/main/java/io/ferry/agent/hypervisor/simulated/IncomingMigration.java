@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
@@ -48,19 +47,37 @@ final class IncomingMigration {
         }
     }
 
-    /**
-     * Admits the first connection that presents this migration's token; the answer is null when admitted, else why
-     * not (never containing the token). Tokens are compared in constant time.
-     */
-    String admit(String presented) {
+    /** Why no handshake can succeed for this migration at all, or null when the challenge may go out. */
+    String challengeable() {
         if (token == null) {
             return "the skeleton was prepared without a data-channel token, so it admits no source";
         }
-        if (presented == null || !MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
-            return "the connection did not present the migration's data-channel token";
-        }
         if (closed) {
             return "the migration was aborted on the destination";
+        }
+        return admitted.get() ? "a source is already connected; the token admits one connection only" : null;
+    }
+
+    /** The destination's proof that it holds the token, for this connection's nonces. */
+    byte[] proof(byte[] sourceNonce, byte[] destinationNonce) {
+        return Handshake.proof(token, Handshake.Role.DESTINATION, migrationId, sourceNonce, destinationNonce);
+    }
+
+    /**
+     * Admits the first connection that proves it holds this migration's token (an HMAC over both nonces, compared in
+     * constant time). The answer is null when admitted, else
+     * why not (never containing the token or the proof).
+     */
+    String admit(byte[] sourceNonce, byte[] destinationNonce, byte[] presented) {
+        String notChallengeable = challengeable();
+        if (token == null) {
+            return notChallengeable;
+        }
+        if (!Handshake.matches(token, Handshake.Role.SOURCE, migrationId, sourceNonce, destinationNonce, presented)) {
+            return "the connection did not prove it holds the migration's data-channel token";
+        }
+        if (notChallengeable != null) {
+            return notChallengeable;
         }
         if (!admitted.compareAndSet(false, true)) {
             return "a source is already connected; the token admits one connection only";
