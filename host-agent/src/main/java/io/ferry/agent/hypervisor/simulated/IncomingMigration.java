@@ -47,15 +47,12 @@ final class IncomingMigration {
         }
     }
 
-    /** Why no handshake can succeed for this migration at all, or null when the challenge may go out. */
+    /**
+     * Why no handshake can succeed for this migration at all, or null when the challenge may go out. Being aborted or
+     * already connected is told only after a valid proof, so a peer without the token learns only that it lacks it.
+     */
     String challengeable() {
-        if (token == null) {
-            return "the skeleton was prepared without a data-channel token, so it admits no source";
-        }
-        if (closed) {
-            return "the migration was aborted on the destination";
-        }
-        return admitted.get() ? "a source is already connected; the token admits one connection only" : null;
+        return token == null ? "the skeleton was prepared without a data-channel token, so it admits no source" : null;
     }
 
     /** The destination's proof that it holds the token, for this connection's nonces. */
@@ -69,15 +66,14 @@ final class IncomingMigration {
      * why not (never containing the token or the proof).
      */
     String admit(byte[] sourceNonce, byte[] destinationNonce, byte[] presented) {
-        String notChallengeable = challengeable();
         if (token == null) {
-            return notChallengeable;
+            return challengeable();
         }
         if (!Handshake.matches(token, Handshake.Role.SOURCE, migrationId, sourceNonce, destinationNonce, presented)) {
             return "the connection did not prove it holds the migration's data-channel token";
         }
-        if (notChallengeable != null) {
-            return notChallengeable;
+        if (closed) {
+            return "the migration was aborted on the destination";
         }
         if (!admitted.compareAndSet(false, true)) {
             return "a source is already connected; the token admits one connection only";
