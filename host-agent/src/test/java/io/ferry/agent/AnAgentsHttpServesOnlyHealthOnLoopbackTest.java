@@ -1,8 +1,10 @@
-package io.ferry.orchestrator.e2e;
+package io.ferry.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ferry.devstack.KafkaClusters;
+import io.ferry.devstack.KafkaHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -11,27 +13,36 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** An agent's HTTP is for a local health check: loopback only, health only, no actuator index. */
 class AnAgentsHttpServesOnlyHealthOnLoopbackTest {
-    private static FerryStack stack;
+    private static KafkaHandle kafka;
     private static ConfigurableApplicationContext agent;
 
     @BeforeAll
     static void startAgent() throws Exception {
-        stack = new FerryStack();
-        agent = stack.startAgent("hv-01", "", 0);
+        kafka = KafkaClusters.forTests();
+        var shared = Files.createTempDirectory("ferry-agent-http");
+        agent = new SpringApplicationBuilder(HostAgentApplication.class).run(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--server.port=0",
+                "--ferry.agent.host=hv-http", "--ferry.agent.storage-dir=" + shared.resolve("storage"),
+                "--ferry.agent.switch-dir=" + shared.resolve("switch"));
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
+        if (agent != null) {
+            agent.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
     }
 
