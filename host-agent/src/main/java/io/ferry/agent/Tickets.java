@@ -21,7 +21,7 @@ public final class Tickets {
 
     /** @param token the data-channel token in clear, as opened from the command's sealed one */
     public static MigrationTicket of(StageCommand command, String token) {
-        return new MigrationTicket(command.getMigrationId(), command.getVmId(), token);
+        return new MigrationTicket(command.getMigrationId(), command.getVmId(), token, command.getSourceDataHost());
     }
 
     public static VmSpec spec(StageCommand command) {

@@ -104,7 +104,7 @@ final class DataChannelServer implements AutoCloseable {
                         + "challenge ({})", socket.getRemoteSocketAddress(), migrationId, e.toString());
                 return;
             }
-            refusal = incoming.admit(sourceNonce, destinationNonce, proof);
+            refusal = incoming.admit(socket.getInetAddress(), sourceNonce, destinationNonce, proof);
             if (refusal != null) {
                 refuse(socket, out, migrationId, refusal);
                 return;

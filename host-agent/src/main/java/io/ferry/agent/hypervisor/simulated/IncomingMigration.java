@@ -36,8 +36,12 @@ final class IncomingMigration {
     private final byte[] packed = new byte[Frames.BATCH_BYTES];
     private final CRC32C crc = new CRC32C();
 
-    IncomingMigration(String migrationId, SimulatedVm skeleton, String token) {
+    /** Where the source's data channel must come from; null when the orchestrator did not know it. */
+    private final String sourceDataHost;
+
+    IncomingMigration(String migrationId, SimulatedVm skeleton, String token, String sourceDataHost) {
         this.migrationId = migrationId;
+        this.sourceDataHost = sourceDataHost == null || sourceDataHost.isBlank() ? null : sourceDataHost.strip();
         this.skeleton = skeleton;
         this.storedCrc = PageCrc.allZero(skeleton.memory().pages());
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -62,15 +66,19 @@ final class IncomingMigration {
 
     /**
      * Admits the first connection that proves it holds this migration's token (an HMAC over both nonces, compared in
-     * constant time). The answer is null when admitted, else
+     * constant time) and comes from the source's data address when that is known. The answer is null when admitted, else
      * why not (never containing the token or the proof).
      */
-    String admit(byte[] sourceNonce, byte[] destinationNonce, byte[] presented) {
+    String admit(java.net.InetAddress peer, byte[] sourceNonce, byte[] destinationNonce, byte[] presented) {
         if (token == null) {
             return challengeable();
         }
         if (!Handshake.matches(token, Handshake.Role.SOURCE, migrationId, sourceNonce, destinationNonce, presented)) {
             return "the connection did not prove it holds the migration's data-channel token";
+        }
+        String wrongPlace = fromTheSource(peer);
+        if (wrongPlace != null) {
+            return wrongPlace;
         }
         if (closed) {
             return "the migration was aborted on the destination";
@@ -79,6 +87,25 @@ final class IncomingMigration {
             return "a source is already connected; the token admits one connection only";
         }
         return null;
+    }
+
+    /** Null when the peer is at one of the source's data addresses (or they are not known), else why not. */
+    private String fromTheSource(java.net.InetAddress peer) {
+        if (sourceDataHost == null) {
+            return null;
+        }
+        try {
+            for (java.net.InetAddress expected : java.net.InetAddress.getAllByName(sourceDataHost)) {
+                if (expected.equals(peer)) {
+                    return null;
+                }
+            }
+            return "it comes from " + peer.getHostAddress() + ", not from the source's data address " + sourceDataHost
+                    + " (the source's ferry.agent.advertised-host must be the address it connects from)";
+        } catch (java.net.UnknownHostException e) {
+            return "the source's data address " + sourceDataHost + " does not resolve here, so no connection can be "
+                    + "checked against it";
+        }
     }
 
     void close() {
