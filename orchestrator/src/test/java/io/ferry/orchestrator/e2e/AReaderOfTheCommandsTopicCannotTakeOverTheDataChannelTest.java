@@ -80,6 +80,7 @@ class AReaderOfTheCommandsTopicCannotTakeOverTheDataChannelTest {
             // and the eavesdropper, as soon as the destination's skeleton is ready, tries everything it read as token
             List<byte[]> setupCommands = new ArrayList<>();
             String dataAddress = null;
+            String sourceDataHost = null;
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
             while (dataAddress == null || setupCommands.size() < 2) {
                 assertThat(Instant.now()).as("the setup commands and the skeleton's address to appear").isBefore(deadline);
@@ -99,6 +100,9 @@ class AReaderOfTheCommandsTopicCannotTakeOverTheDataChannelTest {
                                 || command.getAction() == StageAction.CONNECT_SOURCE) {
                             setupCommands.add(record.value());
                         }
+                        if (command.getAction() == StageAction.PREPARE_DESTINATION) {
+                            sourceDataHost = command.getSourceDataHost();
+                        }
                     }
                 }
             }
@@ -108,7 +112,8 @@ class AReaderOfTheCommandsTopicCannotTakeOverTheDataChannelTest {
             FerryStack.await("the migration to complete", Duration.ofSeconds(90),
                     () -> "COMPLETED".equals(stack.stateOf(requestId)));
 
-            // and neither setup command holds the token in any readable form
+            // and the destination was told where its source connects from, and neither setup command holds the token
+            assertThat(sourceDataHost).isEqualTo("127.0.0.1");
             String token = token(migrationId);
             for (byte[] command : setupCommands) {
                 String asText = new String(command, StandardCharsets.ISO_8859_1);
