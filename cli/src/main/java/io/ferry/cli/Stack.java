@@ -160,7 +160,9 @@ final class Stack implements AutoCloseable {
                     "--ferry.agent.qemu.initrd=" + guestImage.initrd(),
                     "--ferry.agent.qemu.run-dir=" + options.runDir().resolve("qemu-" + host)));
         }
-        return Child.start("agent-" + host, jar, jvm, args, options.runDir());
+        // the host key through the environment, like the orchestrator's secret it is derived from
+        return Child.start("agent-" + host, jar, jvm, args, java.util.Map.of(io.ferry.schema.DataTokenSeal.HOST_KEY_ENV,
+                io.ferry.schema.DataTokenSeal.hostKeyText(dataTokenSecret, host)), options.runDir());
     }
 
     String restUrl() {

@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param memoryDir where guest memory is mapped from; unset: /dev/shm when usable, else java.io.tmpdir
  * @param driver the hypervisor behind the stages: {@code simulated} (default) or {@code qemu} (FERRY_AGENT_DRIVER)
  * @param qemu the QEMU driver's settings (FERRY_AGENT_QEMU_*)
+ * @param hostKey this host's key (FERRY_AGENT_HOST_KEY): base64 of HMAC-SHA256(orchestrator's data-token secret,
+ *     "ferry-host-key:" + host); opens the data-channel token sealed in this host's setup commands. Without it every
+ *     migration to or from this host fails its setup, saying so.
  */
 @ConfigurationProperties("ferry.agent")
 public record AgentProperties(
@@ -42,7 +45,8 @@ public record AgentProperties(
         @DefaultValue("2s") Duration heartbeatInterval,
         @DefaultValue({}) List<String> vms,
         @DefaultValue("simulated") String driver,
-        @DefaultValue Qemu qemu) {
+        @DefaultValue Qemu qemu,
+        String hostKey) {
 
     public AgentProperties {
         if (host == null || host.isBlank()) {
@@ -63,6 +67,9 @@ public record AgentProperties(
         if (!driver.equals(SIMULATED) && !driver.equals(QEMU)) {
             throw new IllegalArgumentException("ferry.agent.driver (FERRY_AGENT_DRIVER) must be simulated or qemu, got '"
                     + driver + "'");
+        }
+        if (hostKey != null && !hostKey.isBlank()) {
+            io.ferry.schema.DataTokenSeal.parseHostKey(hostKey); // a malformed key fails at start, naming the property
         }
         if (qemu == null) {
             qemu = new Qemu(null, null, null, null, null, null, 64, 64, null, null, false);

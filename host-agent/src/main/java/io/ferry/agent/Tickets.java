@@ -14,8 +14,14 @@ public final class Tickets {
 
     private Tickets() {}
 
+    /** A ticket without the data-channel token: only the setup stage needs it, opened by its handler. */
     public static MigrationTicket of(StageCommand command) {
-        return new MigrationTicket(command.getMigrationId(), command.getVmId(), command.getDataToken());
+        return of(command, null);
+    }
+
+    /** @param token the data-channel token in clear, as opened from the command's sealed one */
+    public static MigrationTicket of(StageCommand command, String token) {
+        return new MigrationTicket(command.getMigrationId(), command.getVmId(), token, command.getSourceDataHost());
     }
 
     public static VmSpec spec(StageCommand command) {

@@ -80,6 +80,9 @@ final class SystemStack implements AutoCloseable {
                 runDir.resolve("logs"));
     }
 
+    /** Every orchestrator's data-token secret; each agent gets the host key derived from it for its host. */
+    static final String DATA_TOKEN_SECRET = "system-tests-secret";
+
     /** Starts the broker and the database; the apps are started by the test, each on its own. */
     static SystemStack start(Class<?> testClass) {
         return new SystemStack(testClass.getSimpleName());
@@ -100,7 +103,7 @@ final class SystemStack implements AutoCloseable {
                 "--server.port=0",
                 "--ferry.port-file=" + portFile,
                 // the same secret for every orchestrator: a restarted one must mint the tokens the agents expect
-                "--ferry.orchestrator.data-token-secret=system-tests-secret",
+                "--ferry.orchestrator.data-token-secret=" + DATA_TOKEN_SECRET,
                 "--ferry.orchestrator.users=" + OrchestratorApi.USERS));
         args.addAll(List.of(extraArgs));
         launch(name, orchestratorJar, args);
@@ -120,7 +123,8 @@ final class SystemStack implements AutoCloseable {
                 "--ferry.agent.workload=" + workload,
                 "--ferry.agent.heartbeat-interval=500ms",
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
+                "--ferry.agent.host-key=" + io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host)));
         args.addAll(List.of(extraArgs));
         launch(host, agentJar, args);
     }

@@ -44,6 +44,7 @@ public class HeartbeatPublisher {
                 .setTotalMemoryMb(hypervisor.totalMemoryMb())
                 .setFreeMemoryMb(hypervisor.freeMemoryMb())
                 .setCpuFeatures(hypervisor.cpuFeatures())
+                .setDataHost(properties.advertisedHost())
                 .setVms(hypervisor.vms().stream().map(vm -> VmStatus.newBuilder()
                         .setVmId(vm.spec().vmId()).setMemoryMb(vm.spec().memoryMb()).setVcpus(vm.spec().vcpus())
                         .setMacAddress(vm.spec().macAddress()).setDiskPath(vm.spec().diskPath())

@@ -62,8 +62,15 @@ public interface Hypervisor {
     /** Source, after it holds the VM's disk again: run the guest again if the final copy had paused it. */
     void resumeAfterAbort(MigrationTicket ticket);
 
-    /** One migration on this host; {@code token} is the data channel's one-time secret (never logged). */
-    record MigrationTicket(String migrationId, String vmId, String token) {
+    /**
+     * One migration on this host; {@code token} is the data channel's one-time secret (never logged);
+     * {@code sourceDataHost}, on a destination, where the source's data channel must come from (null: not known).
+     */
+    record MigrationTicket(String migrationId, String vmId, String token, String sourceDataHost) {
+        public MigrationTicket(String migrationId, String vmId, String token) {
+            this(migrationId, vmId, token, null);
+        }
+
         @Override
         public String toString() {
             return "MigrationTicket[" + migrationId + ", " + vmId + "]";

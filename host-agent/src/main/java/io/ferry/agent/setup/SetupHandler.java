@@ -17,9 +17,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class SetupHandler implements StageHandler {
     private final Hypervisor hypervisor;
+    private final SealedTokens tokens;
 
-    public SetupHandler(Hypervisor hypervisor) {
+    public SetupHandler(Hypervisor hypervisor, SealedTokens tokens) {
         this.hypervisor = hypervisor;
+        this.tokens = tokens;
     }
 
     @Override
@@ -30,10 +32,10 @@ public class SetupHandler implements StageHandler {
     @Override
     public void handle(StageCommand command, Outcomes outcomes) {
         if (command.getAction() == StageAction.PREPARE_DESTINATION) {
-            String address = hypervisor.prepareSkeleton(Tickets.of(command), Tickets.spec(command));
+            String address = hypervisor.prepareSkeleton(Tickets.of(command, tokens.open(command)), Tickets.spec(command));
             outcomes.report(command, OutcomeKind.SKELETON_READY, b -> b.setDataAddress(address));
         } else {
-            hypervisor.connectSource(Tickets.of(command), command.getDataAddress());
+            hypervisor.connectSource(Tickets.of(command, tokens.open(command)), command.getDataAddress());
             outcomes.report(command, OutcomeKind.SOURCE_CONNECTED);
         }
     }

@@ -28,14 +28,16 @@ public class Inventory {
     @Transactional
     public void record(HostHeartbeat beat) {
         jdbc.update("""
-                insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at, received_at)
-                values (?, ?, ?, ?, ?, ?, now())
+                insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at, received_at,
+                    data_host)
+                values (?, ?, ?, ?, ?, ?, now(), ?)
                 on conflict (host) do update set driver = excluded.driver, total_memory_mb = excluded.total_memory_mb,
+                    data_host = excluded.data_host,
                     free_memory_mb = excluded.free_memory_mb, cpu_features = excluded.cpu_features,
                     received_at = now(),
                     last_heartbeat_at = greatest(hosts.last_heartbeat_at, excluded.last_heartbeat_at)""",
                 beat.getHost(), beat.getDriver(), beat.getTotalMemoryMb(), beat.getFreeMemoryMb(),
-                beat.getCpuFeatures().toArray(String[]::new), Timestamp.from(beat.getSentAt()));
+                beat.getCpuFeatures().toArray(String[]::new), Timestamp.from(beat.getSentAt()), beat.getDataHost());
         jdbc.update("delete from host_vms where host = ?", beat.getHost());
         for (VmStatus vm : beat.getVms()) {
             jdbc.update("""
@@ -56,6 +58,12 @@ public class Inventory {
 
     public Optional<HostRow> host(String host) {
         return jdbc.query(HOSTS + "where host = ?", Inventory::host, host).stream().findFirst();
+    }
+
+    /** The address the host's data channel connects from, as its last heartbeat said; empty when unknown. */
+    public Optional<String> dataHost(String host) {
+        return jdbc.queryForList("select data_host from hosts where host = ? and data_host is not null", String.class, host)
+                .stream().findFirst();
     }
 
     public List<VmRow> vms() {

@@ -15,9 +15,12 @@ import java.time.Instant;
 final class CommandFactory {
     private CommandFactory() {}
 
-    /** @param dataToken the data channel's secret, put only into the commands of the two ends of the channel */
+    /**
+     * @param tokens seals the data channel's secret, put only into the commands of the two ends of the channel
+     * @param sourceDataHost where the source's data channel connects from (null: unknown), told to the destination
+     */
     static StageCommand build(MigrationId id, RecordedEvent recorded, StageCommandIssued issued, MigrationState state,
-            Instant now, String dataToken) {
+            Instant now, DataTokens tokens, String sourceDataHost) {
         Plan plan = state.requested().orElseThrow(
                 () -> new IllegalStateException("a command was issued for a migration that was never requested"));
         Progress progress = progress(state);
@@ -36,8 +39,11 @@ final class CommandFactory {
                 .setPolicy(EventCodec.policy(plan.policy()))
                 .setDataAddress(progress == null ? null : progress.dataAddress())
                 .setStorageEpoch(progress == null ? null : progress.storageEpoch())
-                .setDataToken(switch (issued.action()) {
-                    case PREPARE_DESTINATION, CONNECT_SOURCE -> dataToken;
+                .setSourceDataHost(issued.action() == io.ferry.orchestrator.core.StageAction.PREPARE_DESTINATION
+                        ? sourceDataHost : null)
+                .setSealedDataToken(switch (issued.action()) {
+                    case PREPARE_DESTINATION, CONNECT_SOURCE ->
+                            tokens.sealedFor(id.toString(), issued.target().value(), issued.action().name());
                     default -> null;
                 })
                 .build();

@@ -41,6 +41,7 @@ public class MigrationService {
     private final Projection projection;
     private final JdbcTemplate jdbc;
     private final DataTokens tokens;
+    private final io.ferry.orchestrator.inventory.Inventory inventory;
     private final AdmissionSignal admissions;
     private final MigrationMetrics metrics;
     private final TransactionTemplate tx;
@@ -49,10 +50,11 @@ public class MigrationService {
     private final InputCodec inputs = new InputCodec();
 
     public MigrationService(Migration machine, EventStore store, Outbox outbox, OutboxRelay relay, Projection projection,
-            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens, AdmissionSignal admissions,
-            MigrationMetrics metrics) {
+            JdbcTemplate jdbc, TransactionTemplate tx, DataTokens tokens, io.ferry.orchestrator.inventory.Inventory inventory,
+            AdmissionSignal admissions, MigrationMetrics metrics) {
         this.metrics = metrics;
         this.tokens = tokens;
+        this.inventory = inventory;
         this.admissions = admissions;
         this.machine = machine;
         this.store = store;
@@ -112,8 +114,10 @@ public class MigrationService {
         for (RecordedEvent recorded : added) {
             state = Migration.evolve(state, recorded.event(), recorded.recordedAt());
             if (recorded.event() instanceof StageCommandIssued issued) {
-                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt(),
-                        tokens.forMigration(id.toString()));
+                String sourceDataHost = issued.action() == io.ferry.orchestrator.core.StageAction.PREPARE_DESTINATION
+                        ? inventory.dataHost(state.requested().orElseThrow().source().value()).orElse(null) : null;
+                StageCommand wire = CommandFactory.build(id, recorded, issued, state, meta.recordedAt(), tokens,
+                        sourceDataHost);
                 outbox.add(Topics.commandsFor(issued.target().value()), id.toString(), commands.encode(wire), Outbox.AVRO);
             }
             outbox.add(Topics.EVENTS, id.toString(), envelope(recorded), Outbox.JSON);

@@ -148,7 +148,8 @@ final class FerryStack implements AutoCloseable {
                 "ferry.agent.workload", workload,
                 "ferry.agent.heartbeat-interval", "500ms",
                 "ferry.agent.storage-dir", shared.resolve("storage").toString(),
-                "ferry.agent.switch-dir", shared.resolve("switch").toString()));
+                "ferry.agent.switch-dir", shared.resolve("switch").toString(),
+                "ferry.agent.host-key", io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host)));
         properties.putAll(kafkaSettings);
         properties.putAll(extra);
         ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(properties));

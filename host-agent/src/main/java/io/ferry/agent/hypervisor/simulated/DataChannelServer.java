@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The destination's data port: one listener, one virtual thread per incoming connection. Only a connection whose
- * HELLO names an expected migration and presents its one-time token is admitted; everything else gets an ERROR.
+ * The destination's data port: one listener, one thread per incoming connection. Only a connection whose HELLO names
+ * an expected migration and that proves it holds the migration's one-time token ({@link Handshake}) is admitted, once;
+ * everything else gets an ERROR.
  */
 final class DataChannelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataChannelServer.class);
@@ -79,9 +80,31 @@ final class DataChannelServer implements AutoCloseable {
                 return;
             }
             String migrationId = in.readUTF();
-            String token = in.readUTF();
+            byte[] sourceNonce = Handshake.read(in, Handshake.NONCE);
             IncomingMigration incoming = expected.get(migrationId);
-            String refusal = incoming == null ? "no skeleton VM waits for this migration here" : incoming.admit(token);
+            String refusal = incoming == null ? "no skeleton VM waits for this migration here" : incoming.challengeable();
+            if (refusal != null) {
+                refuse(socket, out, migrationId, refusal);
+                return;
+            }
+            byte[] destinationNonce = Handshake.nonce();
+            out.writeByte(Frames.CHALLENGE);
+            out.write(destinationNonce);
+            out.write(incoming.proof(sourceNonce, destinationNonce));
+            out.flush();
+            byte[] proof;
+            try {
+                if (in.readByte() != Frames.PROOF) {
+                    refuse(socket, out, migrationId, "it did not answer the challenge with PROOF");
+                    return;
+                }
+                proof = Handshake.read(in, Handshake.PROOF);
+            } catch (IOException e) {
+                log.warn("refused data channel connection from {} for migration {}: it left without answering the "
+                        + "challenge ({})", socket.getRemoteSocketAddress(), migrationId, e.toString());
+                return;
+            }
+            refusal = incoming.admit(socket.getInetAddress(), sourceNonce, destinationNonce, proof);
             if (refusal != null) {
                 refuse(socket, out, migrationId, refusal);
                 return;

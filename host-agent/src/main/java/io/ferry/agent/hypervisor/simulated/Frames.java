@@ -2,9 +2,11 @@ package io.ferry.agent.hypervisor.simulated;
 
 /**
  * The simulated driver's data channel: length-implied binary frames over one TCP connection per migration.
- * Source to destination: HELLO (migration id and one-time token), then CONFIG, PAGES batches, DEVICE_STATE and
- * COMPLETE. The destination answers HELLO, CONFIG and COMPLETE with OK or ERROR and a message. Page data never
- * travels through Kafka.
+ * The handshake ({@link Handshake}): the source sends HELLO (migration id, its nonce); the destination answers
+ * CHALLENGE (its nonce and its proof of the token) or ERROR; the source sends PROOF (its proof of the token); the
+ * destination answers OK or ERROR, and the source then checks the destination's proof. The token itself never travels
+ * here. Then the source sends CONFIG, PAGES batches, DEVICE_STATE and COMPLETE; the destination answers CONFIG and
+ * COMPLETE with OK or ERROR and a message. Page data never travels through Kafka.
  *
  * <p>A PAGES batch: count, then per page its number and kind (5 bytes each), then the codec, the payload length and
  * the payload (the DATA pages back to back, raw or compressed), then a CRC32C over the page headers and the
@@ -16,6 +18,8 @@ final class Frames {
     static final byte PAGES = 3;
     static final byte DEVICE_STATE = 4;
     static final byte COMPLETE = 5;
+    static final byte CHALLENGE = 6;
+    static final byte PROOF = 7;
     static final byte OK = 0x10;
     static final byte ERROR = 0x11;
 

@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
@@ -37,8 +36,12 @@ final class IncomingMigration {
     private final byte[] packed = new byte[Frames.BATCH_BYTES];
     private final CRC32C crc = new CRC32C();
 
-    IncomingMigration(String migrationId, SimulatedVm skeleton, String token) {
+    /** Where the source's data channel must come from; null when the orchestrator did not know it. */
+    private final String sourceDataHost;
+
+    IncomingMigration(String migrationId, SimulatedVm skeleton, String token, String sourceDataHost) {
         this.migrationId = migrationId;
+        this.sourceDataHost = sourceDataHost == null || sourceDataHost.isBlank() ? null : sourceDataHost.strip();
         this.skeleton = skeleton;
         this.storedCrc = PageCrc.allZero(skeleton.memory().pages());
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -49,15 +52,33 @@ final class IncomingMigration {
     }
 
     /**
-     * Admits the first connection that presents this migration's token; the answer is null when admitted, else why
-     * not (never containing the token). Tokens are compared in constant time.
+     * Why no handshake can succeed for this migration at all, or null when the challenge may go out. Being aborted or
+     * already connected is told only after a valid proof, so a peer without the token learns only that it lacks it.
      */
-    String admit(String presented) {
+    String challengeable() {
+        return token == null ? "the skeleton was prepared without a data-channel token, so it admits no source" : null;
+    }
+
+    /** The destination's proof that it holds the token, for this connection's nonces. */
+    byte[] proof(byte[] sourceNonce, byte[] destinationNonce) {
+        return Handshake.proof(token, Handshake.Role.DESTINATION, migrationId, sourceNonce, destinationNonce);
+    }
+
+    /**
+     * Admits the first connection that proves it holds this migration's token (an HMAC over both nonces, compared in
+     * constant time) and comes from the source's data address when that is known. The answer is null when admitted, else
+     * why not (never containing the token or the proof).
+     */
+    String admit(java.net.InetAddress peer, byte[] sourceNonce, byte[] destinationNonce, byte[] presented) {
         if (token == null) {
-            return "the skeleton was prepared without a data-channel token, so it admits no source";
+            return challengeable();
         }
-        if (presented == null || !MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
-            return "the connection did not present the migration's data-channel token";
+        if (!Handshake.matches(token, Handshake.Role.SOURCE, migrationId, sourceNonce, destinationNonce, presented)) {
+            return "the connection did not prove it holds the migration's data-channel token";
+        }
+        String wrongPlace = fromTheSource(peer);
+        if (wrongPlace != null) {
+            return wrongPlace;
         }
         if (closed) {
             return "the migration was aborted on the destination";
@@ -66,6 +87,25 @@ final class IncomingMigration {
             return "a source is already connected; the token admits one connection only";
         }
         return null;
+    }
+
+    /** Null when the peer is at one of the source's data addresses (or they are not known), else why not. */
+    private String fromTheSource(java.net.InetAddress peer) {
+        if (sourceDataHost == null) {
+            return null;
+        }
+        try {
+            for (java.net.InetAddress expected : java.net.InetAddress.getAllByName(sourceDataHost)) {
+                if (expected.equals(peer)) {
+                    return null;
+                }
+            }
+            return "it comes from " + peer.getHostAddress() + ", not from the source's data address " + sourceDataHost
+                    + " (the source's ferry.agent.advertised-host must be the address it connects from)";
+        } catch (java.net.UnknownHostException e) {
+            return "the source's data address " + sourceDataHost + " does not resolve here, so no connection can be "
+                    + "checked against it";
+        }
     }
 
     void close() {

@@ -52,7 +52,7 @@ final class OutgoingMigration implements AutoCloseable {
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     }
 
-    /** Stage 1: connect, present the migration's one-time token, then send the VM configuration. */
+    /** Stage 1: connect, prove both ends hold the migration's one-time token, then send the VM configuration. */
     static OutgoingMigration open(String migrationId, String token, SimulatedVm vm, String dataAddress) {
         if (token == null || token.isBlank()) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "the command to connect migration " + migrationId
@@ -70,12 +70,7 @@ final class OutgoingMigration implements AutoCloseable {
             socket.connect(new InetSocketAddress(dataAddress.substring(0, colon),
                     Integer.parseInt(dataAddress.substring(colon + 1))), 5_000);
             OutgoingMigration outgoing = new OutgoingMigration(migrationId, vm, socket);
-            // HELLO is its own round trip: a refused source has sent nothing more, so it reads the ERROR, not a reset.
-            outgoing.out.writeByte(Frames.HELLO);
-            outgoing.out.writeUTF(migrationId);
-            outgoing.out.writeUTF(token);
-            outgoing.out.flush();
-            outgoing.expectOk("connection");
+            outgoing.handshake(token.getBytes(java.nio.charset.StandardCharsets.UTF_8), dataAddress);
             outgoing.out.writeByte(Frames.CONFIG);
             outgoing.out.writeUTF(vm.spec().vmId());
             outgoing.out.writeInt(vm.spec().memoryMb());
@@ -86,6 +81,35 @@ final class OutgoingMigration implements AutoCloseable {
             closeQuietly(socket);
             throw new HypervisorException("DATA_CHANNEL_FAILED",
                     "cannot open the data channel to " + dataAddress + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each round trip on its own: a refused source has sent nothing more, so it reads the ERROR, not a reset. The
+     * destination's proof is checked last, so a refusal reads as the destination's reason; without a valid proof
+     * nothing of the guest is sent to that peer.
+     */
+    private void handshake(byte[] token, String dataAddress) throws IOException {
+        byte[] sourceNonce = Handshake.nonce();
+        out.writeByte(Frames.HELLO);
+        out.writeUTF(migrationId);
+        out.write(sourceNonce);
+        out.flush();
+        byte type = in.readByte();
+        if (type != Frames.CHALLENGE) {
+            String message = in.readUTF();
+            throw new IOException("destination refused the connection: " + message);
+        }
+        byte[] destinationNonce = Handshake.read(in, Handshake.NONCE);
+        byte[] destinationProof = Handshake.read(in, Handshake.PROOF);
+        out.writeByte(Frames.PROOF);
+        out.write(Handshake.proof(token, Handshake.Role.SOURCE, migrationId, sourceNonce, destinationNonce));
+        out.flush();
+        expectOk("connection");
+        if (!Handshake.matches(token, Handshake.Role.DESTINATION, migrationId, sourceNonce, destinationNonce,
+                destinationProof)) {
+            throw new IOException("the peer at " + dataAddress + " did not prove it holds migration " + migrationId
+                    + "'s data-channel token, so it is not the destination the orchestrator named; nothing was sent");
         }
     }
 

@@ -147,7 +147,8 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         }
         SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir);
         vms.put(spec.vmId(), skeleton);
-        IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton, ticket.token());
+        IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton, ticket.token(),
+                ticket.sourceDataHost());
         incoming.put(ticket.migrationId(), session);
         dataChannel.expect(session);
         return dataChannel.address();

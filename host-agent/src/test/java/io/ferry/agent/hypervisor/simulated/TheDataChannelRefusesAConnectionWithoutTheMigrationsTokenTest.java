@@ -71,6 +71,41 @@ class TheDataChannelRefusesAConnectionWithoutTheMigrationsTokenTest {
     }
 
     @Test
+    void a_well_formed_handshake_with_a_proof_from_another_token_is_refused_and_the_real_source_still_migrates()
+            throws Exception {
+        // given a skeleton waiting for migration m-5
+        source.boot(SPEC);
+        MigrationTicket ticket = new MigrationTicket("m-5", "SERVER2", TOKEN);
+        String address = destination.prepareSkeleton(ticket, SPEC);
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+
+        // when a peer answers the challenge by the protocol, but with a proof made from another token
+        byte answer;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] sourceNonce = Handshake.nonce();
+            out.writeByte(Frames.HELLO);
+            out.writeUTF("m-5");
+            out.write(sourceNonce);
+            out.flush();
+            assertThat(in.readByte()).isEqualTo(Frames.CHALLENGE);
+            byte[] destinationNonce = in.readNBytes(Handshake.NONCE);
+            in.readNBytes(Handshake.PROOF);
+            out.writeByte(Frames.PROOF);
+            out.write(Handshake.proof("another-token".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Handshake.Role.SOURCE, "m-5", sourceNonce, destinationNonce));
+            out.flush();
+            answer = in.readByte();
+        }
+
+        // then it is refused, and the real source is still admitted and migrates intact
+        assertThat(answer).isEqualTo(Frames.ERROR);
+        migrate(ticket, address);
+    }
+
+    @Test
     void a_second_connection_with_the_right_token_is_refused_once_the_source_is_admitted() {
         // given the real source already connected to the skeleton
         source.boot(SPEC);
@@ -99,7 +134,7 @@ class TheDataChannelRefusesAConnectionWithoutTheMigrationsTokenTest {
         byte unknownMigration = exchange(port, out -> {
             out.writeByte(Frames.HELLO);
             out.writeUTF("m-unknown");
-            out.writeUTF(TOKEN);
+            out.write(Handshake.nonce());
         });
 
         // then both are refused with ERROR and the skeleton still waits
