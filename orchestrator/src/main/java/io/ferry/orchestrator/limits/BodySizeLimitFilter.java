@@ -21,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses a request body over its limit with 413 and a problem+json naming the limit, before anything reads it
  * (authentication included): a body announced too large is not read at all, and one sent without a length is read
- * up to the limit only.
+ * up to the limit only. (Tomcat then drains what is left up to server.tomcat.max-swallow-size, 2 MB, and closes
+ * the connection after a larger one.)
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -60,8 +61,6 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
             String size) throws IOException {
         response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
         response.setContentType("application/problem+json");
-        // The body is not read; closing the connection spares the server from draining a large one.
-        response.setHeader("Connection", "close");
         String detail = "the body of " + request.getMethod() + " " + request.getRequestURI() + " is " + size
                 + ", over the limit of " + limit + " bytes (" + property + ")";
         response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"request body too large\",\"status\":413,"
