@@ -40,7 +40,7 @@ class DatabaseHealthIndicator implements HealthIndicator {
                     + " ms (a probe has waited " + waiting + " ms); check that the database runs and is reachable")
                     .build();
         } catch (ExecutionException e) {
-            return Health.down().withDetail("reason", "PostgreSQL refused the probe: " + e.getCause()).build();
+            return Health.down().withDetail("reason", "PostgreSQL did not answer the probe: " + e.getCause()).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.down().withDetail("reason", "interrupted while probing PostgreSQL").build();
