@@ -15,8 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Parks a request record that cannot become a migration on {@value #TOPIC}: a JSON envelope with the error, where
- * the record came from, and its key, headers and value. The value is copied once, as text when it is UTF-8 and as
- * base64 otherwise, and at most {@value #MAX_VALUE_BYTES} bytes of it ({@code valueSize} and {@code valueTruncated}
+ * the record came from, and its key, headers and value. The value is copied once, as text when it is UTF-8 text and
+ * as base64 otherwise, and at most {@value #MAX_VALUE_BYTES} bytes of it ({@code valueSize} and {@code valueTruncated}
  * say how much there was), so the envelope of any record the broker accepted fits in a message again. Written
  * through the outbox, so it exists exactly when the rejection row does.
  */
@@ -58,8 +58,7 @@ class DeadLetters {
         byte[] value = record.value() == null ? new byte[0] : record.value();
         envelope.put("valueSize", value.length);
         envelope.put("valueTruncated", value.length > MAX_VALUE_BYTES);
-        String text = utf8(value);
-        if (text != null) {
+        if (isText(value)) {
             envelope.put("valueText", utf8Prefix(value, MAX_VALUE_BYTES));
         } else {
             envelope.put("valueBase64", Base64.getEncoder().encodeToString(
@@ -81,12 +80,14 @@ class DeadLetters {
         return new String(value, 0, end, StandardCharsets.UTF_8);
     }
 
-    private static String utf8(byte[] value) {
+    /** UTF-8 without control characters but tab and line breaks (JSON, say); anything else reads better as base64. */
+    private static boolean isText(byte[] value) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(value)).toString();
+            return text.chars().noneMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r');
         } catch (CharacterCodingException e) {
-            return null;
+            return false;
         }
     }
 }
