@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,8 +17,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes the outbox to Kafka in id order, then marks the rows published. Woken right after each commit that
- * wrote to the outbox, and polling as a fallback. A transaction-scoped advisory lock keeps one relay active when
+ * Publishes the outbox to Kafka in id order, then marks the rows published and clears their payloads. A row Kafka
+ * can never accept is set aside (marked failed with the reason) so the rows behind it flow. Woken right after each
+ * commit that wrote to the outbox, and polling as a fallback. A transaction-scoped advisory lock keeps one relay active when
  * several orchestrators run. Delivery is at least once; consumers deduplicate by command/event id.
  */
 @Component
@@ -25,6 +27,8 @@ public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final long RELAY_LOCK = 0x6665727279L; // "ferry"
     private static final int BATCH = 200;
+    /** Longer than the producer's delivery.timeout.ms, so a send fails with Kafka's own reason before this. */
+    private static final long SEND_WAIT_MS = 40_000;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -88,30 +92,107 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /**
+     * Sends up to a batch of unsent rows in id order and waits for the broker. Rows up to the first one that failed
+     * for a reason that may pass (broker down) are marked published; a row that can never be sent is set aside and the
+     * rows behind it go on. The row that may pass and those after it stay for the next round (at least once).
+     */
     int publishBatch() {
-        Integer count = tx.execute(status -> {
+        Batch batch = tx.execute(status -> {
             Boolean locked = jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK);
             if (!Boolean.TRUE.equals(locked)) {
-                return 0;
+                return Batch.EMPTY;
             }
             List<Row> rows = jdbc.query("select id, topic, message_key, payload, content_type from outbox "
-                    + "where published_at is null order by id limit " + BATCH,
+                    + "where published_at is null and failed_at is null order by id limit " + BATCH,
                     (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getString(5)));
             if (rows.isEmpty()) {
-                return 0;
+                return Batch.EMPTY;
             }
-            List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
-            for (Row row : rows) {
+            List<CompletableFuture<?>> sends = send(rows);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SEND_WAIT_MS);
+            List<Long> published = new ArrayList<>();
+            int setAside = 0;
+            SendFailure stoppedBy = null;
+            for (int i = 0; i < sends.size() && stoppedBy == null; i++) {
+                Row row = rows.get(i);
+                SendFailure failure = outcome(sends.get(i), deadline);
+                if (failure == null) {
+                    published.add(row.id());
+                } else if (failure.verdict() == SendFailure.Verdict.SET_ASIDE) {
+                    setAside(row, failure);
+                    setAside++;
+                } else {
+                    stoppedBy = failure;
+                }
+            }
+            if (stoppedBy == null && sends.size() < rows.size()) {
+                stoppedBy = new SendFailure(SendFailure.Verdict.RETRY, "stopped sending after a send failed");
+            }
+            // The payload goes once it is out: commands carry data-channel tokens, which must not stay in the table.
+            jdbc.update("update outbox set published_at = now(), payload_size = length(payload), payload = '\\x'::bytea "
+                    + "where id = any(?)", (Object) published.toArray(Long[]::new));
+            return new Batch(published.size() + setAside, stoppedBy);
+        });
+        if (batch == null) {
+            return 0;
+        }
+        if (batch.stoppedBy() != null) {
+            throw new IllegalStateException(batch.stoppedBy().description());
+        }
+        return batch.handled();
+    }
+
+    /** Sends in order; stops early when a send fails at once for a reason that may pass (no broker to ask, say). */
+    private List<CompletableFuture<?>> send(List<Row> rows) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            CompletableFuture<?> send;
+            try {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
                 record.headers().add("content-type", row.contentType().getBytes(StandardCharsets.UTF_8));
-                sends.add(kafka.send(record));
+                send = kafka.send(record);
+            } catch (RuntimeException e) {
+                send = CompletableFuture.failedFuture(e);
             }
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
-            jdbc.update("update outbox set published_at = now() where id = any(?)",
-                    (Object) rows.stream().map(Row::id).toArray(Long[]::new));
-            return rows.size();
-        });
-        return count == null ? 0 : count;
+            sends.add(send);
+            if (send.isCompletedExceptionally()
+                    && SendFailure.of(send.exceptionNow()).verdict() == SendFailure.Verdict.RETRY) {
+                break;
+            }
+        }
+        return sends;
+    }
+
+    /** Null when the row was sent, else why not. */
+    private static SendFailure outcome(CompletableFuture<?> send, long deadlineNanos) {
+        try {
+            send.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            return SendFailure.of(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return new SendFailure(SendFailure.Verdict.RETRY, "the broker did not acknowledge within " + SEND_WAIT_MS + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SendFailure(SendFailure.Verdict.RETRY, "interrupted while waiting for the broker");
+        }
+    }
+
+    private void setAside(Row row, SendFailure failure) {
+        jdbc.update("update outbox set failed_at = now(), failure = ?, payload_size = length(payload), "
+                + "payload = '\\x'::bytea where id = ?", failure.description(), row.id());
+        log.error("outbox row {} for topic {} (key {}, {} bytes) can never be sent and was set aside; the rows behind "
+                + "it go on. Cause: {}. See select * from outbox where failed_at is not null", row.id(), row.topic(),
+                abbreviate(row.key()), row.payload().length, failure.description());
+    }
+
+    private static String abbreviate(String key) {
+        return key == null || key.length() <= 80 ? key : key.substring(0, 80) + "...(" + key.length() + " chars)";
+    }
+
+    private record Batch(int handled, SendFailure stoppedBy) {
+        static final Batch EMPTY = new Batch(0, null);
     }
 
     private static void sleep(long ms) {

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class FerryStack implements AutoCloseable {
     final KafkaHandle kafka;
-    final DatabaseHandle db = Databases.forTests();
+    final DatabaseHandle db;
     final Path shared;
     /** Spring properties every app gets to reach the broker (its security settings), beyond the address. */
     private final Map<String, String> kafkaSettings;
@@ -42,7 +42,13 @@ final class FerryStack implements AutoCloseable {
     }
 
     FerryStack(KafkaHandle kafka, Map<String, String> kafkaSettings) throws Exception {
+        this(kafka, kafkaSettings, Databases.forTests());
+    }
+
+    /** @param db a database of the test's own, e.g. a private server it may pause */
+    FerryStack(KafkaHandle kafka, Map<String, String> kafkaSettings, DatabaseHandle db) throws Exception {
         this.kafka = kafka;
+        this.db = db;
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         shared = Files.createTempDirectory("ferry-e2e");
     }
