@@ -32,7 +32,7 @@ final class OrchestratorApi {
 
     boolean healthy() {
         try {
-            return get("/actuator/health").map(h -> h.path("status").asString("").equals("UP")).orElse(false);
+            return get("/actuator/health").map(h -> java.util.Set.of("UP", "DEGRADED").contains(h.path("status").asString(""))).orElse(false);
         } catch (RuntimeException e) {
             return false;
         }
