@@ -53,6 +53,7 @@ final class SystemStack implements AutoCloseable {
         runDir = root.resolve(name);
         AppProcess.reapLeftovers(runDir);
         Directories.deleteRecursively(runDir);
+        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests()); // a killed earlier run's guests
         try {
             Files.createDirectories(runDir.resolve("logs"));
         } catch (IOException e) {
@@ -119,7 +120,9 @@ final class SystemStack implements AutoCloseable {
                 "--ferry.agent.workload=" + workload,
                 "--ferry.agent.heartbeat-interval=500ms",
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
+                // kept guests (re-adopted by a restarted agent), apart from any other stack's hosts of the same name
+                "--ferry.agent.run-dir=" + guests().resolve(host)));
         args.addAll(List.of(extraArgs));
         launch(host, agentJar, args);
     }
@@ -267,6 +270,12 @@ final class SystemStack implements AutoCloseable {
         }
     }
 
+    /** This stack's agents' run directories: in /dev/shm when usable (guest memory), named after the stack's run dir. */
+    private Path guests() {
+        return io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0)
+                .resolve("ferry-system-" + Integer.toHexString(runDir.toString().hashCode()));
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -275,6 +284,7 @@ final class SystemStack implements AutoCloseable {
         closed = true;
         try {
             stopProcesses();
+            io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests());
         } finally {
             try {
                 kafka.close();
