@@ -51,8 +51,8 @@ class ASourceAgentRestartedInPrecopyRollsTheMigrationBackTest {
                 {"requestId": "%s", "vmId": "SERVER2", "destinationHost": "hv-02", "bandwidthMbps": 40}""".formatted(requestId));
         assertThat(submitted.status()).isEqualTo(202);
         FerryStack.await("pre-copy", Duration.ofSeconds(30), () -> "PRECOPY".equals(stack.stateOf(requestId)));
-        FerryStack.await("the skeleton on hv-02", Duration.ofSeconds(10),
-                () -> hv02.getBean(SimulatedHypervisor.class).vms().size() == 1);
+        FerryStack.await("pages arriving on hv-02", Duration.ofSeconds(30), () -> hv02.getBean(SimulatedHypervisor.class)
+                .vms().size() == 1 && hv02.getBean(SimulatedHypervisor.class).vm("SERVER2").memory().usedCount() > 0);
 
         // when hv-01's agent dies mid-pre-copy and starts again (its guest lives on in the host's run directory)
         stack.agents.remove(hv01);
