@@ -345,8 +345,10 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     private OutgoingMigration session(MigrationTicket ticket) {
         OutgoingMigration session = outgoing.get(ticket.migrationId());
         if (session == null) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "no data channel is open for migration " + ticket.migrationId()
-                    + " on this host (was CONNECT_SOURCE done here?)");
+            // One migration's commands run in order on one lane and a failed CONNECT_SOURCE stops it, so a step finding
+            // no channel means this agent restarted after connecting: the channel died with the previous process.
+            throw new HypervisorException("AGENT_RESTARTED", "no data channel is open for migration " + ticket.migrationId()
+                    + " on this host: its agent restarted since CONNECT_SOURCE, and a pre-copy cannot be resumed");
         }
         return session;
     }
