@@ -22,7 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param contentMix what the used pages of a booted guest contain, as random:R,text:T,zero:Z summing to 1
  * @param memoryDir where guest memory is mapped from; unset: /dev/shm when usable, else java.io.tmpdir
  * @param runDir where the simulated driver keeps its guests (memory and a description per VM) so that they outlive
- *     the agent and a restarted agent re-adopts them; unset: MEMORY_DIR/ferry-HOST (e.g. /dev/shm/ferry-hv-01).
+ *     the agent and a restarted agent re-adopts them; unset: MEMORY_DIR/ferry-HOST (e.g. /dev/shm/ferry-hv-01; the
+ *     temporary directory when /dev/shm cannot hold total-memory-mb).
  *     Deleting it makes the next start a fresh one that boots {@code vms} again
  * @param keepGuests false: guests die with the agent (memory unlinked, inventory booted at every start)
  * @param driver the hypervisor behind the stages: {@code simulated} (default) or {@code qemu} (FERRY_AGENT_DRIVER)
@@ -63,8 +64,9 @@ public record AgentProperties(
             storageDir = Path.of(System.getProperty("java.io.tmpdir"), "ferry", "storage");
         }
         if (runDir == null) {
+            // /dev/shm only when it can hold this host's memory (a container's is often 64 MB), as for unkept memory
             Path base = memoryDir != null ? memoryDir
-                    : io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0);
+                    : io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(totalMemoryMb * 1024 * 1024);
             runDir = base.resolve("ferry-" + host.strip());
         }
         if (switchDir == null) {
