@@ -81,6 +81,7 @@ final class Stack implements AutoCloseable {
         Path orchestratorJar = jar("orchestrator", "ferry-orchestrator");
         Path agentJar = jar("host-agent", "ferry-host-agent");
         Directories.deleteRecursively(run.resolve("shared")); // each run starts with fresh leases and switch table
+        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests()); // and fresh hosts: the inventory boots again
 
         if (options.dbUrl() != null) {
             db = new DatabaseHandle(options.dbUrl(), options.dbUser(), options.dbPassword(), "configured database", () -> {});
@@ -153,7 +154,9 @@ final class Stack implements AutoCloseable {
                 "--ferry.agent.vms=" + vms,
                 "--ferry.agent.workload=" + options.workload(),
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
+                // kept guests: an agent killed and started again re-adopts them (see README, agent restarts)
+                "--ferry.agent.run-dir=" + guests().resolve(host)));
         if (options.qemu()) {
             args.addAll(List.of("--ferry.agent.driver=qemu",
                     "--ferry.agent.qemu.kernel=" + guestImage.kernel(),
@@ -163,6 +166,15 @@ final class Stack implements AutoCloseable {
         // the host key through the environment, like the orchestrator's secret it is derived from
         return Child.start("agent-" + host, jar, jvm, args, java.util.Map.of(io.ferry.schema.DataTokenSeal.HOST_KEY_ENV,
                 io.ferry.schema.DataTokenSeal.hostKeyText(dataTokenSecret, host)), options.runDir());
+    }
+
+    /**
+     * The agents' run directories, in /dev/shm when usable since they hold guest memory; named after this run
+     * directory, so two checkouts running ferry at once do not share hosts.
+     */
+    private Path guests() {
+        return io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0)
+                .resolve("ferry-up-" + Integer.toHexString(options.runDir().toAbsolutePath().toString().hashCode()));
     }
 
     String restUrl() {
@@ -242,6 +254,8 @@ final class Stack implements AutoCloseable {
                 // best effort: a stale pid file is reaped on the next start
             }
         }
+        // The guests ended with the stack; their memory would otherwise stay in /dev/shm until the next start.
+        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests());
         if (kafka != null) {
             kafka.close();
         }

@@ -40,14 +40,23 @@ public class AgentConfiguration {
     }
 
     private static SimulatedHypervisor simulatedHypervisor(AgentProperties p, Clock clock, StorageLeases leases) {
+        Path runDir = p.keepGuests() ? p.runDir() : null;
         SimulatedHypervisor hypervisor = new SimulatedHypervisor(new SimulatedHypervisor.Settings(p.totalMemoryMb(),
                 p.cpuFeatures(), p.utilisation(), GuestWorkload.parse(p.workload()), ContentMix.parse(p.contentMix()),
-                p.memoryDir(), p.bindHost(), p.dataPort(), p.advertisedHost()), clock);
+                p.memoryDir(), p.bindHost(), p.dataPort(), p.advertisedHost(), runDir), clock);
+        if (!hypervisor.bootsInventory()) {
+            // A restart: the run directory says what this host holds (a guest may have migrated away or here since).
+            log.info("{} restarted: re-adopted {} from {}, not booting ferry.agent.vms again (delete that directory or "
+                    + "start with ferry up for a fresh host)", p.host(), hypervisor.vms().stream()
+                    .map(vm -> vm.spec().vmId() + " " + vm.state()).toList(), runDir);
+            return hypervisor;
+        }
         for (String text : p.vms()) {
             InventoryVm vm = parseVm(p.host(), text);
             leases.acquire(Disks.of(vm.spec().diskPath()), p.host());
             hypervisor.boot(vm.spec(), vm.workload());
         }
+        hypervisor.inventoryBooted();
         return hypervisor;
     }
 

@@ -21,6 +21,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     counts only when workload is not set
  * @param contentMix what the used pages of a booted guest contain, as random:R,text:T,zero:Z summing to 1
  * @param memoryDir where guest memory is mapped from; unset: /dev/shm when usable, else java.io.tmpdir
+ * @param runDir where the simulated driver keeps its guests (memory and a description per VM) so that they outlive
+ *     the agent and a restarted agent re-adopts them; unset: MEMORY_DIR/ferry-HOST (e.g. /dev/shm/ferry-hv-01; the
+ *     temporary directory when /dev/shm cannot hold total-memory-mb).
+ *     Deleting it makes the next start a fresh one that boots {@code vms} again
+ * @param keepGuests false: guests die with the agent (memory unlinked, inventory booted at every start)
  * @param driver the hypervisor behind the stages: {@code simulated} (default) or {@code qemu} (FERRY_AGENT_DRIVER)
  * @param qemu the QEMU driver's settings (FERRY_AGENT_QEMU_*)
  * @param hostKey this host's key (FERRY_AGENT_HOST_KEY): base64 of HMAC-SHA256(orchestrator's data-token secret,
@@ -42,6 +47,8 @@ public record AgentProperties(
         Long writesPerSecond,
         @DefaultValue("random:0.7,text:0.2,zero:0.1") String contentMix,
         Path memoryDir,
+        Path runDir,
+        @DefaultValue("true") boolean keepGuests,
         @DefaultValue("2s") Duration heartbeatInterval,
         @DefaultValue({}) List<String> vms,
         @DefaultValue("simulated") String driver,
@@ -59,6 +66,12 @@ public record AgentProperties(
         ContentMix.parse(contentMix);
         if (storageDir == null) {
             storageDir = Path.of(System.getProperty("java.io.tmpdir"), "ferry", "storage");
+        }
+        if (runDir == null) {
+            // /dev/shm only when it can hold this host's memory (a container's is often 64 MB), as for unkept memory
+            Path base = memoryDir != null ? memoryDir
+                    : io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(totalMemoryMb * 1024 * 1024);
+            runDir = base.resolve("ferry-" + host.strip());
         }
         if (switchDir == null) {
             switchDir = Path.of(System.getProperty("java.io.tmpdir"), "ferry", "switch");

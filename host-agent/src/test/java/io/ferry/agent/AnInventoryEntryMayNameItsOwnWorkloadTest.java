@@ -57,6 +57,6 @@ class AnInventoryEntryMayNameItsOwnWorkloadTest {
 
     private static AgentProperties properties(String workload, Long writesPerSecond) {
         return new AgentProperties("hv-01", "127.0.0.1", 0, "127.0.0.1", null, null, 16_384, List.of(), 0.6, workload,
-                writesPerSecond, "random:0.7,text:0.2,zero:0.1", null, Duration.ofSeconds(2), List.of(), null, null, null);
+                writesPerSecond, "random:0.7,text:0.2,zero:0.1", null, null, false, Duration.ofSeconds(2), List.of(), null, null, null);
     }
 }

@@ -52,6 +52,7 @@ final class SystemStack implements AutoCloseable {
         runDir = root.resolve(name);
         AppProcess.reapLeftovers(runDir);
         Directories.deleteRecursively(runDir);
+        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests()); // a killed earlier run's guests
         try {
             Files.createDirectories(runDir.resolve("logs"));
         } catch (IOException e) {
@@ -124,7 +125,9 @@ final class SystemStack implements AutoCloseable {
                 "--ferry.agent.heartbeat-interval=500ms",
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
                 "--ferry.agent.switch-dir=" + shared.resolve("switch"),
-                "--ferry.agent.host-key=" + io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host)));
+                "--ferry.agent.host-key=" + io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host),
+                // kept guests (re-adopted by a restarted agent), apart from any other stack's hosts of the same name
+                "--ferry.agent.run-dir=" + guests().resolve(host)));
         args.addAll(List.of(extraArgs));
         launch(host, agentJar, args);
     }
@@ -294,6 +297,12 @@ final class SystemStack implements AutoCloseable {
         }
     }
 
+    /** This stack's agents' run directories: in /dev/shm when usable (guest memory), named after the stack's run dir. */
+    private Path guests() {
+        return io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0)
+                .resolve("ferry-system-" + Integer.toHexString(runDir.toString().hashCode()));
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -302,6 +311,7 @@ final class SystemStack implements AutoCloseable {
         closed = true;
         try {
             stopProcesses();
+            io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests());
         } finally {
             try {
                 kafka.close();

@@ -25,10 +25,11 @@ public final class HostsCommand extends ClientCommand {
             out.println("no hosts have sent a heartbeat");
             return OK;
         }
-        Table table = new Table().left("HOST").left("DRIVER").right("MEMORY").right("FREE").left("LAST HEARTBEAT")
+        // STATUS is UNREACHABLE once the agent is silent beyond the orchestrator's liveness timeout.
+        Table table = new Table().left("HOST").left("STATUS").left("DRIVER").right("MEMORY").right("FREE").left("LAST HEARTBEAT")
                 .left("CPU FEATURES");
         for (JsonNode h : hosts) {
-            table.row(text(h, "host"), text(h, "driver"), Human.megabytes(number(h, "totalMemoryMb")),
+            table.row(text(h, "host"), text(h, "status"), text(h, "driver"), Human.megabytes(number(h, "totalMemoryMb")),
                     Human.megabytes(number(h, "freeMemoryMb")), Human.time(text(h, "lastHeartbeatAt")),
                     text(h, "cpuFeatures"));
         }

@@ -61,7 +61,8 @@ class TablesShowOneAlignedRowPerItemTest {
     void hosts_show_memory_in_mb_and_cpu_features_joined() throws Exception {
         // given one host
         String hosts = "[{\"host\":\"hv-01\",\"driver\":\"simulated\",\"totalMemoryMb\":16384,\"freeMemoryMb\":15360,"
-                + "\"cpuFeatures\":[\"sse4_2\",\"avx2\"],\"lastHeartbeatAt\":\"2026-05-04T10:15:30Z\"}]";
+                + "\"cpuFeatures\":[\"sse4_2\",\"avx2\"],\"lastHeartbeatAt\":\"2026-05-04T10:15:30Z\","
+                + "\"status\":\"UNREACHABLE\"}]";
         try (StubFerry api = new StubFerry().on("GET /api/hosts", 200, hosts)) {
 
             // when hosts runs
@@ -69,8 +70,8 @@ class TablesShowOneAlignedRowPerItemTest {
 
             // then
             assertThat(run.out().lines()).containsExactly(
-                    "HOST   DRIVER        MEMORY       FREE  LAST HEARTBEAT        CPU FEATURES",
-                    "hv-01  simulated  16,384 MB  15,360 MB  2026-05-04 10:15:30Z  sse4_2,avx2");
+                    "HOST   STATUS       DRIVER        MEMORY       FREE  LAST HEARTBEAT        CPU FEATURES",
+                    "hv-01  UNREACHABLE  simulated  16,384 MB  15,360 MB  2026-05-04 10:15:30Z  sse4_2,avx2");
         }
     }
 }

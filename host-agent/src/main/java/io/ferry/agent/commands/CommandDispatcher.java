@@ -32,6 +32,8 @@ public class CommandDispatcher implements AutoCloseable {
     // and must not wait for a carrier behind CPU-bound virtual threads on a busy host.
     private final ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("stage-", 0).factory());
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Set when the agent stops: a step that fails from then on failed because of the stop, see {@link #close()}. */
+    private volatile boolean stopping;
     private final Set<String> seen = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -75,9 +77,15 @@ public class CommandDispatcher implements AutoCloseable {
             handler.handle(command, outcomes);
             return true;
         } catch (HypervisorException e) {
+            if (notReportedWhileStopping(command, e)) {
+                return false;
+            }
             log.warn("{} failed for migration {}: {}", command.getAction(), command.getMigrationId(), e.getMessage());
             outcomes.failed(command, e.reason(), e.getMessage());
         } catch (RuntimeException e) {
+            if (notReportedWhileStopping(command, e)) {
+                return false;
+            }
             log.error("{} failed unexpectedly for migration {}", command.getAction(), command.getMigrationId(), e);
             outcomes.failed(command, "AGENT_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -127,6 +135,21 @@ public class CommandDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         threads.shutdownNow();
+    }
+
+    /**
+     * A step broken by this agent's own stop (its threads interrupted, its data channels closed) is not reported as,
+     * say, DATA_CHANNEL_FAILED, which would blame the link. The agent goes away as a killed one would: the
+     * orchestrator sees it restart (AGENT_RESTARTED) or stay silent (HOST_UNREACHABLE), and the guests live on.
+     */
+    private boolean notReportedWhileStopping(StageCommand command, RuntimeException e) {
+        if (!stopping) {
+            return false;
+        }
+        log.info("{} for migration {} ended by this agent's stop, not reported ({}); the orchestrator reconciles when the "
+                + "agent is back or judges it unreachable", command.getAction(), command.getMigrationId(), e.getMessage());
+        return true;
     }
 }

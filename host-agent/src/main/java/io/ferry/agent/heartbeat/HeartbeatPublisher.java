@@ -25,6 +25,8 @@ public class HeartbeatPublisher {
     private final AgentProperties properties;
     private final Clock clock;
     private final AvroCodec<HostHeartbeat> codec = AvroCodec.of(HostHeartbeat.class);
+    /** This agent process's start: a new one tells the orchestrator the agent restarted (see HostHeartbeat). */
+    private final java.time.Instant startedAt;
 
     public HeartbeatPublisher(KafkaTemplate<String, byte[]> kafka, Hypervisor hypervisor, StorageLeases leases,
             AgentProperties properties, Clock clock) {
@@ -33,6 +35,7 @@ public class HeartbeatPublisher {
         this.leases = leases;
         this.properties = properties;
         this.clock = clock;
+        this.startedAt = clock.instant();
     }
 
     @Scheduled(fixedDelayString = "${ferry.agent.heartbeat-interval:2s}", initialDelay = 0)
@@ -45,6 +48,7 @@ public class HeartbeatPublisher {
                 .setFreeMemoryMb(hypervisor.freeMemoryMb())
                 .setCpuFeatures(hypervisor.cpuFeatures())
                 .setDataHost(properties.advertisedHost())
+                .setAgentStartedAt(startedAt)
                 .setVms(hypervisor.vms().stream().map(vm -> VmStatus.newBuilder()
                         .setVmId(vm.spec().vmId()).setMemoryMb(vm.spec().memoryMb()).setVcpus(vm.spec().vcpus())
                         .setMacAddress(vm.spec().macAddress()).setDiskPath(vm.spec().diskPath())

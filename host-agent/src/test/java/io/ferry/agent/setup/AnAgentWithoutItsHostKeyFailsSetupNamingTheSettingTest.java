@@ -83,6 +83,6 @@ class AnAgentWithoutItsHostKeyFailsSetupNamingTheSettingTest {
 
     private static AgentProperties agent(String host, String hostKey) {
         return new AgentProperties(host, "127.0.0.1", 0, "127.0.0.1", null, null, 16_384, List.of(), 0.6, "idle", null,
-                "random:0.7,text:0.2,zero:0.1", null, Duration.ofSeconds(2), List.of(), null, null, hostKey);
+                "random:0.7,text:0.2,zero:0.1", null, null, false, Duration.ofSeconds(2), List.of(), null, null, hostKey);
     }
 }

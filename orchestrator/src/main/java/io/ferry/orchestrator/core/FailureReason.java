@@ -20,6 +20,11 @@ public enum FailureReason {
     UNKNOWN_OUTCOME,
     /** A host of the migration missed its heartbeats for longer than the liveness timeout. */
     HOST_UNREACHABLE,
+    /**
+     * A host's agent restarted while the migration was in flight and lost the state it held only in memory (the data
+     * channel, the pre-copy stream, an incoming skeleton), which cannot be resumed: the migration rolls back.
+     */
+    AGENT_RESTARTED,
     /** Nothing moved (no outcome from either host) for longer than the policy's progress timeout. */
     PROGRESS_TIMEOUT,
     /** Not done within the completion timeout, which scales with the VM's memory (KubeVirt: 150 s per GiB). */

@@ -225,6 +225,14 @@ public final class Migration {
                         + host + " missed its heartbeats for longer than the liveness timeout");
             }
         }
+        for (HostId host : List.of(plan.destination(), plan.source())) {
+            if (tick.restarted().contains(host)) {
+                return fail(active, FailureReason.AGENT_RESTARTED, (host.equals(plan.source()) ? "source " : "destination ")
+                        + host + "'s agent restarted during " + active.label() + " and lost the migration's in-flight "
+                        + "state (data channel, pre-copy stream, incoming skeleton), which cannot be resumed; the VM "
+                        + "stays on " + plan.source());
+            }
+        }
         Duration idle = Duration.between(active.lastProgressAt(), tick.at());
         if (idle.compareTo(plan.policy().progressTimeout()) > 0) {
             return fail(active, FailureReason.PROGRESS_TIMEOUT, "no outcome from " + plan.source() + " or "

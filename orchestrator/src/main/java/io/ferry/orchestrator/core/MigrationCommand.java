@@ -24,10 +24,20 @@ public sealed interface MigrationCommand {
 
     record Report(AgentReport report, Instant at) implements MigrationCommand {}
 
-    /** The watchdog's periodic look: time has passed, and these hosts have missed their heartbeats. */
-    record Tick(Set<HostId> unreachable, Instant at) implements MigrationCommand {
+    /**
+     * The watchdog's periodic look: time has passed, these hosts have missed their heartbeats, and these hosts' agents
+     * restarted since the migration was admitted (a new agent was heard: what the old one held only in memory for
+     * this migration, its data channel, pre-copy or incoming skeleton, is gone). {@code restarted} is empty in ticks
+     * recorded before it existed.
+     */
+    record Tick(Set<HostId> unreachable, Set<HostId> restarted, Instant at) implements MigrationCommand {
         public Tick {
             unreachable = Set.copyOf(unreachable);
+            restarted = restarted == null ? Set.of() : Set.copyOf(restarted);
+        }
+
+        public Tick(Set<HostId> unreachable, Instant at) {
+            this(unreachable, Set.of(), at);
         }
     }
 }

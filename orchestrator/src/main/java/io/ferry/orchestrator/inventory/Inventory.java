@@ -14,30 +14,53 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class Inventory {
     private final JdbcTemplate jdbc;
+    private final java.time.Duration livenessTimeout;
 
-    public Inventory(JdbcTemplate jdbc) {
+    public Inventory(JdbcTemplate jdbc, io.ferry.orchestrator.OrchestratorProperties properties) {
         this.jdbc = jdbc;
+        this.livenessTimeout = properties.hostLivenessTimeout();
     }
 
+    /**
+     * @param status REACHABLE, or UNREACHABLE once no heartbeat came within the liveness timeout (database clock)
+     * @param lastHeardAt when the orchestrator last received a heartbeat from it (database clock)
+     */
     public record HostRow(String host, String driver, long totalMemoryMb, long freeMemoryMb, List<String> cpuFeatures,
-            Instant lastHeartbeatAt) {}
+            Instant lastHeartbeatAt, HostStatus status, Instant lastHeardAt) {}
 
+    /** Whether a host's agent is heard from: an unreachable host's last report may no longer be true. */
+    public enum HostStatus { REACHABLE, UNREACHABLE }
+
+    /**
+     * @param state what the host reported (RUNNING, PAUSED, SKELETON), or UNKNOWN while the host is unreachable: its
+     *     agent is silent, so nobody can vouch that the VM still runs there
+     * @param reportedState what the host last reported, even while it is unreachable
+     */
     public record VmRow(String host, String vmId, int memoryMb, int vcpus, String macAddress, String diskPath, String state,
-            Long storageEpoch) {}
+            Long storageEpoch, String reportedState, Instant lastHeardAt) {}
+
+    /** The state shown for a VM whose host is unreachable. */
+    public static final String UNKNOWN = "UNKNOWN";
 
     @Transactional
     public void record(HostHeartbeat beat) {
         jdbc.update("""
                 insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at, received_at,
-                    data_host)
-                values (?, ?, ?, ?, ?, ?, now(), ?)
+                    data_host, agent_started_at, incarnation_heard_at)
+                values (?, ?, ?, ?, ?, ?, now(), ?, ?, now())
                 on conflict (host) do update set driver = excluded.driver, total_memory_mb = excluded.total_memory_mb,
                     data_host = excluded.data_host,
                     free_memory_mb = excluded.free_memory_mb, cpu_features = excluded.cpu_features,
                     received_at = now(),
-                    last_heartbeat_at = greatest(hosts.last_heartbeat_at, excluded.last_heartbeat_at)""",
+                    last_heartbeat_at = greatest(hosts.last_heartbeat_at, excluded.last_heartbeat_at),
+                    incarnation_heard_at = case
+                        when excluded.agent_started_at is not null
+                         and excluded.agent_started_at > coalesce(hosts.agent_started_at, '-infinity')
+                        then now() else hosts.incarnation_heard_at end,
+                    agent_started_at = greatest(hosts.agent_started_at, excluded.agent_started_at)""",
                 beat.getHost(), beat.getDriver(), beat.getTotalMemoryMb(), beat.getFreeMemoryMb(),
-                beat.getCpuFeatures().toArray(String[]::new), Timestamp.from(beat.getSentAt()), beat.getDataHost());
+                beat.getCpuFeatures().toArray(String[]::new), Timestamp.from(beat.getSentAt()), beat.getDataHost(),
+                beat.getAgentStartedAt() == null ? null : Timestamp.from(beat.getAgentStartedAt()));
         jdbc.update("delete from host_vms where host = ?", beat.getHost());
         for (VmStatus vm : beat.getVms()) {
             jdbc.update("""
@@ -47,17 +70,19 @@ public class Inventory {
         }
     }
 
+    // Liveness is judged on the database's clock, as the watchdog judges it: received_at is set by now() too.
     private static final String HOSTS = "select host, driver, total_memory_mb, free_memory_mb, cpu_features, "
-            + "last_heartbeat_at from hosts ";
-    private static final String VMS = "select host, vm_id, memory_mb, vcpus, mac_address, disk_path, state, storage_epoch "
-            + "from host_vms ";
+            + "last_heartbeat_at, received_at >= now() - make_interval(secs => ?) as alive, received_at from hosts ";
+    private static final String VMS = "select v.host, v.vm_id, v.memory_mb, v.vcpus, v.mac_address, v.disk_path, v.state, "
+            + "v.storage_epoch, h.received_at >= now() - make_interval(secs => ?) as alive, h.received_at "
+            + "from host_vms v join hosts h on h.host = v.host ";
 
     public List<HostRow> hosts() {
-        return jdbc.query(HOSTS + "order by host", Inventory::host);
+        return jdbc.query(HOSTS + "order by host", Inventory::host, seconds());
     }
 
     public Optional<HostRow> host(String host) {
-        return jdbc.query(HOSTS + "where host = ?", Inventory::host, host).stream().findFirst();
+        return jdbc.query(HOSTS + "where host = ?", Inventory::host, seconds(), host).stream().findFirst();
     }
 
     /** The address the host's data channel connects from, as its last heartbeat said; empty when unknown. */
@@ -66,13 +91,19 @@ public class Inventory {
                 .stream().findFirst();
     }
 
+    /** Every VM the hosts report; those on an unreachable host show {@link #UNKNOWN}, not what was last reported. */
     public List<VmRow> vms() {
-        return jdbc.query(VMS + "order by vm_id, host", Inventory::vm);
+        return jdbc.query(VMS + "order by v.vm_id, v.host", Inventory::vm, seconds());
     }
 
     /** Where the VM runs: the host that reports it running or paused (a skeleton elsewhere does not count). */
     public Optional<VmRow> runningVm(String vmId) {
-        return jdbc.query(VMS + "where vm_id = ? and state <> 'SKELETON'", Inventory::vm, vmId).stream().findFirst();
+        return jdbc.query(VMS + "where v.vm_id = ? and v.state <> 'SKELETON'", Inventory::vm, seconds(), vmId).stream()
+                .findFirst();
+    }
+
+    private double seconds() {
+        return livenessTimeout.toMillis() / 1000.0;
     }
 
     /**
@@ -98,11 +129,13 @@ public class Inventory {
 
     private static HostRow host(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new HostRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                List.of((String[]) rs.getArray(5).getArray()), rs.getTimestamp(6).toInstant());
+                List.of((String[]) rs.getArray(5).getArray()), rs.getTimestamp(6).toInstant(),
+                rs.getBoolean(7) ? HostStatus.REACHABLE : HostStatus.UNREACHABLE, rs.getTimestamp(8).toInstant());
     }
 
     private static VmRow vm(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        String reported = rs.getString(7);
         return new VmRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), (Long) rs.getObject(8));
+                rs.getBoolean(9) ? reported : UNKNOWN, (Long) rs.getObject(8), reported, rs.getTimestamp(10).toInstant());
     }
 }

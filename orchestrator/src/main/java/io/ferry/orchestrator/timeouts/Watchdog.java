@@ -11,7 +11,10 @@ import io.ferry.orchestrator.migration.MigrationService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -72,12 +75,36 @@ class Watchdog extends BackgroundLoop {
         }
         List<UUID> ids = jdbc.queryForList("select migration_id from migrations where state = any(?)", UUID.class,
                 (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
+        Map<UUID, Set<HostId>> restarted = restartedHosts();
         for (UUID id : ids) {
             Instant now = clock.instant();
-            var added = migrations.handle(new MigrationId(id), new Tick(unreachable, now),
+            var tick = new Tick(unreachable, restarted.getOrDefault(id, Set.of()), now);
+            var added = migrations.handle(new MigrationId(id), tick,
                     new EventMetadata("orchestrator:watchdog", "timer:" + now, null, now), Optional.empty());
             added.forEach(e -> log.info("migration {} v{}: {} (watchdog)", id, e.version(), e.type()));
         }
+    }
+
+    /**
+     * For each in-flight migration, its hosts whose agent incarnation was first heard after the migration was
+     * admitted: that agent restarted meanwhile and lost what it held in memory for it. A queued migration has no
+     * admission yet, so a restart before it starts is no concern. Both times are the orchestrator side's (the
+     * database's clock for the heartbeat, the orchestrator's for the admission), never an agent's.
+     */
+    private Map<UUID, Set<HostId>> restartedHosts() {
+        Map<UUID, Set<HostId>> restarted = new HashMap<>();
+        jdbc.query("""
+                select m.migration_id, h.host
+                from migrations m
+                join hosts h on h.host in (m.source_host, m.destination_host)
+                join lateral (select min(e.recorded_at) as admitted_at from migration_events e
+                              where e.migration_id = m.migration_id and e.type = 'MigrationAdmitted') a on true
+                where m.state = any(?) and h.incarnation_heard_at > a.admitted_at""",
+                rs -> {
+                    restarted.computeIfAbsent(rs.getObject(1, UUID.class), k -> new HashSet<>())
+                            .add(new HostId(rs.getString(2)));
+                }, (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
+        return restarted;
     }
 
     /**

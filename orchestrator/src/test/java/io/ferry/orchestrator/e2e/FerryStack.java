@@ -32,6 +32,8 @@ final class FerryStack implements AutoCloseable {
     final KafkaHandle kafka;
     final DatabaseHandle db;
     final Path shared;
+    /** The agents' run directories (kept guests), one per host under this; in /dev/shm when usable, wiped at close. */
+    final Path guests;
     /** Spring properties every app gets to reach the broker (its security settings), beyond the address. */
     private final Map<String, String> kafkaSettings;
     ConfigurableApplicationContext orchestrator;
@@ -51,6 +53,7 @@ final class FerryStack implements AutoCloseable {
         this.db = db;
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         shared = Files.createTempDirectory("ferry-e2e");
+        guests = Files.createTempDirectory(io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0), "ferry-e2e-guests-");
     }
 
     FerryStack startOrchestrator() {
@@ -156,6 +159,7 @@ final class FerryStack implements AutoCloseable {
                 "ferry.agent.storage-dir", shared.resolve("storage").toString(),
                 "ferry.agent.switch-dir", shared.resolve("switch").toString(),
                 "ferry.agent.host-key", io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host)));
+        properties.put("ferry.agent.run-dir", guests.resolve(host).toString());
         properties.putAll(kafkaSettings);
         properties.putAll(extra);
         ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(properties));
@@ -197,5 +201,6 @@ final class FerryStack implements AutoCloseable {
         }
         kafka.close();
         db.close();
+        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests);
     }
 }

@@ -34,6 +34,7 @@ class EveryInputSurvivesItsJsonFormTest {
                 new MigrationCommand.Admit(1, 4, AT),
                 new MigrationCommand.Cancel("bob", AT),
                 new MigrationCommand.Tick(Set.of(H), AT),
+                new MigrationCommand.Tick(Set.of(), Set.of(H), AT),
                 report(new AgentReport.SkeletonReady(C, H, "127.0.0.1:7001")),
                 report(new AgentReport.SourceConnected(C, H)),
                 report(new AgentReport.PrecopyProgress(C, H, new CopyStats(2, 10, 40_960, 1, 5, 12.5, 800.25, 3, 40, 50_000, 20))),
@@ -50,6 +51,19 @@ class EveryInputSurvivesItsJsonFormTest {
 
     private static MigrationCommand report(AgentReport report) {
         return new MigrationCommand.Report(report, AT);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_tick_recorded_before_restarted_hosts_existed_reads_back_with_none() throws Exception {
+        // given a tick as recorded before ticks named restarted hosts
+        var json = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree("{\"type\":\"Tick\",\"unreachable\":[{\"value\":\"hv-02\"}],\"at\":\"" + AT + "\"}");
+
+        // when it is read
+        MigrationCommand read = new InputCodec().fromJson(json);
+
+        // then no host restarted
+        assertThat(read).isEqualTo(new MigrationCommand.Tick(Set.of(H), Set.of(), AT));
     }
 
     @ParameterizedTest

@@ -36,6 +36,12 @@ import java.util.zip.CRC32C;
  * compiled at the Java 21 language level, where it is a preview. {@code sun.misc.Unsafe.invokeCleaner} was not
  * used: it is terminally deprecated (Java 25 prints a warning when it is called) and a late access to memory it
  * unmapped crashes the JVM. On a runtime without the API, close() drops the references and the GC unmaps.
+ *
+ * <p>Persistent memory ({@link #persistent}): the backing file is named and kept, with the {@code used} bitmap in a
+ * mapped file beside it, so the guest's RAM outlives the agent process as a QEMU guest's does, and a restarted agent
+ * re-opens it page for page. Each page's used bit is written through to that file the first time the page is used
+ * (after its data), so a page whose content survives is always read back. The dirty log is not kept: a restarted
+ * agent lost any pre-copy it was doing, and a new one starts with a full copy of the used pages.
  */
 public final class GuestMemory implements AutoCloseable {
     public static final int PAGE_SIZE = 4096;
@@ -50,7 +56,13 @@ public final class GuestMemory implements AutoCloseable {
     private final AutoCloseable mapping;
     private final AtomicLongArray dirty;
     private final AtomicLongArray used;
+    /** The backing file when it is kept (persistent memory), else null: it was unlinked after mapping. */
+    private final Path file;
+    /** The used bitmap, written through to a mapped file beside {@link #file}; null when not persistent. */
+    private final ByteBuffer usedOnDisk;
     private volatile boolean closed;
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** Guest memory in the default memory directory. */
     public GuestMemory(int memoryMb) {
@@ -59,14 +71,69 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Guest memory backed by an unlinked file in {@code directory}; null picks {@link #defaultDirectory(long)}. */
     public GuestMemory(int memoryMb, Path directory) {
+        this(memoryMb, directory, null, false);
+    }
+
+    /**
+     * Guest memory backed by {@code file}, which is kept (with {@code file}.used beside it) after this memory is
+     * closed, so a later process can re-open it. {@code reopen}: map what is there, used pages and all; otherwise
+     * start from empty memory, replacing any file of that name.
+     */
+    public static GuestMemory persistent(int memoryMb, Path file, boolean reopen) {
+        return new GuestMemory(memoryMb, file.toAbsolutePath().getParent(), file.toAbsolutePath(), reopen);
+    }
+
+    private GuestMemory(int memoryMb, Path directory, Path file, boolean reopen) {
         this.pages = Math.multiplyExact(memoryMb, 256);
         long bytes = (long) pages * PAGE_SIZE;
         this.directory = directory != null ? directory : defaultDirectory(bytes);
+        this.file = file;
         int chunkCount = (pages + PAGES_PER_CHUNK - 1) / PAGES_PER_CHUNK;
         this.chunks = new ByteBuffer[chunkCount];
-        this.mapping = map(this.directory, chunks, pages);
         this.dirty = new AtomicLongArray((pages + 63) / 64);
         this.used = new AtomicLongArray((pages + 63) / 64);
+        if (file != null && !reopen) {
+            deleteFiles(file);
+        }
+        this.usedOnDisk = file == null ? null : mapUsed(usedFile(file), used, reopen);
+        this.mapping = map(this.directory, file, chunks, pages);
+    }
+
+    /** The kept backing file, if this memory is persistent. */
+    public java.util.Optional<Path> file() {
+        return java.util.Optional.ofNullable(file);
+    }
+
+    /** Deletes a persistent memory's files (the memory itself stays mapped until closed). */
+    public static void deleteFiles(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(usedFile(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete guest memory " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path usedFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".used");
+    }
+
+    /** Maps the used bitmap's file; when re-opening, the bits found there become this memory's used pages. */
+    private static ByteBuffer mapUsed(Path path, AtomicLongArray used, boolean reopen) {
+        long size = (long) used.length() * 8;
+        try {
+            Files.createDirectories(path.getParent());
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size).order(ByteOrder.nativeOrder());
+                for (int i = 0; reopen && i < used.length(); i++) {
+                    used.set(i, map.getLong(i * 8));
+                }
+                return map;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map the used-page bitmap " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -96,21 +163,21 @@ public final class GuestMemory implements AutoCloseable {
     /** A guest write: the whole page. */
     public void write(int page, byte[] data) {
         chunk(page).put(offset(page), data, 0, PAGE_SIZE);
-        mark(used, page);
+        markUsed(page);
         logDirty(page);
     }
 
     /** A guest write of one long inside a page, as a running workload does. */
     public void writeLong(int page, int slot, long value) {
         chunk(page).putLong(offset(page) + (slot & 511) * 8, value);
-        mark(used, page);
+        markUsed(page);
         logDirty(page);
     }
 
     /** Incoming migration data: not a guest write, so no dirty tracking. */
     public void load(int page, byte[] data, int from) {
         chunk(page).put(offset(page), data, from, PAGE_SIZE);
-        mark(used, page);
+        markUsed(page);
     }
 
     public void loadZero(int page) {
@@ -118,7 +185,7 @@ public final class GuestMemory implements AutoCloseable {
         if (isUsed(page)) {
             chunk.put(offset(page), ZERO_PAGE, 0, PAGE_SIZE);
         } // else it was never written, so it is zero already and stays unallocated
-        mark(used, page);
+        markUsed(page);
     }
 
     public void read(int page, byte[] into, int at) {
@@ -261,17 +328,23 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    /** Sets a bit that is never cleared (used pages): one already set needs no write. */
-    private static void mark(AtomicLongArray bitmap, int page) {
+    /**
+     * Sets a used bit, which is never cleared: one already set needs no write. The first time, persistent memory
+     * also sets it in the bitmap's file, after the page's data, so a re-opened memory never misses a used page.
+     */
+    private void markUsed(int page) {
         int word = page >>> 6;
         long bit = 1L << (page & 63);
         long old;
         do {
-            old = bitmap.get(word);
+            old = used.get(word);
             if ((old & bit) != 0) {
                 return;
             }
-        } while (!bitmap.compareAndSet(word, old, old | bit));
+        } while (!used.compareAndSet(word, old, old | bit));
+        if (usedOnDisk != null) {
+            LONGS.getAndBitwiseOr(usedOnDisk, word * 8, bit);
+        }
     }
 
     private static long count(AtomicLongArray bitmap) {
@@ -288,12 +361,18 @@ public final class GuestMemory implements AutoCloseable {
         return (int) crc.getValue();
     }
 
-    /** Creates, maps and unlinks the backing file; fills {@code chunks}; returns what unmaps them. */
-    private static AutoCloseable map(Path directory, ByteBuffer[] chunks, int pages) {
+    /**
+     * Creates (or, when {@code named} exists, opens) and maps the backing file; fills {@code chunks}; returns what
+     * unmaps them. A temporary file is unlinked right after mapping, a named one is kept.
+     */
+    private static AutoCloseable map(Path directory, Path named, ByteBuffer[] chunks, int pages) {
         Path file;
         try {
             Files.createDirectories(directory);
-            file = Files.createTempFile(directory, "ferry-guest-", ".mem");
+            file = named != null ? named : Files.createTempFile(directory, "ferry-guest-", ".mem");
+            if (named != null && !Files.exists(named)) {
+                Files.createFile(named);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create guest memory in " + directory + ": " + e.getMessage(), e);
         }
@@ -322,7 +401,9 @@ public final class GuestMemory implements AutoCloseable {
                     e instanceof IOException io ? io : new IOException(e));
         } finally {
             try {
-                Files.deleteIfExists(file); // unlinked: the mapping keeps the memory, nothing is left on disk
+                if (named == null) {
+                    Files.deleteIfExists(file); // unlinked: the mapping keeps the memory, nothing is left on disk
+                }
             } catch (IOException e) {
                 file.toFile().deleteOnExit();
             }

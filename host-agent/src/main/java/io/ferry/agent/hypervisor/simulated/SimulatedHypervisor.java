@@ -27,6 +27,8 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     private final Path memoryDir;
     private final Clock clock;
     private final DataChannelServer dataChannel;
+    /** Where guests are kept so a restarted agent re-adopts them; null: they die with the agent. */
+    private final GuestStore store;
     private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
     private final Map<String, OutgoingMigration> outgoing = new ConcurrentHashMap<>();
     private final Map<String, IncomingMigration> incoming = new ConcurrentHashMap<>();
@@ -49,6 +51,30 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         this.memoryDir = settings.memoryDir();
         this.clock = clock;
         this.dataChannel = new DataChannelServer(settings.bindHost(), settings.dataPort(), settings.advertisedHost());
+        this.store = settings.runDir() == null ? null : new GuestStore(settings.runDir());
+        if (store != null) {
+            for (GuestStore.Saved saved : store.adoptable()) {
+                vms.put(saved.spec().vmId(), SimulatedVm.adopt(saved, store));
+                log.info("re-adopted {} ({} MB, {}) from {}", saved.spec().vmId(), saved.spec().memoryMb(), saved.state(),
+                        store.dir());
+            }
+        }
+    }
+
+    /**
+     * Whether this host should boot its start-up inventory: on its first start, or always when guests are not kept.
+     * A restarted agent re-adopts what its run directory holds instead, which may be less (a guest migrated away) or
+     * more (one migrated here) than the inventory setting names.
+     */
+    public boolean bootsInventory() {
+        return store == null || !store.initialised();
+    }
+
+    /** Marks the start-up inventory booted: later starts re-adopt from the run directory. */
+    public void inventoryBooted() {
+        if (store != null) {
+            store.markInitialised();
+        }
     }
 
     /**
@@ -56,11 +82,22 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
      * @param contentMix what the pages a booted guest already used contain
      * @param memoryDir where guest memory is mapped from; null: /dev/shm when usable, else java.io.tmpdir
      */
+    /**
+     * @param runDir where guests are kept (memory and description) so that they outlive the agent and a restarted
+     *     agent re-adopts them; null: guest memory is unlinked and dies with the process
+     */
     public record Settings(long totalMemoryMb, List<String> cpuFeatures, double utilisation, GuestWorkload workload,
-            ContentMix contentMix, Path memoryDir, String bindHost, int dataPort, String advertisedHost) {
+            ContentMix contentMix, Path memoryDir, String bindHost, int dataPort, String advertisedHost, Path runDir) {
         public Settings {
             workload = workload == null ? GuestWorkload.IDLE : workload;
             contentMix = contentMix == null ? ContentMix.DEFAULT : contentMix;
+        }
+
+        /** Guests that die with the agent. */
+        public Settings(long totalMemoryMb, List<String> cpuFeatures, double utilisation, GuestWorkload workload,
+                ContentMix contentMix, Path memoryDir, String bindHost, int dataPort, String advertisedHost) {
+            this(totalMemoryMb, cpuFeatures, utilisation, workload, contentMix, memoryDir, bindHost, dataPort, advertisedHost,
+                    null);
         }
 
         /** Uniform writes at {@code writesPerSecond} (0: idle), the default content mix and memory directory. */
@@ -82,8 +119,11 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("SKELETON_FAILED", "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
                     + " MB: only " + freeMemoryMb() + " MB free");
         }
+        if (vms.containsKey(spec.vmId())) { // checked first: booting a kept guest again would replace its memory
+            throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
+        }
         SimulatedVm vm = SimulatedVm.boot(spec, utilisation, contentMix, guestWorkload == null ? workload : guestWorkload, memoryDir,
-                spec.vmId().hashCode());
+                spec.vmId().hashCode(), store);
         if (vms.putIfAbsent(spec.vmId(), vm) != null) {
             vm.close();
             throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
@@ -145,7 +185,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
                     + " but only " + freeMemoryMb() + " MB are free");
         }
-        SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir);
+        SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir, store);
         vms.put(spec.vmId(), skeleton);
         IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton, ticket.token(),
                 ticket.sourceDataHost());
@@ -268,7 +308,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         SimulatedVm vm = vms.get(ticket.vmId());
         if (vm != null && vm.state() != VmState.RUNNING) {
             vms.remove(ticket.vmId());
-            vm.close();
+            vm.destroy(); // it lives on the destination now: nothing of it stays here
         }
         if (differing > 0) {
             throw new HypervisorException("MEMORY_MISMATCH", differing + " pages of " + ticket.vmId()
@@ -291,7 +331,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         if (in != null) {
             dataChannel.forget(ticket.migrationId());
             vms.remove(ticket.vmId(), in.skeleton);
-            in.skeleton.close();
+            in.skeleton.destroy();
         }
     }
 
@@ -306,12 +346,15 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     private OutgoingMigration session(MigrationTicket ticket) {
         OutgoingMigration session = outgoing.get(ticket.migrationId());
         if (session == null) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "no data channel is open for migration " + ticket.migrationId()
-                    + " on this host (was CONNECT_SOURCE done here?)");
+            // One migration's commands run in order on one lane and a failed CONNECT_SOURCE stops it, so a step finding
+            // no channel means this agent restarted after connecting: the channel died with the previous process.
+            throw new HypervisorException("AGENT_RESTARTED", "no data channel is open for migration " + ticket.migrationId()
+                    + " on this host: its agent restarted since CONNECT_SOURCE, and a pre-copy cannot be resumed");
         }
         return session;
     }
 
+    /** The agent goes away: kept guests stay in the run directory for the next agent (see {@link GuestStore}). */
     @Override
     public void close() throws IOException {
         outgoing.values().forEach(OutgoingMigration::close);

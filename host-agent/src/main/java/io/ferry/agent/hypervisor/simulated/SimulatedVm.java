@@ -27,6 +27,8 @@ public final class SimulatedVm implements AutoCloseable {
     private final VmSpec spec;
     private final GuestMemory memory;
     private final GuestWorkload workload;
+    /** Where this guest is described so a restarted agent can re-adopt it; null: it dies with the agent. */
+    private final GuestStore store;
     private final Object cpu = new Object();
     /** Bumped by every pause and resume: a writer of an older run stops before its next burst. */
     private final AtomicLong run = new AtomicLong();
@@ -38,8 +40,10 @@ public final class SimulatedVm implements AutoCloseable {
     private volatile Thread writer;
     private long writes; // guarded by cpu
 
-    private SimulatedVm(VmSpec spec, GuestMemory memory, byte[] deviceState, VmState state, GuestWorkload workload) {
+    private SimulatedVm(VmSpec spec, GuestMemory memory, byte[] deviceState, VmState state, GuestWorkload workload,
+            GuestStore store) {
         this.spec = spec;
+        this.store = store;
         this.memory = memory;
         this.deviceState = deviceState;
         this.state = state;
@@ -55,7 +59,13 @@ public final class SimulatedVm implements AutoCloseable {
      */
     public static SimulatedVm boot(VmSpec spec, double utilisation, ContentMix contentMix, GuestWorkload workload, Path memoryDir,
             long seed) {
-        GuestMemory memory = new GuestMemory(spec.memoryMb(), memoryDir);
+        return boot(spec, utilisation, contentMix, workload, memoryDir, seed, null);
+    }
+
+    /** As {@link #boot(VmSpec, double, ContentMix, GuestWorkload, Path, long)}, kept in {@code store} when not null. */
+    public static SimulatedVm boot(VmSpec spec, double utilisation, ContentMix contentMix, GuestWorkload workload, Path memoryDir,
+            long seed, GuestStore store) {
+        GuestMemory memory = memory(spec, memoryDir, store);
         try {
             SplittableRandom random = new SplittableRandom(seed);
             byte[] page = new byte[GuestMemory.PAGE_SIZE];
@@ -66,18 +76,53 @@ public final class SimulatedVm implements AutoCloseable {
             }
             byte[] registers = new byte[DEVICE_STATE_BYTES];
             random.nextBytes(registers);
-            SimulatedVm vm = new SimulatedVm(spec, memory, registers, VmState.SKELETON, workload);
+            SimulatedVm vm = new SimulatedVm(spec, memory, registers, VmState.SKELETON, workload, store);
             vm.resume();
             return vm;
         } catch (RuntimeException | Error e) {
             memory.close();
+            if (store != null) {
+                store.delete(spec.vmId());
+            }
             throw e;
         }
     }
 
     /** The destination's empty VM: memory reserved but untouched, nothing running until it is resumed. */
     public static SimulatedVm skeleton(VmSpec spec, GuestWorkload workload, Path memoryDir) {
-        return new SimulatedVm(spec, new GuestMemory(spec.memoryMb(), memoryDir), new byte[0], VmState.SKELETON, workload);
+        return skeleton(spec, workload, memoryDir, null);
+    }
+
+    /** As {@link #skeleton(VmSpec, GuestWorkload, Path)}, kept in {@code store} when not null. */
+    public static SimulatedVm skeleton(VmSpec spec, GuestWorkload workload, Path memoryDir, GuestStore store) {
+        SimulatedVm vm = new SimulatedVm(spec, memory(spec, memoryDir, store), new byte[0], VmState.SKELETON, workload, store);
+        vm.persist();
+        return vm;
+    }
+
+    /**
+     * A guest a previous agent of this host left in {@code store}: its memory re-opened as it was, its device state
+     * and workload restored; a running one runs again (its workload's writer restarts), a paused one stays paused.
+     */
+    public static SimulatedVm adopt(GuestStore.Saved saved, GuestStore store) {
+        GuestMemory memory = GuestMemory.persistent(saved.spec().memoryMb(), store.memoryFile(saved.spec().vmId()), true);
+        SimulatedVm vm = new SimulatedVm(saved.spec(), memory, saved.deviceState(), VmState.PAUSED, saved.workload(), store);
+        if (saved.state() == VmState.RUNNING) {
+            vm.resume();
+        }
+        return vm;
+    }
+
+    private static GuestMemory memory(VmSpec spec, Path memoryDir, GuestStore store) {
+        return store == null ? new GuestMemory(spec.memoryMb(), memoryDir)
+                : GuestMemory.persistent(spec.memoryMb(), store.memoryFile(spec.vmId()), false);
+    }
+
+    /** Records the guest's state for a restarted agent (nothing without a store). */
+    private void persist() {
+        if (store != null) {
+            store.save(spec, state, workload, deviceState());
+        }
     }
 
     public VmSpec spec() {
@@ -107,8 +152,11 @@ public final class SimulatedVm implements AutoCloseable {
         return deviceState.clone();
     }
 
-    public synchronized void loadDeviceState(byte[] state) {
-        this.deviceState = state.clone();
+    public void loadDeviceState(byte[] state) {
+        synchronized (this) {
+            this.deviceState = state.clone();
+        }
+        persist();
     }
 
     /**
@@ -132,6 +180,12 @@ public final class SimulatedVm implements AutoCloseable {
 
     /** Stops the guest: when this returns no write is in flight and none follows until {@link #resume()}. */
     public void pause() {
+        stop();
+        persist();
+    }
+
+    /** Stops the writer without recording a pause: the agent goes away, the guest does not. */
+    private void stop() {
         run.incrementAndGet(); // the writer stops before its next burst, so it cannot starve us of the lock...
         synchronized (cpu) { // ...and a burst in flight has finished once we hold it
             state = VmState.PAUSED;
@@ -155,6 +209,7 @@ public final class SimulatedVm implements AutoCloseable {
                 writer = Thread.ofPlatform().daemon().name("guest-" + spec.vmId()).start(() -> write(generation));
             }
         }
+        persist();
     }
 
     // Paces bursts by System.nanoTime: the writes owed since the pace was set are written in bursts of at most
@@ -226,9 +281,21 @@ public final class SimulatedVm implements AutoCloseable {
         }
     }
 
+    /** The guest leaves this host: closed, and its files (if kept) deleted. */
+    public void destroy() {
+        close();
+        if (store != null) {
+            store.delete(spec.vmId());
+        }
+    }
+
+    /**
+     * Releases this process's hold on the guest. A kept guest (one with a store) stays described as it was, so the
+     * next agent of this host re-adopts it; see {@link #destroy()} for a guest that leaves.
+     */
     @Override
     public void close() {
-        pause();
+        stop();
         Thread current = writer;
         if (current != null && current != Thread.currentThread()) {
             try {

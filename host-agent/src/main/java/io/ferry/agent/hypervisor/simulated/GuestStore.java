@@ -1,0 +1,195 @@
+package io.ferry.agent.hypervisor.simulated;
+
+import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
+import io.ferry.agent.hypervisor.Hypervisor.VmState;
+import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The host's run directory for simulated guests, which outlives the agent process as QEMU guests do: per VM its
+ * memory ({@code VM.mem}, with {@code VM.mem.used}) and a small description ({@code VM.vm}: spec, state, workload,
+ * device state). A restarted agent re-adopts every running or paused guest found here; a skeleton is dropped, since
+ * the incoming migration it waited for died with the old agent. Files go when their VM leaves the host.
+ */
+public final class GuestStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GuestStore.class);
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** Written once the host's start-up inventory was booted: from then on this directory, not the setting, is the truth. */
+    private static final String INITIALISED = "inventory-booted";
+
+    private final Path dir;
+
+    public GuestStore(Path dir) {
+        this.dir = dir.toAbsolutePath();
+        try {
+            Files.createDirectories(this.dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the guests' run directory " + this.dir + " (ferry.agent.run-dir): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A guest as the store keeps it. */
+    public record Saved(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState) {}
+
+    public Path memoryFile(String vmId) {
+        return dir.resolve(fileName(vmId) + ".mem");
+    }
+
+    private Path descriptionFile(String vmId) {
+        return dir.resolve(fileName(vmId) + ".vm");
+    }
+
+    /** Whether this host booted its start-up inventory before: then a restart adopts what is here instead. */
+    public boolean initialised() {
+        return Files.exists(dir.resolve(INITIALISED));
+    }
+
+    public void markInitialised() {
+        try {
+            Files.writeString(dir.resolve(INITIALISED), "the start-up inventory was booted; delete this directory to boot it "
+                    + "afresh\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(INITIALISED) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the guest's description atomically (a restart reads either the old or the new one, never half). */
+    public synchronized void save(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState) {
+        Properties p = new Properties();
+        p.setProperty("vmId", spec.vmId());
+        p.setProperty("memoryMb", Integer.toString(spec.memoryMb()));
+        p.setProperty("vcpus", Integer.toString(spec.vcpus()));
+        p.setProperty("macAddress", spec.macAddress());
+        p.setProperty("diskPath", spec.diskPath());
+        p.setProperty("cpuFeatures", String.join(",", spec.cpuFeatures()));
+        p.setProperty("state", state.name());
+        p.setProperty("workload", workload.toString());
+        p.setProperty("deviceState", Base64.getEncoder().encodeToString(deviceState));
+        Path target = descriptionFile(spec.vmId());
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                p.store(out, "a simulated guest of this host; its memory is " + memoryFile(spec.vmId()).getFileName());
+            }
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + spec.vmId() + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The guests to re-adopt: every running or paused one described here. Skeletons and files without a description
+     * (a boot or an arrival that did not finish) are deleted.
+     */
+    public List<Saved> adoptable() {
+        List<Saved> guests = new ArrayList<>();
+        List<Path> kept = new ArrayList<>();
+        for (Path file : list(".vm")) {
+            Saved saved;
+            try {
+                saved = read(file);
+            } catch (IOException | RuntimeException e) {
+                log.warn("dropping unreadable guest description {}: {}", file, e.getMessage());
+                deleteQuietly(file);
+                continue;
+            }
+            if (saved.state() == VmState.SKELETON) {
+                log.info("dropping the skeleton of {}: the incoming migration it waited for ended with the previous agent",
+                        saved.spec().vmId());
+                delete(saved.spec().vmId());
+                continue;
+            }
+            guests.add(saved);
+            kept.add(memoryFile(saved.spec().vmId()));
+        }
+        for (Path memory : list(".mem")) {
+            if (!kept.contains(memory)) {
+                log.info("dropping guest memory {} that no guest description names", memory);
+                GuestMemory.deleteFiles(memory);
+            }
+        }
+        return guests;
+    }
+
+    /** Deletes a guest's files: it left this host (migrated away, discarded, rolled back as a skeleton). */
+    public void delete(String vmId) {
+        GuestMemory.deleteFiles(memoryFile(vmId));
+        deleteQuietly(descriptionFile(vmId));
+    }
+
+    /** Deletes every guest of this host and the mark that its inventory was booted: the next start is a fresh one. */
+    public static void wipe(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe the guests' run directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Saved read(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        String features = p.getProperty("cpuFeatures", "");
+        VmSpec spec = new VmSpec(required(p, "vmId"), Integer.parseInt(required(p, "memoryMb")),
+                Integer.parseInt(required(p, "vcpus")), required(p, "macAddress"), required(p, "diskPath"),
+                features.isEmpty() ? List.of() : Arrays.asList(features.split(",")));
+        return new Saved(spec, VmState.valueOf(required(p, "state")), GuestWorkload.parse(required(p, "workload")),
+                Base64.getDecoder().decode(required(p, "deviceState")));
+    }
+
+    private static String required(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("no " + key);
+        }
+        return value;
+    }
+
+    private List<Path> list(String suffix) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("could not delete {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** A VM id as a file name: itself when plain, else its URL-safe Base64 (ids come from commands). */
+    private static String fileName(String vmId) {
+        return PLAIN.matcher(vmId).matches() ? vmId
+                : "b64-" + Base64.getUrlEncoder().withoutPadding().encodeToString(vmId.getBytes(StandardCharsets.UTF_8));
+    }
+}
