@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.submit;
 
 import io.ferry.orchestrator.outbox.Outbox;
+import io.ferry.orchestrator.support.Untrusted;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class DeadLetters {
         if (text != null) {
             envelope.put("valueText", text);
         }
-        outbox.add(TOPIC, record.key() == null ? "" : record.key(), json.writeValueAsBytes(envelope), Outbox.JSON);
+        outbox.add(TOPIC, record.key() == null ? "" : Untrusted.forText(record.key()), json.writeValueAsBytes(envelope), Outbox.JSON);
     }
 
     private static String utf8(byte[] value) {
