@@ -9,6 +9,8 @@ import io.ferry.orchestrator.submit.RejectedRequestException;
 import io.ferry.orchestrator.submit.RequestDecoder;
 import io.ferry.orchestrator.submit.SubmissionService;
 import io.ferry.schema.request.MigrationRequest;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +45,11 @@ class MigrationsController {
         this.inventory = inventory;
     }
 
+    /** The body's shape for the OpenAPI document; the body itself is read by the topic's JSON reader. */
+    record SubmitRequest(String requestId, String vmId, String destinationHost, String sourceHost, Long maxDowntimeMs,
+            Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression,
+            Integer progressTimeoutS, Integer completionTimeoutPerGiBS) {}
+
     record CancelResponse(String migrationId, String state) {}
 
     /**
@@ -50,7 +57,9 @@ class MigrationsController {
      * fractions for integers are refused with the field named, and bad JSON with the parser's reason and place.
      */
     @PostMapping("/migrations")
-    ResponseEntity<MigrationQueries.MigrationView> submit(@RequestBody(required = false) byte[] body, Principal user,
+    ResponseEntity<MigrationQueries.MigrationView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubmitRequest.class)))
+            @RequestBody(required = false) byte[] body, Principal user,
             @RequestHeader(value = "X-Ferry-Channel", required = false) String channelHeader) {
         MigrationRequest request = decoder.decodeRest(body, user.getName());
         Channel channel = "CLI".equalsIgnoreCase(channelHeader) ? Channel.CLI : Channel.REST;
