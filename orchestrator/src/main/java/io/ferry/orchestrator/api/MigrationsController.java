@@ -8,6 +8,7 @@ import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.submit.RejectedRequestException;
 import io.ferry.orchestrator.submit.RequestDecoder;
 import io.ferry.orchestrator.submit.SubmissionService;
+import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.request.MigrationRequest;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -31,6 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api")
 class MigrationsController {
+    /** As long as the longest id a request may carry. */
+    private static final int MAX_FILTER_LENGTH = 128;
     private final MigrationQueries queries;
     private final SubmissionService submissions;
     private final Inventory inventory;
@@ -96,6 +99,7 @@ class MigrationsController {
             throw new IllegalArgumentException("page must be 0 or more and size between 1 and 500, got page " + page
                     + " and size " + size);
         }
+        filters("vmId", vmId, "host", host, "requestId", requestId);
         return queries.list(new MigrationQueries.Filter(vmId, host, state == null ? null : state.toUpperCase(),
                 outcome == null ? null : outcome.toUpperCase(), requestId, from, to), page, size);
     }
@@ -119,6 +123,7 @@ class MigrationsController {
         if (outcome != null && !MigrationQueries.OUTCOMES.contains(outcome.toUpperCase())) {
             throw new IllegalArgumentException("outcome '" + outcome + "' is not one of " + MigrationQueries.OUTCOMES);
         }
+        filters("vmId", vmId, "host", host, "actor", actor, "type", type);
         return queries.audit(new MigrationQueries.AuditFilter(vmId, host, outcome == null ? null : outcome.toUpperCase(),
                 actor, type, from, to), page, size);
     }
@@ -131,6 +136,7 @@ class MigrationsController {
         if (page < 0 || size < 1 || size > 500) {
             throw new IllegalArgumentException("page must be 0 or more and size between 1 and 500");
         }
+        filters("reason", reason);
         return queries.rejections(reason, from, to, page, size);
     }
 
@@ -151,6 +157,29 @@ class MigrationsController {
     @GetMapping("/vms")
     List<Inventory.VmRow> vms() {
         return inventory.vms();
+    }
+
+    /**
+     * Filters are untrusted strings too: PostgreSQL cannot even compare text with a NUL, so a control character in one
+     * is a 400 naming the parameter, not a 500. Pairs of name and value.
+     */
+    private static void filters(String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            String value = namesAndValues[i + 1];
+            if (value == null) {
+                continue;
+            }
+            if (value.length() > MAX_FILTER_LENGTH) {
+                throw new IllegalArgumentException(name + " is " + value.length() + " characters long; at most "
+                        + MAX_FILTER_LENGTH + " are accepted");
+            }
+            Untrusted.firstUnsafe(value).ifPresent(at -> {
+                throw new IllegalArgumentException(name + " holds the control character "
+                        + Untrusted.codePoint(value.charAt(at)) + " at position " + at + "; filters take printable "
+                        + "characters only");
+            });
+        }
     }
 
     @ExceptionHandler(RejectedRequestException.class)

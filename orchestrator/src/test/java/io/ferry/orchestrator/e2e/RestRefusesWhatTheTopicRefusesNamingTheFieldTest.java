@@ -58,4 +58,12 @@ class RestRefusesWhatTheTopicRefusesNamingTheFieldTest {
                 .contains("COMPLETED");
         assertThat(stack.get("/api/migrations?state=precopy").status()).isEqualTo(200);
     }
+
+    @Test
+    void a_filter_with_a_control_character_is_a_400_naming_it_not_a_500() throws Exception {
+        var response = stack.get("/api/migrations?vmId=SER%00VER2");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("detail").asString()).contains("vmId holds the control character U+0000");
+    }
 }
