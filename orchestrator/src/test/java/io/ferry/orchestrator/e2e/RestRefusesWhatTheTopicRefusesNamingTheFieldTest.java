@@ -66,4 +66,13 @@ class RestRefusesWhatTheTopicRefusesNamingTheFieldTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().get("detail").asString()).contains("vmId holds the control character U+0000");
     }
+
+    @Test
+    void bad_json_on_another_endpoint_is_a_400_with_the_parsers_reason_too() throws Exception {
+        var response = stack.post("/api/replay", "{\"migrationId\": }");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().get("detail").asString()).startsWith("the body is not valid JSON: Unexpected character")
+                .contains("(at line 1, column 17)");
+    }
 }
