@@ -14,9 +14,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 /** One live migration of SERVER2 from hv-01 to hv-02 on an embedded stack, start to finish, then everything stops. */
@@ -24,6 +27,8 @@ import tools.jackson.databind.JsonNode;
         description = "Start an embedded stack, migrate SERVER2 from hv-01 to hv-02 live, print every stage, stop.")
 final class DemoCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /** picocli's exit code for a usage error. */
+    static final int USAGE = CommandLine.ExitCode.USAGE;
 
     @Mixin
     StackOptions stackOptions = new StackOptions();
@@ -46,12 +51,22 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one machine-readable summary object on stdout; progress goes to stderr.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Stack.Options options;
+        try {
+            options = validOptions();
+        } catch (StackOptions.InvalidOption e) {
+            spec.commandLine().getErr().println("ferry demo: " + e.getMessage());
+            return USAGE;
+        }
         PrintStream out = json ? System.err : System.out;
         out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02"
                 + (stackOptions.driver.equals("qemu") ? " with QEMU guests" : ""));
-        try (Stack stack = Stack.start(stackOptions.toOptions("demo", 0, 0), out)) {
+        try (Stack stack = Stack.start(options, out)) {
             Api api = new Api(stack.restUrl(), stack.operator());
             String requestId = "demo-" + UUID.randomUUID();
             submit(stack, requestId);
@@ -74,6 +89,23 @@ final class DemoCommand implements Callable<Integer> {
             out.println("\nstopping the stack");
             return completed ? 0 : 2;
         }
+    }
+
+    /**
+     * Every option checked before anything starts, with the orchestrator's bounds: a request it refuses on the topic
+     * would otherwise leave the demo waiting for a migration that never comes.
+     */
+    Stack.Options validOptions() {
+        if (bandwidthMbps != null && bandwidthMbps < 0) {
+            throw new StackOptions.InvalidOption("--bandwidth", "must be 0 (uncapped) or more Mbps, got " + bandwidthMbps);
+        }
+        if (maxDowntimeMs != null && (maxDowntimeMs < 1 || maxDowntimeMs > 60_000)) {
+            throw new StackOptions.InvalidOption("--max-downtime", "must be between 1 and 60000 ms, got " + maxDowntimeMs);
+        }
+        if (maxRounds != null && (maxRounds < 1 || maxRounds > 1000)) {
+            throw new StackOptions.InvalidOption("--max-rounds", "must be between 1 and 1000, got " + maxRounds);
+        }
+        return stackOptions.toOptions("demo", 0, 0);
     }
 
     private String summaryJson(JsonNode m, JsonNode history, Stack stack) {

@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -32,16 +33,28 @@ final class StackOptions {
         return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
     }
 
+    /**
+     * An option that cannot work, found before anything starts: a stack of four processes should not come up only for
+     * an agent to die on its workload spec.
+     */
+    static final class InvalidOption extends IllegalArgumentException {
+        InvalidOption(String option, String message) {
+            super(option + ": " + message);
+        }
+    }
+
+    /** @throws InvalidOption naming the option and the forms it accepts */
     Stack.Options toOptions(String runName, int kafkaPort, int restPort) {
         if (memoryMb < 1 || memoryMb > 65_536) {
-            throw new IllegalArgumentException("--memory must be between 1 and 65536 MB, got " + memoryMb);
+            throw new InvalidOption("--memory", "must be between 1 and 65536 MB, got " + memoryMb);
         }
-        if (workload == null || workload.isBlank() || !workload.strip().matches("[A-Za-z-]+(:[0-9._]+)*")) {
-            throw new IllegalArgumentException("--workload must be idle, uniform:N, hotset:N[:FRACTION[:SHARE]], sweep:N or "
-                    + "heavy[:N], got '" + workload + "'");
+        try {
+            GuestWorkload.parse(workload); // the agents' own parser, so the CLI accepts exactly what they run
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption("--workload", e.getMessage());
         }
         if (!driver.equals("simulated") && !driver.equals("qemu")) {
-            throw new IllegalArgumentException("--driver must be simulated or qemu, got '" + driver + "'");
+            throw new InvalidOption("--driver", "must be simulated or qemu, got '" + driver + "'");
         }
         Path home = home();
         return new Stack.Options(home, home.resolve(".ferry").resolve(runName), kafkaPort, restPort, memoryMb, dbUrl, dbUser,

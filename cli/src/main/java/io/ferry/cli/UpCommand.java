@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Starts the demo stack and keeps it running for other commands and outside clients until Ctrl-C or SIGTERM. */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -24,10 +26,20 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--rest-port", defaultValue = "8080", description = "REST port (default: ${DEFAULT-VALUE}; a free one if taken).")
     int restPort;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Stack.Options options;
+        try {
+            options = stackOptions.toOptions("up", kafkaPort, restPort);
+        } catch (StackOptions.InvalidOption e) {
+            spec.commandLine().getErr().println("ferry up: " + e.getMessage());
+            return DemoCommand.USAGE;
+        }
         System.out.println("ferry up: starting the stack");
-        Stack stack = Stack.start(stackOptions.toOptions("up", kafkaPort, restPort), System.out);
+        Stack stack = Stack.start(options, System.out);
         // For the ferry CLI: with no --url/--user it reads this file, so commands work against this stack as they are.
         Path credentials = stack.options.runDir().resolve("credentials.properties");
         new CredentialsFile(stack.restUrl(), stack.operator().user(), stack.operator().password(), stack.viewer().user(),

@@ -228,10 +228,13 @@ final class SystemStack implements AutoCloseable {
         }
     }
 
-    /** A migration request body for POST /api/migrations, with a fresh request id. */
+    /**
+     * A migration request body for POST /api/migrations, with a fresh request id (no requestedBy: REST records the
+     * logged-in user and refuses the field).
+     */
     static Map<String, Object> migrationRequest(String vmId, String destinationHost, int bandwidthMbps) {
         return Map.of("requestId", "system-test-" + java.util.UUID.randomUUID(), "vmId", vmId,
-                "destinationHost", destinationHost, "bandwidthMbps", bandwidthMbps, "requestedBy", "system-test");
+                "destinationHost", destinationHost, "bandwidthMbps", bandwidthMbps);
     }
 
     /** The storage lease of the VM's disk as the shared storage holds it. */

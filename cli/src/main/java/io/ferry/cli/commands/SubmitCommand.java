@@ -64,9 +64,10 @@ public final class SubmitCommand extends ClientCommand {
         } else if (json) {
             Json.print(out, migration);
         } else {
+            // The server's migration, not these flags: a request id sent again names the migration it made first.
             out.println("submitted migration " + id + " (request " + migration.path("requestId").asString("-") + "): "
-                    + vmId + " " + migration.path("sourceHost").asString("?") + " -> " + destinationHost + ", "
-                    + migration.path("state").asString());
+                    + migration.path("vmId").asString("?") + " " + migration.path("sourceHost").asString("?") + " -> "
+                    + migration.path("destinationHost").asString("?") + ", " + migration.path("state").asString("?"));
             if (!watch) {
                 out.println("follow it with: ferry watch " + id);
             }

@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.api;
 
+import io.ferry.orchestrator.core.MigrationState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -36,6 +37,9 @@ class MigrationQueries {
     record Filter(String vmId, String host, String state, String outcome, String requestId, Instant from, Instant to) {}
 
     static final List<String> OUTCOMES = List.of("COMPLETED", "CANCELLED", "ROLLED_BACK", "FAILED");
+    /** Every state a migration's row can hold, in the order they come: what the list's {@code state} filter takes. */
+    static final List<String> STATES = java.util.stream.Stream.of(List.of("QUEUED"), MigrationState.IN_FLIGHT, OUTCOMES)
+            .flatMap(List::stream).toList();
 
     Page<MigrationView> list(Filter f, int page, int size) {
         StringBuilder where = new StringBuilder(" where true");

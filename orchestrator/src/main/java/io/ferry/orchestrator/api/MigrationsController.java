@@ -6,13 +6,15 @@ import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.submit.RejectedRequestException;
+import io.ferry.orchestrator.submit.RequestDecoder;
 import io.ferry.orchestrator.submit.SubmissionService;
-import io.ferry.schema.common.Compression;
+import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.request.MigrationRequest;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -30,10 +32,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api")
 class MigrationsController {
+    /** As long as the longest id a request may carry. */
+    private static final int MAX_FILTER_LENGTH = 128;
     private final MigrationQueries queries;
     private final SubmissionService submissions;
     private final Inventory inventory;
     private final CancelService cancels;
+    private final RequestDecoder decoder = new RequestDecoder();
 
     MigrationsController(MigrationQueries queries, SubmissionService submissions, Inventory inventory,
             CancelService cancels) {
@@ -43,30 +48,23 @@ class MigrationsController {
         this.inventory = inventory;
     }
 
+    /** The body's shape for the OpenAPI document; the body itself is read by the topic's JSON reader. */
     record SubmitRequest(String requestId, String vmId, String destinationHost, String sourceHost, Long maxDowntimeMs,
             Integer bandwidthMbps, Integer maxRounds, Boolean autoConverge, String compression,
             Integer progressTimeoutS, Integer completionTimeoutPerGiBS) {}
 
     record CancelResponse(String migrationId, String state) {}
 
+    /**
+     * The body is read by the topic's JSON reader (one contract for both channels): unknown fields, wrong types and
+     * fractions for integers are refused with the field named, and bad JSON with the parser's reason and place.
+     */
     @PostMapping("/migrations")
-    ResponseEntity<MigrationQueries.MigrationView> submit(@RequestBody SubmitRequest body, Principal user,
+    ResponseEntity<MigrationQueries.MigrationView> submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SubmitRequest.class)))
+            @RequestBody(required = false) byte[] body, Principal user,
             @RequestHeader(value = "X-Ferry-Channel", required = false) String channelHeader) {
-        MigrationRequest request;
-        try {
-            request = MigrationRequest.newBuilder()
-                    .setRequestId(body.requestId() == null ? UUID.randomUUID().toString() : body.requestId())
-                    .setVmId(body.vmId()).setDestinationHost(body.destinationHost()).setSourceHost(body.sourceHost())
-                    .setMaxDowntimeMs(body.maxDowntimeMs()).setBandwidthMbps(body.bandwidthMbps())
-                    .setMaxRounds(body.maxRounds()).setAutoConverge(body.autoConverge())
-                    .setCompression(body.compression() == null ? null : Compression.valueOf(body.compression().toUpperCase()))
-                    .setRequestedBy(user.getName()).setProgressTimeoutS(body.progressTimeoutS())
-                    .setCompletionTimeoutPerGiBS(body.completionTimeoutPerGiBS()).build();
-        } catch (RuntimeException e) {
-            throw new RejectedRequestException(RejectedRequestException.Reason.INVALID_REQUEST,
-                    "request body is incomplete or invalid: " + e.getMessage()
-                            + " (vmId and destinationHost are required; compression is NONE, LZ4 or ZSTD)");
-        }
+        MigrationRequest request = decoder.decodeRest(body, user.getName());
         Channel channel = "CLI".equalsIgnoreCase(channelHeader) ? Channel.CLI : Channel.REST;
         MigrationId id = submissions.submit(request, channel, channel.name().toLowerCase());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(queries.one(id.value()).orElseThrow());
@@ -94,10 +92,14 @@ class MigrationsController {
         if (outcome != null && !MigrationQueries.OUTCOMES.contains(outcome.toUpperCase())) {
             throw new IllegalArgumentException("outcome '" + outcome + "' is not one of " + MigrationQueries.OUTCOMES);
         }
+        if (state != null && !MigrationQueries.STATES.contains(state.toUpperCase())) {
+            throw new IllegalArgumentException("state '" + state + "' is not one of " + MigrationQueries.STATES);
+        }
         if (page < 0 || size < 1 || size > 500) {
             throw new IllegalArgumentException("page must be 0 or more and size between 1 and 500, got page " + page
                     + " and size " + size);
         }
+        filters("vmId", vmId, "host", host, "requestId", requestId);
         return queries.list(new MigrationQueries.Filter(vmId, host, state == null ? null : state.toUpperCase(),
                 outcome == null ? null : outcome.toUpperCase(), requestId, from, to), page, size);
     }
@@ -121,6 +123,7 @@ class MigrationsController {
         if (outcome != null && !MigrationQueries.OUTCOMES.contains(outcome.toUpperCase())) {
             throw new IllegalArgumentException("outcome '" + outcome + "' is not one of " + MigrationQueries.OUTCOMES);
         }
+        filters("vmId", vmId, "host", host, "actor", actor, "type", type);
         return queries.audit(new MigrationQueries.AuditFilter(vmId, host, outcome == null ? null : outcome.toUpperCase(),
                 actor, type, from, to), page, size);
     }
@@ -133,6 +136,7 @@ class MigrationsController {
         if (page < 0 || size < 1 || size > 500) {
             throw new IllegalArgumentException("page must be 0 or more and size between 1 and 500");
         }
+        filters("reason", reason);
         return queries.rejections(reason, from, to, page, size);
     }
 
@@ -155,16 +159,40 @@ class MigrationsController {
         return inventory.vms();
     }
 
+    /**
+     * Filters are untrusted strings too: PostgreSQL cannot even compare text with a NUL, so a control character in one
+     * is a 400 naming the parameter, not a 500. Pairs of name and value.
+     */
+    private static void filters(String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            String value = namesAndValues[i + 1];
+            if (value == null) {
+                continue;
+            }
+            if (value.length() > MAX_FILTER_LENGTH) {
+                throw new IllegalArgumentException(name + " is " + value.length() + " characters long; at most "
+                        + MAX_FILTER_LENGTH + " are accepted");
+            }
+            Untrusted.firstUnsafe(value).ifPresent(at -> {
+                throw new IllegalArgumentException(name + " holds the control character "
+                        + Untrusted.codePoint(value.charAt(at)) + " at position " + at + "; filters take printable "
+                        + "characters only");
+            });
+        }
+    }
+
     @ExceptionHandler(RejectedRequestException.class)
     ProblemDetail rejected(RejectedRequestException e) {
         HttpStatus status = switch (e.reason()) {
             case VM_NOT_FOUND, DESTINATION_UNKNOWN -> HttpStatus.NOT_FOUND;
-            case VM_ALREADY_MIGRATING, HOST_UNREACHABLE -> HttpStatus.CONFLICT;
+            case VM_ALREADY_MIGRATING, HOST_UNREACHABLE, REQUEST_ID_CONFLICT -> HttpStatus.CONFLICT;
             default -> HttpStatus.BAD_REQUEST;
         };
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
         problem.setTitle("migration request rejected");
         problem.setProperty("reason", e.reason().name());
+        e.field().ifPresent(field -> problem.setProperty("field", field));
         return problem;
     }
 

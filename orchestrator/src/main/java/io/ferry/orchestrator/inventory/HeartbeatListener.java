@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.inventory;
 
 import io.ferry.orchestrator.Topics;
+import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.SchemaMismatchException;
 import io.ferry.schema.agent.HostHeartbeat;
@@ -25,7 +26,7 @@ class HeartbeatListener {
         try {
             inventory.record(codec.decode(record.value()));
         } catch (SchemaMismatchException e) {
-            log.warn("ignoring unreadable heartbeat at offset {}: {}", record.offset(), e.getMessage());
+            log.warn("ignoring unreadable heartbeat at offset {}: {}", record.offset(), Untrusted.forLog(e.getMessage()));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.ferry.orchestrator.core.MigrationCommand.Report;
 import io.ferry.orchestrator.eventlog.EventMetadata;
 import io.ferry.orchestrator.migration.MigrationService;
 import io.ferry.orchestrator.migration.MigrationService.DedupKey;
+import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.SchemaMismatchException;
 import io.ferry.schema.agent.AgentOutcome;
@@ -36,7 +37,7 @@ class OutcomeListener {
         try {
             outcome = codec.decode(record.value());
         } catch (SchemaMismatchException e) {
-            log.error("skipping unreadable agent outcome at offset {}: {}", record.offset(), e.getMessage());
+            log.error("skipping unreadable agent outcome at offset {}: {}", record.offset(), Untrusted.forLog(e.getMessage()));
             return;
         }
         MigrationId id = MigrationId.parse(outcome.getMigrationId());

@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.submit;
 
 import io.ferry.orchestrator.outbox.Outbox;
+import io.ferry.orchestrator.support.Untrusted;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ class DeadLetters {
             envelope.put("valueBase64", Base64.getEncoder().encodeToString(
                     Arrays.copyOf(value, Math.min(value.length, MAX_VALUE_BYTES))));
         }
-        outbox.add(TOPIC, key == null ? "" : key, json.writeValueAsBytes(envelope), Outbox.JSON);
+        outbox.add(TOPIC, key == null ? "" : Untrusted.forText(key), json.writeValueAsBytes(envelope), Outbox.JSON);
     }
 
     private static String truncate(String s, int maxChars) {

@@ -1,5 +1,7 @@
 package io.ferry.orchestrator.submit;
 
+import static io.ferry.orchestrator.support.Untrusted.forText;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,10 +16,14 @@ public class Rejections {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Writes whatever the request held: its strings are untrusted and text columns cannot hold NUL, so NUL is stored
+     * escaped (the dead letter keeps the original bytes).
+     */
     public void record(String requestId, String vmId, String channel, RejectedRequestException rejection, Instant at,
             String source) {
         jdbc.update("insert into request_rejections (request_id, vm_id, channel, reason, detail, received_at, source) "
-                + "values (?, ?, ?, ?, ?, ?, ?)", requestId, vmId, channel, rejection.reason().name(), rejection.getMessage(),
-                Timestamp.from(at), source);
+                + "values (?, ?, ?, ?, ?, ?, ?)", forText(requestId), forText(vmId), channel, rejection.reason().name(),
+                forText(rejection.getMessage()), Timestamp.from(at), forText(source));
     }
 }

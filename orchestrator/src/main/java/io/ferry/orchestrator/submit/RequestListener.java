@@ -1,5 +1,7 @@
 package io.ferry.orchestrator.submit;
 
+import static io.ferry.orchestrator.support.Untrusted.forLog;
+
 import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.outbox.OutboxRelay;
@@ -45,16 +47,17 @@ class RequestListener {
         try {
             request = decoder.decode(record.value(), record.headers());
             var id = submissions.accept(request, Channel.TOPIC);
-            log.info("request {} for VM {} -> migration {}", request.getRequestId(), request.getVmId(), id);
+            log.info("request {} for VM {} -> migration {}", forLog(request.getRequestId()), forLog(request.getVmId()), id);
         } catch (RejectedRequestException e) {
-            log.warn("rejected request {} at {}: {} ({}); parked on {}", request == null ? record.key()
-                    : request.getRequestId(), where, e.getMessage(), e.reason(), DeadLetters.TOPIC);
             String requestId = request == null ? record.key() : request.getRequestId();
             String vmId = request == null ? null : request.getVmId();
             tx.executeWithoutResult(status -> {
                 rejections.record(requestId, vmId, Channel.TOPIC.name(), e, clock.instant(), where);
                 deadLetters.park(record, e, clock.instant());
             });
+            // Only now is it parked: a failed write above is retried by the error handler and says so itself.
+            log.warn("rejected request {} at {}: {} ({}); parked on {}", forLog(requestId), where, forLog(e.getMessage()),
+                    e.reason(), DeadLetters.TOPIC);
             relay.wakeUp();
         }
     }

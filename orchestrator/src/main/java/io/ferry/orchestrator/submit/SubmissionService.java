@@ -7,6 +7,7 @@ import io.ferry.orchestrator.core.Ids.RequestId;
 import io.ferry.orchestrator.core.Ids.VmId;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.core.MigrationCommand.Submit;
+import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.Policy;
 import io.ferry.orchestrator.core.VmSpec;
 import io.ferry.orchestrator.eventlog.EventMetadata;
@@ -16,6 +17,7 @@ import io.ferry.orchestrator.migration.MigrationService;
 import io.ferry.orchestrator.submit.RejectedRequestException.Reason;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +32,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class SubmissionService {
+    /** What a topic request's claimed requester is recorded behind: kafka:ops is not the REST user ops. */
+    public static final String TOPIC_ACTOR_PREFIX = "kafka:";
     private final Inventory inventory;
     private final MigrationService migrations;
     private final Rejections rejections;
@@ -61,18 +65,13 @@ public class SubmissionService {
 
     /** @return the migration id; a rejection is thrown for the caller to record (the topic adds a dead letter) */
     public MigrationId accept(MigrationRequest request, Channel channel) {
-        RequestId requestId;
-        VmId vmId;
-        HostId destination;
-        try {
-            requestId = new RequestId(request.getRequestId());
-            vmId = new VmId(request.getVmId());
-            destination = new HostId(request.getDestinationHost());
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new RejectedRequestException(Reason.INVALID_REQUEST, e.getMessage());
-        }
+        RequestStrings.check(request);
+        RequestId requestId = id("requestId", () -> new RequestId(request.getRequestId()));
+        VmId vmId = id("vmId", () -> new VmId(request.getVmId()));
+        HostId destination = id("destinationHost", () -> new HostId(request.getDestinationHost()));
         Optional<MigrationId> existing = existingMigration(requestId);
         if (existing.isPresent()) {
+            sameParameters(existing.get(), request);
             return existing.get(); // the same request again: one migration
         }
         // Before any check of the hosts: a migration under way changes what they report (its skeleton takes the
@@ -113,8 +112,7 @@ public class SubmissionService {
                     + host.freeMemoryMb() + " MB free but " + vmId + " needs " + vm.memoryMb() + " MB");
         }
         Policy policy = policy(request);
-        String requestedBy = request.getRequestedBy() == null || request.getRequestedBy().isBlank()
-                ? "anonymous" : request.getRequestedBy();
+        String requestedBy = actor(request, channel);
         VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
         try {
@@ -132,6 +130,59 @@ public class SubmissionService {
             throw e;
         }
         return id;
+    }
+
+    /**
+     * Who the audit trail names. REST and the CLI authenticate their user; a topic record only claims a name, so it
+     * is kept behind the channel's prefix and can never read as a logged-in user (whose names hold no ':').
+     */
+    static String actor(MigrationRequest request, Channel channel) {
+        String claimed = request.getRequestedBy() == null || request.getRequestedBy().isBlank()
+                ? "anonymous" : request.getRequestedBy();
+        return switch (channel) {
+            case TOPIC -> TOPIC_ACTOR_PREFIX + claimed;
+            case REST, CLI -> claimed;
+        };
+    }
+
+    /** The same requestId with other parameters is another request under a reused key, not a retry: refuse it. */
+    private void sameParameters(MigrationId id, MigrationRequest request) {
+        Plan earlier = migrations.state(id).requested().orElseThrow();
+        Policy policy = policy(request);
+        List<String> differ = new ArrayList<>();
+        differ(differ, "vmId", earlier.vm().vmId().value(), request.getVmId());
+        differ(differ, "destinationHost", earlier.destination().value(), request.getDestinationHost());
+        if (request.getSourceHost() != null) {
+            differ(differ, "sourceHost", earlier.source().value(), request.getSourceHost());
+        }
+        differ(differ, "maxDowntimeMs", earlier.policy().maxDowntimeMs(), policy.maxDowntimeMs());
+        differ(differ, "bandwidthMbps", earlier.policy().bandwidthMbps(), policy.bandwidthMbps());
+        differ(differ, "maxRounds", earlier.policy().maxRounds(), policy.maxRounds());
+        differ(differ, "autoConverge", earlier.policy().autoConverge(), policy.autoConverge());
+        differ(differ, "compression", earlier.policy().compression(), policy.compression());
+        differ(differ, "progressTimeoutS", earlier.policy().progressTimeoutS(), policy.progressTimeoutS());
+        differ(differ, "completionTimeoutPerGiBS", earlier.policy().completionTimeoutPerGiBS(),
+                policy.completionTimeoutPerGiBS());
+        if (!differ.isEmpty()) {
+            throw new RejectedRequestException(Reason.REQUEST_ID_CONFLICT, "requestId", "requestId "
+                    + request.getRequestId() + " already made migration " + id + " with other parameters: "
+                    + String.join(", ", differ) + "; send those parameters again to retry it, or use a new requestId "
+                    + "for a new migration");
+        }
+    }
+
+    private static void differ(List<String> differ, String field, Object earlier, Object now) {
+        if (!earlier.equals(now)) {
+            differ.add(field + " was " + earlier + ", now " + now);
+        }
+    }
+
+    private static <T> T id(String field, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new RejectedRequestException(Reason.INVALID_REQUEST, field, e.getMessage());
+        }
     }
 
     private static Policy policy(MigrationRequest r) {

@@ -67,10 +67,11 @@ class BadRequestsAreParkedAndTheConsumerGoesOnTest {
                 {"requestId": "%s", "vmId": "SERVER2", "destinationHost": "hv-02", "compression": "lz4",
                  "requestedBy": "kcat-user"}""".formatted(good)), true);
 
-        // then the consumer went on: the good one completes, with the channel and requester it named
+        // then the consumer went on: the good one completes, with the channel and the requester it claimed, marked as
+        // claimed on the topic
         FerryStack.await("the JSON request to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(good)));
         assertThat(stack.jdbc().queryForObject("select requested_by || '/' || channel from migrations where request_id = ?",
-                String.class, good)).isEqualTo("kcat-user/TOPIC");
+                String.class, good)).isEqualTo("kafka:kcat-user/TOPIC");
 
         // and each bad record is recorded with its reason
         assertThat(stack.jdbc().queryForList("select request_id || ':' || reason from request_rejections "

@@ -83,7 +83,7 @@ class KcatSubmitsAndReadsTheEventLogTest {
         String log = kcat(null, "-C", "-t", "ferry.migration-events", "-o", "beginning", "-e", "-q", "-f", "%k %s\n");
         List<String> lines = log.lines().filter(l -> l.startsWith(migrationId + " ")).toList();
         assertThat(lines).hasSize(events);
-        assertThat(lines.getFirst()).contains("\"type\":\"MigrationRequested\"").contains("\"actor\":\"kcat\"");
+        assertThat(lines.getFirst()).contains("\"type\":\"MigrationRequested\"").contains("\"actor\":\"kafka:kcat\"");
         assertThat(lines.getLast()).contains("\"type\":\"MigrationCompleted\"");
     }
 }
