@@ -91,11 +91,11 @@ class AVmMigratesThroughAllSixStagesTest {
                 "FINAL_COPY@hv-01", "RELEASE_STORAGE@hv-01", "ACQUIRE_STORAGE@hv-02", "RESUME@hv-02",
                 "ANNOUNCE_NETWORK@hv-02", "STOP_SOURCE@hv-01");
 
-        // and every entry is correlated to the request and names who caused it
+        // and every entry is correlated to the request and names who caused it (a topic requester as it claimed, kafka:…)
         assertThat(stack.jdbc().queryForList("select distinct correlation_id from migration_events where migration_id = ?",
                 String.class, migrationId)).containsExactly(requestId);
         assertThat(stack.jdbc().queryForList("select distinct actor from migration_events where migration_id = ?",
-                String.class, migrationId)).containsExactlyInAnyOrder("e2e-test", "orchestrator:scheduler", "agent:hv-01",
+                String.class, migrationId)).containsExactlyInAnyOrder("kafka:e2e-test", "orchestrator:scheduler", "agent:hv-01",
                 "agent:hv-02");
 
         // and the destination resumed with exactly the memory the source had at pause, page for page
