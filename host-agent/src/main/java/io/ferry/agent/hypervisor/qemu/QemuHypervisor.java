@@ -454,6 +454,18 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
     }
 
+    /**
+     * What an agent killed with -9 leaves behind, for tests: every QEMU as it is (mid-migration too), its QMP
+     * connection closed, nothing cleaned up.
+     */
+    void abandonForTests() {
+        List<QemuVm> all = List.copyOf(vms.values());
+        vms.clear();
+        outgoing.clear();
+        incoming.clear();
+        all.forEach(vm -> vm.process.detach());
+    }
+
     /** Stops every guest of this host (its QEMU quits) and forgets it: the next agent boots its inventory afresh. */
     public void stopGuests() {
         List<QemuVm> all = List.copyOf(vms.values());
