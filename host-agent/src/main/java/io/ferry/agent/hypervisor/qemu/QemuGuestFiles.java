@@ -52,6 +52,16 @@ final class QemuGuestFiles {
         }
     }
 
+    /** Forgets every guest and that the inventory was booted: the next agent here starts a fresh host. */
+    void forgetAll() {
+        all().forEach(description -> delete(description.name()));
+        try {
+            Files.deleteIfExists(dir.resolve(INITIALISED));
+        } catch (IOException e) {
+            log.warn("cannot delete {}: {}", dir.resolve(INITIALISED), e.getMessage());
+        }
+    }
+
     void save(String name, VmSpec spec, long pid, QemuCommandLine.Files files, VmState state) {
         Properties p = new Properties();
         p.setProperty("vmId", spec.vmId());

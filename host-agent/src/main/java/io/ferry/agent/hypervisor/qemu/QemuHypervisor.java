@@ -447,6 +447,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
                 vm.quit(QUIT_GRACE);
                 log.info("skeleton of {} stopped with the agent (QEMU pid {})", vm.spec.vmId(), vm.process.pid());
             } else {
+                describe(vm); // with its state now
                 vm.process.detach();
                 log.info("{} runs on in QEMU pid {} ({}) for the next agent to re-adopt", vm.spec.vmId(), vm.process.pid(),
                         vm.state());
@@ -484,13 +485,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         if (!Files.isDirectory(runDir)) {
             return;
         }
-        QemuGuestFiles files = new QemuGuestFiles(runDir);
-        files.all().forEach(description -> files.delete(description.name()));
+        new QemuGuestFiles(runDir).forgetAll();
         StaleQemus.reap(runDir);
-        try {
-            Files.deleteIfExists(runDir.resolve("inventory-booted"));
-        } catch (IOException e) {
-            log.warn("cannot delete {}: {}", runDir.resolve("inventory-booted"), e.getMessage());
-        }
     }
 }
