@@ -82,6 +82,7 @@ final class Stack implements AutoCloseable {
         Path agentJar = jar("host-agent", "ferry-host-agent");
         Directories.deleteRecursively(run.resolve("shared")); // each run starts with fresh leases and switch table
         io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests()); // and fresh hosts: the inventory boots again
+        stopQemus(); // QEMU guests a killed run left behind, too
 
         if (options.dbUrl() != null) {
             db = new DatabaseHandle(options.dbUrl(), options.dbUser(), options.dbPassword(), "configured database", () -> {});
@@ -166,6 +167,13 @@ final class Stack implements AutoCloseable {
         // the host key through the environment, like the orchestrator's secret it is derived from
         return Child.start("agent-" + host, jar, jvm, args, java.util.Map.of(io.ferry.schema.DataTokenSeal.HOST_KEY_ENV,
                 io.ferry.schema.DataTokenSeal.hostKeyText(dataTokenSecret, host)), options.runDir());
+    }
+
+    /** QEMU guests outlive their agents (an agent restarted re-adopts them); the stack's own end stops them. */
+    private void stopQemus() {
+        for (String host : List.of(SOURCE, DESTINATION)) {
+            io.ferry.agent.hypervisor.qemu.QemuHypervisor.stopLeftovers(options.runDir().resolve("qemu-" + host));
+        }
     }
 
     /**
@@ -256,6 +264,7 @@ final class Stack implements AutoCloseable {
         }
         // The guests ended with the stack; their memory would otherwise stay in /dev/shm until the next start.
         io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests());
+        stopQemus();
         if (kafka != null) {
             kafka.close();
         }

@@ -69,7 +69,14 @@ public class AgentConfiguration {
                 : Path.of(System.getProperty("java.io.tmpdir"), "ferry-qemu", p.host());
         QemuHypervisor hypervisor = new QemuHypervisor(new QemuHypervisor.Settings(q.binary(), image, q.machine(), q.accel(),
                 q.dirtyMb(), q.diskMb(), q.diskCache(), runDir, p.totalMemoryMb(), p.cpuFeatures(), p.bindHost(),
-                p.advertisedHost(), q.tls()), clock);
+                p.advertisedHost(), q.tls(), p.keepGuests()), clock);
+        if (!hypervisor.bootsInventory()) {
+            // A restart: the QEMUs described in the run directory are what this host holds (see QemuReadoption).
+            log.info("{} restarted: re-adopted {} from {}, not booting ferry.agent.vms again (stop those QEMUs and delete "
+                    + "that directory, or start with ferry up, for a fresh host)", p.host(), hypervisor.vms().stream()
+                    .map(vm -> vm.spec().vmId() + " " + vm.state()).toList(), runDir);
+            return hypervisor;
+        }
         try {
             for (String text : p.vms()) {
                 InventoryVm vm = parseVm(p.host(), text);
@@ -82,9 +89,11 @@ public class AgentConfiguration {
                 hypervisor.boot(spec);
             }
         } catch (RuntimeException e) {
+            hypervisor.stopGuests(); // a first start that failed half-way: nothing of it is to be re-adopted
             hypervisor.close();
             throw e;
         }
+        hypervisor.inventoryBooted();
         return hypervisor;
     }
 

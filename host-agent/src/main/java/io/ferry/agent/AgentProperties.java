@@ -25,7 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the agent and a restarted agent re-adopts them; unset: MEMORY_DIR/ferry-HOST (e.g. /dev/shm/ferry-hv-01; the
  *     temporary directory when /dev/shm cannot hold total-memory-mb).
  *     Deleting it makes the next start a fresh one that boots {@code vms} again
- * @param keepGuests false: guests die with the agent (memory unlinked, inventory booted at every start)
+ * @param keepGuests false: guests die with the agent (memory unlinked, QEMUs quit, inventory booted at every start);
+ *     true: QEMU guests too outlive the agent, described in ferry.agent.qemu.run-dir, and a restart re-adopts them
  * @param driver the hypervisor behind the stages: {@code simulated} (default) or {@code qemu} (FERRY_AGENT_DRIVER)
  * @param qemu the QEMU driver's settings (FERRY_AGENT_QEMU_*)
  * @param hostKey this host's key (FERRY_AGENT_HOST_KEY): base64 of HMAC-SHA256(orchestrator's data-token secret,
@@ -103,7 +104,8 @@ public record AgentProperties(
      * @param dirtyMb how many MiB of its memory each guest rewrites in a loop (0: idle)
      * @param diskMb size of the qcow2 disk created for a guest that has none yet
      * @param diskCache QEMU's cache mode for the disk; none (O_DIRECT) suits shared storage, writeback a tmpfs
-     * @param runDir QMP sockets, serial consoles, pid files and QEMU's logs (default java.io.tmpdir/ferry-qemu/HOST)
+     * @param runDir QMP sockets, serial consoles, pid files, QEMU's logs and a description per kept guest
+     *     ({@code VM.guest}; default java.io.tmpdir/ferry-qemu/HOST)
      * @param tls TLS with the migration's one-time token as pre-shared key on QEMU's stream (default off: see README)
      */
     public record Qemu(String binary, Path guestDir, Path kernel, Path initrd, String machine, String accel,

@@ -48,7 +48,8 @@ class ARealQemuGuestMigratesAndKeepsTickingTest {
     /** A QEMU host: its guests rewrite 64 MiB of their memory in a loop. */
     private static Map<String, String> qemu(String host) {
         return Map.of("ferry.agent.driver", "qemu", "ferry.agent.qemu.dirty-mb", "64",
-                "ferry.agent.qemu.run-dir", stack.shared.resolve("qemu-" + host).toString());
+                "ferry.agent.qemu.run-dir", stack.shared.resolve("qemu-" + host).toString(),
+                "ferry.agent.keep-guests", "false"); // its QEMUs end with the test's agents
     }
 
     @AfterAll

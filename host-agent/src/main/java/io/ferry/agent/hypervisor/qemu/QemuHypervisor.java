@@ -46,16 +46,29 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private final Map<String, QemuIncoming> incoming = new ConcurrentHashMap<>();
     private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
+    private final QemuGuestFiles guestFiles;
 
     /**
      * @param image the guest's kernel and initramfs (see {@link GuestImage})
      * @param dirtyMb MiB each guest rewrites in a loop
      * @param runDir QMP sockets, serial consoles, pid files and QEMU's output
      */
-    /** @param tls TLS-PSK on the migration stream, keyed by the migration's one-time token ({@link QemuTls}) */
+    /**
+     * @param tls TLS-PSK on the migration stream, keyed by the migration's one-time token ({@link QemuTls})
+     * @param keepGuests running and paused guests outlive the agent (its close leaves their QEMUs running) and the
+     *     next agent on this run directory re-attaches to them; false: every QEMU quits with the agent
+     */
     public record Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
             String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
-            String advertisedHost, boolean tls) {
+            String advertisedHost, boolean tls, boolean keepGuests) {
+        /** Guests that quit with the agent. */
+        public Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
+                String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
+                String advertisedHost, boolean tls) {
+            this(binary, image, machine, accel, dirtyMb, diskMb, diskCache, runDir, totalMemoryMb, cpuFeatures, bindHost,
+                    advertisedHost, tls, false);
+        }
+
         /** Without TLS on the stream. */
         public Settings(String binary, GuestImage image, String machine, String accel, int dirtyMb, int diskMb,
                 String diskCache, Path runDir, long totalMemoryMb, List<String> cpuFeatures, String bindHost,
@@ -83,7 +96,38 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the QEMU run directory " + settings.runDir(), e);
         }
-        StaleQemus.reap(settings.runDir());
+        this.guestFiles = new QemuGuestFiles(settings.runDir());
+        java.util.Set<Path> kept = settings.keepGuests()
+                ? QemuReadoption.readopt(settings.runDir(), guestFiles, this::adopted) : java.util.Set.of();
+        StaleQemus.reap(settings.runDir(), kept);
+    }
+
+    private void adopted(QemuVm vm) {
+        if (vms.putIfAbsent(vm.spec.vmId(), vm) != null) {
+            // two QEMUs of one guest: keep the first, stop the other rather than run the guest twice
+            log.error("QEMU pid {} ({}) runs {} a second time here; stopping it", vm.process.pid(), vm.name, vm.spec.vmId());
+            guestFiles.delete(vm.name);
+            vm.quit(QUIT_GRACE);
+            return;
+        }
+        watch(vm);
+        log.info("re-adopted {} ({} MB) {}: QEMU pid {}", vm.spec.vmId(), vm.spec.memoryMb(), vm.state(), vm.process.pid());
+    }
+
+    /**
+     * Whether this host should boot its start-up inventory: on its first start, or always when guests are not kept. A
+     * restarted agent re-adopts the QEMUs described in its run directory instead, which may be fewer (a guest migrated
+     * away) or more (one migrated here) than the inventory setting names.
+     */
+    public boolean bootsInventory() {
+        return !settings.keepGuests() || !guestFiles.initialised();
+    }
+
+    /** Marks the start-up inventory booted: later starts re-adopt from the run directory. */
+    public void inventoryBooted() {
+        if (settings.keepGuests()) {
+            guestFiles.markInitialised();
+        }
     }
 
     /** Whether {@code binary} (a path, or a name looked up on the PATH) is an executable here. */
@@ -110,6 +154,14 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         if (vms.putIfAbsent(spec.vmId(), vm) != null) {
             vm.quit(QUIT_GRACE);
             throw new IllegalArgumentException("VM " + spec.vmId() + " already exists on this host");
+        }
+        describe(vm);
+    }
+
+    private void describe(QemuVm vm) {
+        if (settings.keepGuests()) {
+            guestFiles.save(vm.name, vm.spec, vm.process.pid(), QemuCommandLine.Files.in(settings.runDir(), vm.name),
+                    vm.state());
         }
     }
 
@@ -233,6 +285,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         ResumeResult resumed = in.resume(clock, SWITCHOVER_TIMEOUT);
         incoming.remove(ticket.migrationId());
         resumedHere.add(ticket.migrationId());
+        describe(in.skeleton); // from now on a guest of this host, kept across agent restarts
         QemuTls.forget(settings.runDir(), ticket.migrationId());
         log.info("{} runs here (QEMU pid {})", ticket.vmId(), in.skeleton.process.pid());
         return resumed;
@@ -262,6 +315,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
         String runState = vm.alive() ? vm.runState() : "exited";
         vms.remove(ticket.vmId(), vm);
+        guestFiles.delete(vm.name);
         vm.quit(QUIT_GRACE);
         departures.put(ticket.migrationId(), new Departure(ticket.migrationId(), ticket.vmId(), vm.process.pid(), runState,
                 session == null ? null : session.completed, vm.serialLog, session == null ? null : session.pausedAt));
@@ -330,14 +384,20 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         List<String> command = skeleton ? QemuCommandLine.skeleton(settings, spec, files)
                 : QemuCommandLine.guest(settings, spec, files);
         QemuProcess process = QemuProcess.start(name, command, files, START_TIMEOUT);
-        QemuVm vm = new QemuVm(spec, process, files.serial(), skeleton ? VmState.SKELETON : VmState.RUNNING);
-        process.onExit().thenAccept(p -> {
-            if (vms.remove(spec.vmId(), vm)) {
-                log.warn("QEMU of {} (pid {}) exited with code {}: {}", spec.vmId(), p.pid(), p.exitValue(),
-                        process.logTail());
+        QemuVm vm = new QemuVm(spec, name, process, files.serial(), skeleton ? VmState.SKELETON : VmState.RUNNING);
+        watch(vm);
+        return vm;
+    }
+
+    /** A QEMU that exits on its own leaves the inventory (and its description goes). */
+    private void watch(QemuVm vm) {
+        vm.process.onExit().thenRun(() -> {
+            if (vms.remove(vm.spec.vmId(), vm)) {
+                guestFiles.delete(vm.name);
+                log.warn("QEMU of {} (pid {}) exited ({}): {}", vm.spec.vmId(), vm.process.pid(),
+                        vm.process.exitDescription(), vm.process.logTail());
             }
         });
-        return vm;
     }
 
     private QemuVm vm(String vmId) {
@@ -362,10 +422,70 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         return id.substring(0, Math.min(8, id.length()));
     }
 
+    /**
+     * The agent stops. With guests kept, running and paused guests go on in their QEMUs for the next agent to re-adopt;
+     * what only made sense inside this agent's migrations is undone: an outgoing migration not yet completed is
+     * cancelled (the guest runs on here) and skeletons quit. Without, every QEMU quits.
+     */
     @Override
     public void close() {
+        if (!settings.keepGuests()) {
+            stopGuests();
+            return;
+        }
+        for (QemuOutgoing out : List.copyOf(outgoing.values())) {
+            if (out.completed == null && out.vm.alive()) {
+                QemuOutgoing.cancelAndRun(out.vm);
+            }
+        }
+        outgoing.clear();
         List<QemuVm> all = List.copyOf(vms.values());
         vms.clear();
-        all.parallelStream().forEach(vm -> vm.quit(QUIT_GRACE));
+        incoming.clear();
+        for (QemuVm vm : all) {
+            if (vm.state() == VmState.SKELETON) {
+                vm.quit(QUIT_GRACE);
+                log.info("skeleton of {} stopped with the agent (QEMU pid {})", vm.spec.vmId(), vm.process.pid());
+            } else {
+                describe(vm); // with its state now
+                vm.process.detach();
+                log.info("{} runs on in QEMU pid {} ({}) for the next agent to re-adopt", vm.spec.vmId(), vm.process.pid(),
+                        vm.state());
+            }
+        }
+    }
+
+    /**
+     * What an agent killed with -9 leaves behind, for tests: every QEMU as it is (mid-migration too), its QMP
+     * connection closed, nothing cleaned up.
+     */
+    void abandonForTests() {
+        List<QemuVm> all = List.copyOf(vms.values());
+        vms.clear();
+        outgoing.clear();
+        incoming.clear();
+        all.forEach(vm -> vm.process.detach());
+    }
+
+    /** Stops every guest of this host (its QEMU quits) and forgets it: the next agent boots its inventory afresh. */
+    public void stopGuests() {
+        List<QemuVm> all = List.copyOf(vms.values());
+        vms.clear();
+        all.parallelStream().forEach(vm -> {
+            guestFiles.delete(vm.name);
+            vm.quit(QUIT_GRACE);
+        });
+    }
+
+    /**
+     * Stops every QEMU an agent left running in {@code runDir} and forgets its guests, e.g. when a whole stack is torn
+     * down: no agent is to re-adopt them.
+     */
+    public static void stopLeftovers(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        new QemuGuestFiles(runDir).forgetAll();
+        StaleQemus.reap(runDir);
     }
 }

@@ -10,19 +10,40 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One QEMU process and its QMP connection; its stdout and stderr go to a log file beside its socket. */
+/**
+ * One QEMU process and its QMP connection; its stdout and stderr go to a log file beside its socket. Held by a
+ * {@link ProcessHandle}, not a {@link Process}: a QEMU started by an earlier agent is re-attached the same way.
+ */
 final class QemuProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QemuProcess.class);
     private final String name;
-    private final Process process;
+    private final ProcessHandle process;
+    /** Started by this agent: its exit code is known; null for a re-attached QEMU. */
+    private final Process child;
     private final QmpClient qmp;
     private final Path logFile;
 
-    private QemuProcess(String name, Process process, QmpClient qmp, Path logFile) {
+    private QemuProcess(String name, ProcessHandle process, Process child, QmpClient qmp, Path logFile) {
         this.name = name;
         this.process = process;
+        this.child = child;
         this.qmp = qmp;
         this.logFile = logFile;
+    }
+
+    static Path logFileOf(Path serial) {
+        return serial.resolveSibling(serial.getFileName().toString().replace(".serial", ".log"));
+    }
+
+    /**
+     * Re-attaches to a QEMU an earlier agent of this host started: it must still run and answer on its QMP socket.
+     *
+     * @throws QmpException when it does not answer within {@code timeout}
+     */
+    static QemuProcess attach(String name, ProcessHandle process, Path qmpSocket, Path serial, Duration timeout) {
+        QmpClient qmp = QmpClient.connect(qmpSocket, name, timeout);
+        log.info("re-attached to QEMU for {}, pid {}", name, process.pid());
+        return new QemuProcess(name, process, null, qmp, logFileOf(serial));
     }
 
     /**
@@ -31,7 +52,7 @@ final class QemuProcess implements AutoCloseable {
      * @throws QemuStartException when it does not start or exits at once (the message carries its output)
      */
     static QemuProcess start(String name, List<String> command, QemuCommandLine.Files files, Duration timeout) {
-        Path logFile = files.serial().resolveSibling(files.serial().getFileName().toString().replace(".serial", ".log"));
+        Path logFile = logFileOf(files.serial());
         Process process;
         try {
             Files.deleteIfExists(files.qmpSocket());
@@ -63,7 +84,7 @@ final class QemuProcess implements AutoCloseable {
             QmpClient qmp = QmpClient.connect(files.qmpSocket(), name, Duration.ofNanos(Math.max(deadline - System.nanoTime(),
                     Duration.ofSeconds(5).toNanos())));
             log.info("QEMU for {} started, pid {}", name, process.pid());
-            return new QemuProcess(name, process, qmp, logFile);
+            return new QemuProcess(name, process.toHandle(), process, qmp, logFile);
         } catch (QmpException e) {
             process.destroyForcibly();
             throw new QemuStartException("QEMU for " + name + " started but its QMP socket did not answer: " + e.getMessage()
@@ -83,8 +104,18 @@ final class QemuProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    java.util.concurrent.CompletableFuture<Process> onExit() {
+    java.util.concurrent.CompletableFuture<ProcessHandle> onExit() {
         return process.onExit();
+    }
+
+    /** How it ended, for logs: its exit code when this agent started it. */
+    String exitDescription() {
+        return child != null && !child.isAlive() ? "exit code " + child.exitValue() : "an exit code only its parent saw";
+    }
+
+    /** Lets go of QEMU without stopping it (the agent stops; the guest runs on, and the next agent re-attaches). */
+    void detach() {
+        qmp.close();
     }
 
     /** What QEMU printed (its warnings and errors), last lines first cut: for failure messages. */
@@ -92,8 +123,8 @@ final class QemuProcess implements AutoCloseable {
         return tail(logFile);
     }
 
-    /** Asks QEMU to quit, and kills it when it does not within {@code grace}. @return its exit code */
-    int quit(Duration grace) {
+    /** Asks QEMU to quit, and kills it when it does not within {@code grace}. */
+    void quit(Duration grace) {
         if (process.isAlive() && qmp.isOpen()) {
             try {
                 qmp.execute("quit", null, grace);
@@ -101,18 +132,27 @@ final class QemuProcess implements AutoCloseable {
                 log.debug("quit of {}: {}", name, e.getMessage()); // it may close the connection before it answers
             }
         }
+        if (!awaitExit(grace)) {
+            log.warn("QEMU for {} (pid {}) did not quit within {} ms; killing it", name, process.pid(), grace.toMillis());
+            process.destroyForcibly();
+            awaitExit(Duration.ofSeconds(5));
+        }
+        qmp.close();
+    }
+
+    private boolean awaitExit(Duration max) {
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("QEMU for {} (pid {}) did not quit within {} ms; killing it", name, process.pid(), grace.toMillis());
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
+            process.onExit().get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !process.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !process.isAlive();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+            return false;
         }
-        qmp.close();
-        return process.isAlive() ? -1 : process.exitValue();
     }
 
     @Override

@@ -14,14 +14,17 @@ import java.util.Map;
  */
 final class QemuVm implements DiskHandoff.Qemu {
     final VmSpec spec;
+    /** Its files' base name in the run directory: the vmId, or VM-in-ID for a guest that arrived as a skeleton. */
+    final String name;
     final QemuProcess process;
     final Path serialLog;
     final Signal changes = new Signal();
     private volatile VmState state;
     private volatile Instant stoppedAt;
 
-    QemuVm(VmSpec spec, QemuProcess process, Path serialLog, VmState initial) {
+    QemuVm(VmSpec spec, String name, QemuProcess process, Path serialLog, VmState initial) {
         this.spec = spec;
+        this.name = name;
         this.process = process;
         this.serialLog = serialLog;
         this.state = initial;
@@ -105,8 +108,8 @@ final class QemuVm implements DiskHandoff.Qemu {
         state = VmState.PAUSED;
     }
 
-    int quit(Duration grace) {
-        return process.quit(grace);
+    void quit(Duration grace) {
+        process.quit(grace);
     }
 
     /** A counter bumped on every QEMU event: wait on it instead of polling blind, without missing a wake-up. */

@@ -39,6 +39,24 @@ final class QemuGuests {
                 4096, List.of("sse4_2"), "127.0.0.1", "127.0.0.1", tls), Clock.systemUTC());
     }
 
+    /** A host that keeps its guests: closing it leaves their QEMUs running, and the next host on {@code runDir} re-adopts them. */
+    static QemuHypervisor keepingHost(Path runDir, int dirtyMb) {
+        return new QemuHypervisor(new QemuHypervisor.Settings(BINARY, image(), "pc", "tcg", dirtyMb, 64, "none", runDir,
+                4096, List.of("sse4_2"), "127.0.0.1", "127.0.0.1", false, true), Clock.systemUTC());
+    }
+
+    /** Waits until {@code condition} holds, or fails saying what was awaited. */
+    static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     static VmSpec spec(Path disk, int memoryMb) {
         return new VmSpec("SERVER2", memoryMb, 1, "52:54:00:12:34:56", disk.toString(), List.of("sse4_2"));
     }
