@@ -26,6 +26,8 @@ public final class KafkaNode implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    /** The address the broker listener binds and advertises (the controller listener stays on 127.0.0.1). */
+    private final String host;
     private final boolean deleteDataDirOnClose;
     private final SaslPlain sasl; // null: a plaintext listener without authentication
     private int controllerPort;
@@ -33,9 +35,10 @@ public final class KafkaNode implements AutoCloseable {
     private DataDirLock lock;
     private boolean closed;
 
-    private KafkaNode(Path dataDir, int port, boolean deleteDataDirOnClose, SaslPlain sasl) {
+    private KafkaNode(Path dataDir, int port, String host, boolean deleteDataDirOnClose, SaslPlain sasl) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
+        this.host = host;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.sasl = sasl;
     }
@@ -45,7 +48,15 @@ public final class KafkaNode implements AutoCloseable {
      * Returns once a metadata request answers.
      */
     public static KafkaNode start(Path dataDir, int port) {
-        KafkaNode node = new KafkaNode(dataDir, resolvePort(port), false, null);
+        return start(dataDir, port, KafkaNodeConfig.HOST);
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with the broker listening on and advertising {@code host} instead of 127.0.0.1:
+     * an address of this machine that clients in other network namespaces reach (a bridge's, say).
+     */
+    public static KafkaNode start(Path dataDir, int port, String host) {
+        KafkaNode node = new KafkaNode(dataDir, resolvePort(port), host, false, null);
         node.startServer();
         return node;
     }
@@ -59,7 +70,7 @@ public final class KafkaNode implements AutoCloseable {
     public static KafkaNode startTemporary(int port, SaslPlain sasl) {
         Path dir = Directories.createTemp("ferry-kafka-");
         try {
-            KafkaNode node = new KafkaNode(dir, resolvePort(port), true, sasl);
+            KafkaNode node = new KafkaNode(dir, resolvePort(port), KafkaNodeConfig.HOST, true, sasl);
             node.startServer();
             return node;
         } catch (RuntimeException e) {
@@ -73,9 +84,9 @@ public final class KafkaNode implements AutoCloseable {
         return sasl == null ? Map.of() : sasl.clientProperties();
     }
 
-    /** "127.0.0.1:PORT", the address the broker advertises. */
+    /** "HOST:PORT" (127.0.0.1 unless started on another address), the address the broker advertises. */
     public String bootstrapServers() {
-        return KafkaNodeConfig.HOST + ":" + port;
+        return host + ":" + port;
     }
 
     public int port() {
@@ -158,7 +169,7 @@ public final class KafkaNode implements AutoCloseable {
             releaseLock();
             throw e;
         }
-        Map<String, Object> props = KafkaNodeConfig.properties(dataDir, port, controllerPort);
+        Map<String, Object> props = KafkaNodeConfig.properties(dataDir, host, port, controllerPort);
         if (sasl != null) {
             props.put("listener.security.protocol.map", KafkaNodeConfig.BROKER_LISTENER + ":SASL_PLAINTEXT,"
                     + KafkaNodeConfig.CONTROLLER_LISTENER + ":PLAINTEXT");
