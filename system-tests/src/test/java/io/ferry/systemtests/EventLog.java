@@ -38,6 +38,18 @@ final class EventLog {
                 (Integer) rs.getObject(7), rs.getString(8)));
     }
 
+    /** A StorageReleased or StorageAcquired event: which host gave up or took the disk, with which epoch. */
+    record StorageEvent(int version, String type, String host, long epoch) {}
+
+    /** The migration's storage hand-off events in version order. */
+    List<StorageEvent> storageEvents(String migrationId) {
+        return query("""
+                select version, type, payload_json->>'host', (payload_json->>'epoch')::bigint
+                from migration_events where migration_id = ? and type in ('StorageReleased', 'StorageAcquired')
+                order by version""", migrationId, rs -> new StorageEvent(rs.getInt(1), rs.getString(2), rs.getString(3),
+                rs.getLong(4)));
+    }
+
     /** The read model's version of the migration (0 when the row is missing). */
     int projectedVersion(String migrationId) {
         List<Integer> versions = query("select version from migrations where migration_id = ?", migrationId,
