@@ -141,13 +141,16 @@ final class ChaosSoak implements AutoCloseable {
         log.info("chaos soak: {}", settings);
         for (int n = 1; n <= settings.migrations(); n++) {
             int remaining = settings.migrations() - n + 1;
-            int quota = (int) Math.ceil(Math.max(0, settings.faults() - report.faultsInjected()) / (double) remaining);
+            double mean = Math.max(0, settings.faults() - report.faultsInjected()) / (double) remaining;
+            SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + n);
+            // from none to twice the mean, so some migrations run (nearly) undisturbed and complete; the last takes the rest
+            int quota = remaining == 1 ? (int) Math.ceil(mean) : random.nextInt((int) Math.ceil(2 * mean) + 1);
             if (!recover()) {
                 report.note("the stack did not recover within " + RECOVERY.toSeconds() + " s before migration #" + n
                         + "; the soak stopped there");
                 break;
             }
-            new SoakMigration(this, n, quota, new SplittableRandom(settings.seed() * 1_000_003L + n)).run();
+            new SoakMigration(this, n, quota, random).run();
         }
         String summary = report.summary();
         System.out.println(summary);

@@ -78,9 +78,11 @@ final class SoakMigration {
         boolean idle = digest != null && again.isPresent() && digest.equals(again.get());
         StorageLeases.Lease leaseBefore = leases().current(disk);
 
-        // the orchestrator must know where the guest is before it is asked to move it
+        // the orchestrator must know where the guest is, and have heard from both hosts lately (its pre-checks refuse a
+        // host silent for its liveness timeout), before it is asked to move it
         ChaosSoak.poll(Duration.ofSeconds(60), () -> soak.api.vm(source, vmId)
-                .map(vm -> vm.path("state").asString("").equals("RUNNING")).orElse(false));
+                .map(vm -> vm.path("state").asString("").equals("RUNNING")).orElse(false)
+                && heardFromLately(source) && heardFromLately(destination));
 
         Instant submitted = Instant.now();
         try {
@@ -257,6 +259,19 @@ final class SoakMigration {
         } catch (AssertionError e) {
             violation("history", e.getMessage().replace('\n', ' '));
         }
+    }
+
+    private boolean heardFromLately(String host) {
+        try {
+            for (JsonNode h : soak.api.hosts()) {
+                if (h.path("host").asString("").equals(host)) {
+                    return Instant.parse(h.path("lastHeartbeatAt").asString()).isAfter(Instant.now().minusSeconds(5));
+                }
+            }
+        } catch (RuntimeException e) {
+            // not reachable right now
+        }
+        return false;
     }
 
     private StorageLeases leases() {
