@@ -26,6 +26,8 @@ public final class KafkaNode implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    /** The address the broker listener binds and advertises (the controller listener stays on 127.0.0.1). */
+    private final String host;
     private final boolean deleteDataDirOnClose;
     private final SaslPlain sasl; // null: a plaintext listener without authentication
     private int controllerPort;
@@ -33,9 +35,10 @@ public final class KafkaNode implements AutoCloseable {
     private DataDirLock lock;
     private boolean closed;
 
-    private KafkaNode(Path dataDir, int port, boolean deleteDataDirOnClose, SaslPlain sasl) {
+    private KafkaNode(Path dataDir, int port, String host, boolean deleteDataDirOnClose, SaslPlain sasl) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port;
+        this.host = host;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.sasl = sasl;
     }
@@ -45,12 +48,20 @@ public final class KafkaNode implements AutoCloseable {
      * Returns once a metadata request answers.
      */
     public static KafkaNode start(Path dataDir, int port) {
-        return start(dataDir, port, Ports::freePort);
+        return start(dataDir, port, KafkaNodeConfig.HOST);
     }
 
     /** @param pick chooses the port when {@code port} is 0 (again when the one it chose was taken before the bind) */
     static KafkaNode start(Path dataDir, int port, java.util.function.IntSupplier pick) {
-        return startOn(validPort(port), pick, p -> new KafkaNode(dataDir, p, false, null));
+        return startOn(validPort(port), pick, p -> new KafkaNode(dataDir, p, KafkaNodeConfig.HOST, false, null));
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with the broker listening on and advertising {@code host} instead of 127.0.0.1:
+     * an address of this machine that clients in other network namespaces reach (a bridge's, say).
+     */
+    public static KafkaNode start(Path dataDir, int port, String host) {
+        return startOn(validPort(port), Ports::freePort, p -> new KafkaNode(dataDir, p, host, false, null));
     }
 
     /** Like {@link #start}, in a fresh temporary directory that {@link #close()} deletes. */
@@ -62,7 +73,7 @@ public final class KafkaNode implements AutoCloseable {
     public static KafkaNode startTemporary(int port, SaslPlain sasl) {
         Path dir = Directories.createTemp("ferry-kafka-");
         try {
-            return startOn(validPort(port), Ports::freePort, p -> new KafkaNode(dir, p, true, sasl));
+            return startOn(validPort(port), Ports::freePort, p -> new KafkaNode(dir, p, KafkaNodeConfig.HOST, true, sasl));
         } catch (RuntimeException e) {
             Directories.deleteRecursively(dir);
             throw e;
@@ -74,9 +85,9 @@ public final class KafkaNode implements AutoCloseable {
         return sasl == null ? Map.of() : sasl.clientProperties();
     }
 
-    /** "127.0.0.1:PORT", the address the broker advertises. */
+    /** "HOST:PORT" (127.0.0.1 unless started on another address), the address the broker advertises. */
     public String bootstrapServers() {
-        return KafkaNodeConfig.HOST + ":" + port;
+        return host + ":" + port;
     }
 
     public int port() {
@@ -159,7 +170,7 @@ public final class KafkaNode implements AutoCloseable {
             releaseLock();
             throw e;
         }
-        Map<String, Object> props = KafkaNodeConfig.properties(dataDir, port, controllerPort);
+        Map<String, Object> props = KafkaNodeConfig.properties(dataDir, host, port, controllerPort);
         if (sasl != null) {
             props.put("listener.security.protocol.map", KafkaNodeConfig.BROKER_LISTENER + ":SASL_PLAINTEXT,"
                     + KafkaNodeConfig.CONTROLLER_LISTENER + ":PLAINTEXT");

@@ -24,6 +24,11 @@ final class KafkaNodeConfig {
     }
 
     static Map<String, Object> properties(Path dataDir, int brokerPort, int controllerPort) {
+        return properties(dataDir, HOST, brokerPort, controllerPort);
+    }
+
+    /** As above with the broker listener on {@code brokerHost}; the controller listener stays on 127.0.0.1. */
+    static Map<String, Object> properties(Path dataDir, String brokerHost, int brokerPort, int controllerPort) {
         Map<String, Object> p = new LinkedHashMap<>();
         // One process is both the broker and the (single-voter) controller quorum.
         p.put("process.roles", "broker,controller");
@@ -32,9 +37,9 @@ final class KafkaNodeConfig {
         // config on every start and never persisted, so the controller may get a different free port
         // after a restart without confusing the quorum.
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+        p.put("listeners", BROKER_LISTENER + "://" + brokerHost + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + brokerHost + ":" + brokerPort);
         p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", BROKER_LISTENER);

@@ -21,21 +21,29 @@ final class AppProcess {
 
     final String name;
     private final Path jar;
-    private final List<String> args;
+    /** What the JVM is started under, e.g. {@code ip netns exec NS} (which execs it, so the pid is the JVM's). */
+    private final List<String> prefix;
+    private List<String> args;
     private final Path runDir;
     private Process process;
     private Path log;
     private int starts;
 
-    private AppProcess(String name, Path jar, List<String> args, Path runDir) {
+    private AppProcess(String name, Path jar, List<String> prefix, List<String> args, Path runDir) {
         this.name = name;
         this.jar = jar;
+        this.prefix = List.copyOf(prefix);
         this.args = List.copyOf(args);
         this.runDir = runDir;
     }
 
     static AppProcess start(String name, Path jar, List<String> args, Path runDir) {
-        AppProcess app = new AppProcess(name, jar, args, runDir);
+        return start(name, jar, List.of(), args, runDir);
+    }
+
+    /** Starts the app's JVM under {@code prefix} (a command that execs the rest, such as ip netns exec NS). */
+    static AppProcess start(String name, Path jar, List<String> prefix, List<String> args, Path runDir) {
+        AppProcess app = new AppProcess(name, jar, prefix, args, runDir);
         app.start();
         return app;
     }
@@ -47,7 +55,7 @@ final class AppProcess {
         }
         starts++;
         log = runDir.resolve("logs").resolve(starts == 1 ? name + ".log" : name + "." + starts + ".log");
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElse("java")); // the JVM running the tests
         command.addAll(JVM_OPTIONS);
         command.add("-jar");
@@ -62,6 +70,11 @@ final class AppProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + " from " + jar, e);
         }
+    }
+
+    /** The arguments the next {@link #start()} passes (a host agent restarts without the guests it booted at first). */
+    synchronized void arguments(java.util.function.UnaryOperator<List<String>> change) {
+        args = List.copyOf(change.apply(args));
     }
 
     /** SIGKILL, as a crash or an OOM killer would: no shutdown hook runs, no consumer group is left cleanly. */

@@ -19,11 +19,12 @@ final class EventLog {
     }
 
     /** One row of migration_events. */
+    /** @param host the host an event of one host's outcome names (AbortConfirmed, ...), else null */
     record Event(long position, int version, String type, String action, String targetHost, String commandId,
-            Integer round, String actor) {
+            Integer round, String actor, String host) {
         @Override
         public String toString() {
-            return "v" + version + " " + type + (action == null ? "" : " " + action + "@" + targetHost + " (" + commandId
+            return "v" + version + " " + type + (host == null ? "" : " " + host) + (action == null ? "" : " " + action + "@" + targetHost + " (" + commandId
                     + ")") + (round == null ? "" : " round " + round) + " by " + actor;
         }
     }
@@ -32,10 +33,22 @@ final class EventLog {
     List<Event> events(String migrationId) {
         return query("""
                 select position, version, type, payload_json->>'action', payload_json->>'targetHost',
-                       payload_json->>'commandId', (payload_json->'progress'->>'round')::int, actor
+                       payload_json->>'commandId', (payload_json->'progress'->>'round')::int, actor, payload_json->>'host'
                 from migration_events where migration_id = ? order by version""", migrationId, rs -> new Event(
                 rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                (Integer) rs.getObject(7), rs.getString(8)));
+                (Integer) rs.getObject(7), rs.getString(8), rs.getString(9)));
+    }
+
+    /** A StorageReleased or StorageAcquired event: which host gave up or took the disk, with which epoch. */
+    record StorageEvent(int version, String type, String host, long epoch) {}
+
+    /** The migration's storage hand-off events in version order. */
+    List<StorageEvent> storageEvents(String migrationId) {
+        return query("""
+                select version, type, payload_json->>'host', (payload_json->>'epoch')::bigint
+                from migration_events where migration_id = ? and type in ('StorageReleased', 'StorageAcquired')
+                order by version""", migrationId, rs -> new StorageEvent(rs.getInt(1), rs.getString(2), rs.getString(3),
+                rs.getLong(4)));
     }
 
     /** The read model's version of the migration (0 when the row is missing). */

@@ -24,7 +24,8 @@ class HistoryChecksCatchGapsAndRepeatsTest {
     }
 
     private static Event event(int version, String type, String action, String host, Integer round) {
-        return new Event(version, version, type, action, host, action == null ? null : "cmd-" + version, round, "test");
+        return new Event(version, version, type, action, host, action == null ? null : "cmd-" + version, round, "test",
+                action == null ? host : null);
     }
 
     @Test
@@ -54,6 +55,18 @@ class HistoryChecksCatchGapsAndRepeatsTest {
         events.add(event(7, "SkeletonCreated", null, null, null));
         assertThatThrownBy(() -> HistoryChecks.assertContiguousWithNothingTwice(ID, events, 7))
                 .hasMessageContaining("recorded more than once");
+    }
+
+    @Test
+    void each_hosts_abort_confirmation_once_passes_and_one_host_confirming_twice_fails() {
+        List<Event> events = clean();
+        events.add(event(7, "AbortConfirmed", null, "hv-02", null));
+        events.add(event(8, "AbortConfirmed", null, "hv-01", null));
+        HistoryChecks.assertContiguousWithNothingTwice(ID, events, 8);
+
+        events.add(event(9, "AbortConfirmed", null, "hv-01", null));
+        assertThatThrownBy(() -> HistoryChecks.assertContiguousWithNothingTwice(ID, events, 9))
+                .hasMessageContaining("recorded more than once").hasMessageContaining("AbortConfirmed@hv-01 x2");
     }
 
     @Test

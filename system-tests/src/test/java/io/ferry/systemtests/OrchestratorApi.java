@@ -50,6 +50,16 @@ final class OrchestratorApi {
         return JSON.readTree(response.body()).path("migrationId").asString();
     }
 
+    /** POST /api/migrations/{id}/cancel; returns the status code (202 accepted, 409 too late), or -1 if unreachable. */
+    int cancel(String id) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(base + "/api/migrations/" + id + "/cancel"))
+                    .POST(HttpRequest.BodyPublishers.noBody())).statusCode();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** GET /api/migrations/{id}: the read model, or empty when the orchestrator does not know it (or is down). */
     Optional<JsonNode> migration(String id) {
         try {

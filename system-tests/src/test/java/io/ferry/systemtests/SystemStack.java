@@ -48,6 +48,15 @@ final class SystemStack implements AutoCloseable {
     private boolean closed;
 
     private SystemStack(String name) {
+        this(name, null, Databases::forTests);
+    }
+
+    /**
+     * @param kafkaHost the address the broker listens on and advertises (null: 127.0.0.1), e.g. a bridge's that
+     *     agents in network namespaces reach
+     * @param database the stack's database, which must be empty
+     */
+    private SystemStack(String name, String kafkaHost, java.util.function.Supplier<DatabaseHandle> database) {
         Path root = Path.of(System.getProperty("ferry.system.runDir", "target/system-tests")).toAbsolutePath().normalize();
         runDir = root.resolve(name);
         AppProcess.reapLeftovers(runDir);
@@ -61,20 +70,21 @@ final class SystemStack implements AutoCloseable {
         orchestratorJar = execJar("ferry.system.orchestratorTarget", "../orchestrator/target", "ferry-orchestrator");
         agentJar = execJar("ferry.system.agentTarget", "../host-agent/target", "ferry-host-agent");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        DatabaseHandle database = null;
+        DatabaseHandle started = null;
         KafkaNode broker = null;
         try {
-            database = Databases.forTests();
-            requireEmpty(database);
-            broker = KafkaNode.start(runDir.resolve("kafka"), 0);
+            started = database.get();
+            requireEmpty(started);
+            broker = kafkaHost == null ? KafkaNode.start(runDir.resolve("kafka"), 0)
+                    : KafkaNode.start(runDir.resolve("kafka"), 0, kafkaHost);
         } catch (RuntimeException | Error e) {
-            if (database != null) {
-                database.close();
+            if (started != null) {
+                started.close();
             }
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
             throw e;
         }
-        db = database;
+        db = started;
         kafka = broker;
         eventLog = new EventLog(db);
         log.info("system stack {}: {} and Kafka at {}; logs in {}", name, db.description(), kafka.bootstrapServers(),
@@ -87,6 +97,11 @@ final class SystemStack implements AutoCloseable {
     /** Starts the broker and the database; the apps are started by the test, each on its own. */
     static SystemStack start(Class<?> testClass) {
         return new SystemStack(testClass.getSimpleName());
+    }
+
+    /** Like {@link #start(Class)}, with the broker on {@code kafkaHost} and the database {@code database} gives. */
+    static SystemStack start(Class<?> testClass, String kafkaHost, java.util.function.Supplier<DatabaseHandle> database) {
+        return new SystemStack(testClass.getSimpleName(), kafkaHost, database);
     }
 
     /**
@@ -132,11 +147,39 @@ final class SystemStack implements AutoCloseable {
         launch(host, agentJar, args);
     }
 
+    /**
+     * Starts the host agent {@code host} under {@code prefix} (e.g. ip netns exec NS) with exactly {@code args}
+     * besides the broker's address and the shared storage and switch directories.
+     */
+    void startAgent(String host, List<String> prefix, List<String> args) {
+        Path shared = runDir.resolve("shared");
+        List<String> all = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--ferry.agent.host=" + host,
+                "--ferry.agent.storage-dir=" + shared.resolve("storage"),
+                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+        all.addAll(args);
+        launch(host, agentJar, prefix, all);
+    }
+
+    /** Changes the arguments the app is started with next time ({@link #restart}). */
+    void arguments(String name, java.util.function.UnaryOperator<List<String>> change) {
+        app(name).arguments(change);
+    }
+
+    boolean isAlive(String name) {
+        return app(name).isAlive();
+    }
+
     private synchronized void launch(String name, Path jar, List<String> args) {
+        launch(name, jar, List.of(), args);
+    }
+
+    private synchronized void launch(String name, Path jar, List<String> prefix, List<String> args) {
         if (apps.containsKey(name)) {
             throw new IllegalArgumentException(name + " was started before; use restart(\"" + name + "\")");
         }
-        AppProcess app = AppProcess.start(name, jar, args, runDir);
+        AppProcess app = AppProcess.start(name, jar, prefix, args, runDir);
         apps.put(name, app);
         log.info("started {} (pid {}), log {}", name, app.pid(), app.log());
     }
