@@ -53,7 +53,7 @@ final class OrchestratorApi {
     /** POST /api/migrations/{id}/cancel; returns the status code (202 accepted, 409 too late), or -1 if unreachable. */
     int cancel(String id) {
         try {
-            return send(HttpRequest.newBuilder(URI.create(base + "/api/migrations/" + id + "/cancel"))
+            return send(HttpRequest.newBuilder(URI.create(base() + "/api/migrations/" + id + "/cancel"))
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode();
         } catch (RuntimeException e) {
             return -1;
