@@ -149,7 +149,7 @@ final class SystemStack implements AutoCloseable {
 
     /**
      * Starts the host agent {@code host} under {@code prefix} (e.g. ip netns exec NS) with exactly {@code args}
-     * besides the broker's address and the shared storage and switch directories.
+     * besides the broker's address, the shared storage and switch directories, its host key and its run directory.
      */
     void startAgent(String host, List<String> prefix, List<String> args) {
         Path shared = runDir.resolve("shared");
@@ -157,7 +157,9 @@ final class SystemStack implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--ferry.agent.host=" + host,
                 "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch")));
+                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
+                "--ferry.agent.host-key=" + io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host),
+                "--ferry.agent.run-dir=" + guests().resolve(host)));
         all.addAll(args);
         launch(host, agentJar, prefix, all);
     }
