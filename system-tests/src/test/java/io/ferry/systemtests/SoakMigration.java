@@ -138,6 +138,10 @@ final class SoakMigration {
         String detail = migration == null ? null : migration.path("failureReason").asString(null);
         soak.report.migration(new SoakReport.Migration(number, migrationId, vmId, source, destination, state, seconds,
                 List.copyOf(injector.injected), detail));
+        if (injector.injected.isEmpty() && !cancelled && !"COMPLETED".equals(state)) {
+            // nothing was done to it: a migration that still fails shows a fault of ferry's own (or of the soak's setup)
+            violation("fault-free", "no fault was injected and no cancel asked, yet it ended " + state + " (" + detail + ")");
+        }
         if (recovered) {
             checkCopies(state, source, destination, digest, idle, disk, leaseBefore);
         }
