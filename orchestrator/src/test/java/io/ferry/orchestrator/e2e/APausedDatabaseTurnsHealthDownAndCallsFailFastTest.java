@@ -10,9 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,12 +51,11 @@ class APausedDatabaseTurnsHealthDownAndCallsFailFastTest {
         assertThat(status("/api/migrations", 5)).isEqualTo(200);
 
         // given the database stops answering (its processes paused, as a frozen VM or a cut network would)
-        List<ProcessHandle> postgres = pause();
-        try {
+        try (PausedPostgres paused = PausedPostgres.pause(dataDir)) {
             // when health is asked, then it says DOWN within a few seconds, each answer within 3 s
-            long paused = System.nanoTime();
+            long pausedAt = System.nanoTime();
             FerryStack.await("health to say DOWN", Duration.ofSeconds(10), () -> status("/actuator/health", 3) == 503);
-            assertThat(Duration.ofNanos(System.nanoTime() - paused)).isLessThan(Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).isLessThan(Duration.ofSeconds(10));
             Timed health = call("/actuator/health", 5);
             assertThat(health.elapsed()).isLessThan(Duration.ofSeconds(3));
             assertThat(health.response().body()).contains("\"DOWN\"").contains("PostgreSQL did not answer");
@@ -72,8 +69,6 @@ class APausedDatabaseTurnsHealthDownAndCallsFailFastTest {
             var problem = JsonMapper.builder().build().readTree(list.response().body());
             assertThat(problem.path("reason").asString()).isEqualTo("DATABASE_UNAVAILABLE");
             assertThat(problem.path("detail").asString()).contains("the database did not answer");
-        } finally {
-            resume(postgres);
         }
 
         // then once it answers again so does the orchestrator
@@ -102,34 +97,5 @@ class APausedDatabaseTurnsHealthDownAndCallsFailFastTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** SIGSTOP to this test's postmaster first (so it forks no more), then to each of its children. */
-    private static List<ProcessHandle> pause() throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("pgdata").resolve("postmaster.pid")).getFirst().strip());
-        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-        List<ProcessHandle> all = new ArrayList<>();
-        all.add(postmaster);
-        signal("STOP", List.of(postmaster));
-        List<ProcessHandle> children = postmaster.descendants().toList();
-        signal("STOP", children);
-        all.addAll(children);
-        return all;
-    }
-
-    /** SIGCONT in the reverse order. */
-    private static void resume(List<ProcessHandle> postgres) throws Exception {
-        signal("CONT", postgres.reversed());
-    }
-
-    private static void signal(String signal, List<ProcessHandle> processes) throws Exception {
-        if (processes.isEmpty()) {
-            return;
-        }
-        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-        processes.forEach(p -> command.add(Long.toString(p.pid())));
-        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(kill.getInputStream().readAllBytes());
-        assertThat(kill.waitFor()).as("kill -%s: %s", signal, output).isZero();
     }
 }
