@@ -36,8 +36,12 @@ final class QemuGuestFiles {
         this.dir = dir;
     }
 
-    /** A guest's QEMU as the last agent left it; {@code name} is its files' base name (the vmId, or VM-in-ID once arrived). */
-    record Description(String name, VmSpec spec, long pid, Path qmpSocket, Path serial, VmState state) {}
+    /**
+     * A guest's QEMU as the last agent left it; {@code name} is its files' base name (the vmId, or VM-in-ID once arrived);
+     * {@code arrivedBy}, the migration that brought it here (null: booted here). Arrived guests are described only once
+     * they resumed here.
+     */
+    record Description(String name, VmSpec spec, long pid, Path qmpSocket, Path serial, VmState state, String arrivedBy) {}
 
     boolean initialised() {
         return Files.exists(dir.resolve(INITIALISED));
@@ -62,7 +66,7 @@ final class QemuGuestFiles {
         }
     }
 
-    void save(String name, VmSpec spec, long pid, QemuCommandLine.Files files, VmState state) {
+    void save(String name, VmSpec spec, long pid, QemuCommandLine.Files files, VmState state, String arrivedBy) {
         Properties p = new Properties();
         p.setProperty("vmId", spec.vmId());
         p.setProperty("memoryMb", Integer.toString(spec.memoryMb()));
@@ -74,6 +78,9 @@ final class QemuGuestFiles {
         p.setProperty("qmpSocket", files.qmpSocket().toString());
         p.setProperty("serial", files.serial().toString());
         p.setProperty("state", state.name());
+        if (arrivedBy != null) {
+            p.setProperty("arrivedBy", arrivedBy);
+        }
         Path target = file(name);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
@@ -125,7 +132,7 @@ final class QemuGuestFiles {
                 Integer.parseInt(required(p, "vcpus")), required(p, "macAddress"), required(p, "diskPath"),
                 features.isEmpty() ? List.of() : Arrays.asList(features.split(",")));
         return new Description(name, spec, Long.parseLong(required(p, "pid")), Path.of(required(p, "qmpSocket")),
-                Path.of(required(p, "serial")), VmState.valueOf(required(p, "state")));
+                Path.of(required(p, "serial")), VmState.valueOf(required(p, "state")), p.getProperty("arrivedBy"));
     }
 
     private static String required(Properties p, String key) {

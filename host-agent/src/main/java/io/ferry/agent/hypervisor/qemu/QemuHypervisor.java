@@ -44,6 +44,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private final Map<String, QemuVm> vms = new ConcurrentHashMap<>();
     private final Map<String, QemuOutgoing> outgoing = new ConcurrentHashMap<>();
     private final Map<String, QemuIncoming> incoming = new ConcurrentHashMap<>();
+    /** Migrations whose VM resumed here (ABORT refused); rebuilt at start from the kept guests' {@code arrivedBy}. */
     private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
     private final QemuGuestFiles guestFiles;
@@ -110,6 +111,10 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             vm.quit(QUIT_GRACE);
             return;
         }
+        if (vm.arrivedBy() != null) {
+            // It resumed here for that migration: an ABORT for it must still be refused after this restart.
+            resumedHere.add(vm.arrivedBy());
+        }
         watch(vm);
         log.info("re-adopted {} ({} MB) {}: QEMU pid {}", vm.spec.vmId(), vm.spec.memoryMb(), vm.state(), vm.process.pid());
     }
@@ -161,7 +166,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private void describe(QemuVm vm) {
         if (settings.keepGuests()) {
             guestFiles.save(vm.name, vm.spec, vm.process.pid(), QemuCommandLine.Files.in(settings.runDir(), vm.name),
-                    vm.state());
+                    vm.state(), vm.arrivedBy());
         }
     }
 
@@ -285,6 +290,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         ResumeResult resumed = in.resume(clock, SWITCHOVER_TIMEOUT);
         incoming.remove(ticket.migrationId());
         resumedHere.add(ticket.migrationId());
+        in.skeleton.arrived(ticket.migrationId());
         describe(in.skeleton); // from now on a guest of this host, kept across agent restarts
         QemuTls.forget(settings.runDir(), ticket.migrationId());
         log.info("{} runs here (QEMU pid {})", ticket.vmId(), in.skeleton.process.pid());

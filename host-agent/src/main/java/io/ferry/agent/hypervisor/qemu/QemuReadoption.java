@@ -73,6 +73,7 @@ final class QemuReadoption {
         }
         QemuVm vm = new QemuVm(description.spec(), description.name(), qemu, description.serial(),
                 runState.equals("running") ? VmState.RUNNING : VmState.PAUSED);
+        vm.arrived(description.arrivedBy());
         resumeIfMigrating(vm, runState);
         return Optional.of(vm);
     }

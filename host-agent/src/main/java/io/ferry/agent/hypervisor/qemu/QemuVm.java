@@ -21,6 +21,8 @@ final class QemuVm implements DiskHandoff.Qemu {
     final Signal changes = new Signal();
     private volatile VmState state;
     private volatile Instant stoppedAt;
+    /** The migration that brought the guest here once it resumed here (null: booted here, or not arrived yet). */
+    private volatile String arrivedBy;
 
     QemuVm(VmSpec spec, String name, QemuProcess process, Path serialLog, VmState initial) {
         this.spec = spec;
@@ -47,6 +49,15 @@ final class QemuVm implements DiskHandoff.Qemu {
 
     VmState state() {
         return state;
+    }
+
+    String arrivedBy() {
+        return arrivedBy;
+    }
+
+    /** The guest resumed here for {@code migrationId}: kept in its description so a restarted agent knows it too. */
+    void arrived(String migrationId) {
+        this.arrivedBy = migrationId;
     }
 
     /** When QEMU last stopped the guest (its STOP event), e.g. to pause it for the switchover. */

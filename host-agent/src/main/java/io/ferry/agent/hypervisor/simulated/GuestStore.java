@@ -47,8 +47,11 @@ public final class GuestStore {
         return dir;
     }
 
-    /** A guest as the store keeps it. */
-    public record Saved(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState) {}
+    /**
+     * A guest as the store keeps it; {@code arrivedBy}, the migration that brought it here (null: booted here). A guest
+     * described running or paused with it has resumed here for that migration: skeletons stay SKELETON until then.
+     */
+    public record Saved(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState, String arrivedBy) {}
 
     public Path memoryFile(String vmId) {
         return dir.resolve(fileName(vmId) + ".mem");
@@ -73,7 +76,7 @@ public final class GuestStore {
     }
 
     /** Writes the guest's description atomically (a restart reads either the old or the new one, never half). */
-    public synchronized void save(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState) {
+    public synchronized void save(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState, String arrivedBy) {
         Properties p = new Properties();
         p.setProperty("vmId", spec.vmId());
         p.setProperty("memoryMb", Integer.toString(spec.memoryMb()));
@@ -84,6 +87,9 @@ public final class GuestStore {
         p.setProperty("state", state.name());
         p.setProperty("workload", workload.toString());
         p.setProperty("deviceState", Base64.getEncoder().encodeToString(deviceState));
+        if (arrivedBy != null) {
+            p.setProperty("arrivedBy", arrivedBy);
+        }
         Path target = descriptionFile(spec.vmId());
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
@@ -160,7 +166,7 @@ public final class GuestStore {
                 Integer.parseInt(required(p, "vcpus")), required(p, "macAddress"), required(p, "diskPath"),
                 features.isEmpty() ? List.of() : Arrays.asList(features.split(",")));
         return new Saved(spec, VmState.valueOf(required(p, "state")), GuestWorkload.parse(required(p, "workload")),
-                Base64.getDecoder().decode(required(p, "deviceState")));
+                Base64.getDecoder().decode(required(p, "deviceState")), p.getProperty("arrivedBy"));
     }
 
     private static String required(Properties p, String key) {

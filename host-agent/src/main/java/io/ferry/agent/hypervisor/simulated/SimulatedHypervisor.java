@@ -32,7 +32,10 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     private final Map<String, SimulatedVm> vms = new ConcurrentHashMap<>();
     private final Map<String, OutgoingMigration> outgoing = new ConcurrentHashMap<>();
     private final Map<String, IncomingMigration> incoming = new ConcurrentHashMap<>();
-    /** Migrations whose VM resumed here: an ABORT for them is refused (the migration only moves forward). */
+    /**
+     * Migrations whose VM resumed here: an ABORT for them is refused (the migration only moves forward). Rebuilt at start
+     * from the guests kept in the run directory, which name the migration that brought them.
+     */
     private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
     /** Page checksums at switchover (source at pause, destination at resume), kept for the last few migrations. */
     private final Map<String, int[]> fingerprints = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
@@ -55,6 +58,11 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         if (store != null) {
             for (GuestStore.Saved saved : store.adoptable()) {
                 vms.put(saved.spec().vmId(), SimulatedVm.adopt(saved, store));
+                if (saved.arrivedBy() != null) {
+                    // It resumed here for that migration: an ABORT for it must still be refused after this restart, or
+                    // the source would take the disk back and run the guest too.
+                    resumedHere.add(saved.arrivedBy());
+                }
                 log.info("re-adopted {} ({} MB, {}) from {}", saved.spec().vmId(), saved.spec().memoryMb(), saved.state(),
                         store.dir());
             }
@@ -185,7 +193,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
                     + " but only " + freeMemoryMb() + " MB are free");
         }
-        SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir, store);
+        SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir, store, ticket.migrationId());
         vms.put(spec.vmId(), skeleton);
         IncomingMigration session = new IncomingMigration(ticket.migrationId(), skeleton, ticket.token(),
                 ticket.sourceDataHost());

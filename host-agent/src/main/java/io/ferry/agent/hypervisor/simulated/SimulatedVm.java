@@ -29,6 +29,8 @@ public final class SimulatedVm implements AutoCloseable {
     private final GuestWorkload workload;
     /** Where this guest is described so a restarted agent can re-adopt it; null: it dies with the agent. */
     private final GuestStore store;
+    /** The migration that brought this guest here, kept with it so a restarted agent still knows (null: booted here). */
+    private final String arrivedBy;
     private final Object cpu = new Object();
     /** Bumped by every pause and resume: a writer of an older run stops before its next burst. */
     private final AtomicLong run = new AtomicLong();
@@ -41,8 +43,9 @@ public final class SimulatedVm implements AutoCloseable {
     private long writes; // guarded by cpu
 
     private SimulatedVm(VmSpec spec, GuestMemory memory, byte[] deviceState, VmState state, GuestWorkload workload,
-            GuestStore store) {
+            GuestStore store, String arrivedBy) {
         this.spec = spec;
+        this.arrivedBy = arrivedBy;
         this.store = store;
         this.memory = memory;
         this.deviceState = deviceState;
@@ -76,7 +79,7 @@ public final class SimulatedVm implements AutoCloseable {
             }
             byte[] registers = new byte[DEVICE_STATE_BYTES];
             random.nextBytes(registers);
-            SimulatedVm vm = new SimulatedVm(spec, memory, registers, VmState.SKELETON, workload, store);
+            SimulatedVm vm = new SimulatedVm(spec, memory, registers, VmState.SKELETON, workload, store, null);
             vm.resume();
             return vm;
         } catch (RuntimeException | Error e) {
@@ -90,12 +93,17 @@ public final class SimulatedVm implements AutoCloseable {
 
     /** The destination's empty VM: memory reserved but untouched, nothing running until it is resumed. */
     public static SimulatedVm skeleton(VmSpec spec, GuestWorkload workload, Path memoryDir) {
-        return skeleton(spec, workload, memoryDir, null);
+        return skeleton(spec, workload, memoryDir, null, null);
     }
 
-    /** As {@link #skeleton(VmSpec, GuestWorkload, Path)}, kept in {@code store} when not null. */
-    public static SimulatedVm skeleton(VmSpec spec, GuestWorkload workload, Path memoryDir, GuestStore store) {
-        SimulatedVm vm = new SimulatedVm(spec, memory(spec, memoryDir, store), new byte[0], VmState.SKELETON, workload, store);
+    /**
+     * As {@link #skeleton(VmSpec, GuestWorkload, Path)}, kept in {@code store} when not null, for the incoming
+     * migration {@code migrationId}.
+     */
+    public static SimulatedVm skeleton(VmSpec spec, GuestWorkload workload, Path memoryDir, GuestStore store,
+            String migrationId) {
+        SimulatedVm vm = new SimulatedVm(spec, memory(spec, memoryDir, store), new byte[0], VmState.SKELETON, workload, store,
+                migrationId);
         vm.persist();
         return vm;
     }
@@ -106,7 +114,8 @@ public final class SimulatedVm implements AutoCloseable {
      */
     public static SimulatedVm adopt(GuestStore.Saved saved, GuestStore store) {
         GuestMemory memory = GuestMemory.persistent(saved.spec().memoryMb(), store.memoryFile(saved.spec().vmId()), true);
-        SimulatedVm vm = new SimulatedVm(saved.spec(), memory, saved.deviceState(), VmState.PAUSED, saved.workload(), store);
+        SimulatedVm vm = new SimulatedVm(saved.spec(), memory, saved.deviceState(), VmState.PAUSED, saved.workload(), store,
+                saved.arrivedBy());
         if (saved.state() == VmState.RUNNING) {
             vm.resume();
         }
@@ -121,7 +130,7 @@ public final class SimulatedVm implements AutoCloseable {
     /** Records the guest's state for a restarted agent (nothing without a store). */
     private void persist() {
         if (store != null) {
-            store.save(spec, state, workload, deviceState());
+            store.save(spec, state, workload, deviceState(), arrivedBy);
         }
     }
 
@@ -131,6 +140,11 @@ public final class SimulatedVm implements AutoCloseable {
 
     public VmState state() {
         return state;
+    }
+
+    /** The migration that brought this guest to this host; null when it was booted here. */
+    public String arrivedBy() {
+        return arrivedBy;
     }
 
     public GuestMemory memory() {
