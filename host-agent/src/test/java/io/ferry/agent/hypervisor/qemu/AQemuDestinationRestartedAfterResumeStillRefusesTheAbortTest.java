@@ -10,13 +10,10 @@ import io.ferry.agent.hypervisor.Hypervisor.VmInfo;
 import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.Hypervisor.VmState;
 import io.ferry.agent.hypervisor.HypervisorException;
-import io.ferry.devstack.Directories;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,37 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AQemuDestinationRestartedAfterResumeStillRefusesTheAbortTest {
     @TempDir
     Path dir;
-    private Path runDir;
-    private QemuHypervisor source;
-    private QemuHypervisor destination;
-    private QemuHypervisor restarted;
-
-    @BeforeEach
-    void qemu() throws Exception {
-        QemuGuests.assumeQemu();
-        runDir = Files.createTempDirectory("ferry-qemu-arrived");
-    }
-
-    @AfterEach
-    void stopEverything() {
-        for (QemuHypervisor host : new QemuHypervisor[] {restarted, source, destination}) {
-            if (host != null) {
-                host.stopGuests();
-                host.close();
-            }
-        }
-        if (runDir != null) {
-            QemuHypervisor.stopLeftovers(runDir.resolve("hv-01"));
-            QemuHypervisor.stopLeftovers(runDir.resolve("hv-02"));
-            Directories.deleteRecursively(runDir);
-        }
-    }
+    @RegisterExtension
+    final QemuRunDirs hosts = new QemuRunDirs();
 
     @Test
     void the_next_agent_keeps_the_guest_running_and_refuses_the_abort() throws Exception {
         // given a guest migrated to a destination that keeps its guests, resumed there
-        source = QemuGuests.host(runDir.resolve("hv-01"), 16);
-        destination = QemuGuests.keepingHost(runDir.resolve("hv-02"), 16);
+        QemuHypervisor source = hosts.host("hv-01", 16);
+        QemuHypervisor destination = hosts.keepingHost("hv-02", 16);
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
         source.boot(spec);
         QemuGuests.await(source.serialLog("SERVER2").orElseThrow(), Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
@@ -70,7 +44,7 @@ class AQemuDestinationRestartedAfterResumeStillRefusesTheAbortTest {
 
         // when the destination's agent dies (as with kill -9), a new one starts and the rollback's ABORT reaches it
         destination.abandonForTests();
-        restarted = QemuGuests.keepingHost(runDir.resolve("hv-02"), 16);
+        QemuHypervisor restarted = hosts.keepingHost("hv-02", 16);
 
         // then it refuses, naming why, and the same QEMU still runs the guest
         assertThatThrownBy(() -> restarted.abort(ticket))

@@ -8,13 +8,10 @@ import io.ferry.agent.hypervisor.Hypervisor.MigrationTicket;
 import io.ferry.agent.hypervisor.Hypervisor.VmInfo;
 import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.Hypervisor.VmState;
-import io.ferry.devstack.Directories;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,37 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AQemuGuestPausedByAMigrationThatDiedWithItsAgentRunsAgainWhenReadoptedTest {
     @TempDir
     Path dir;
-    private Path runDir;
-    private QemuHypervisor source;
-    private QemuHypervisor destination;
-    private QemuHypervisor restarted;
-
-    @BeforeEach
-    void qemu() throws Exception {
-        QemuGuests.assumeQemu();
-        runDir = Files.createTempDirectory("ferry-qemu-died-mid-migration");
-    }
-
-    @AfterEach
-    void stopEverything() {
-        for (QemuHypervisor host : new QemuHypervisor[] {restarted, source, destination}) {
-            if (host != null) {
-                host.stopGuests();
-                host.close();
-            }
-        }
-        if (runDir != null) {
-            QemuHypervisor.stopLeftovers(runDir.resolve("hv-01"));
-            QemuHypervisor.stopLeftovers(runDir.resolve("hv-02"));
-            Directories.deleteRecursively(runDir);
-        }
-    }
+    @RegisterExtension
+    final QemuRunDirs hosts = new QemuRunDirs();
 
     @Test
     void the_next_agent_cancels_that_migration_and_the_same_qemu_runs_the_guest_on_from_where_it_was() throws Exception {
         // given a guest whose pre-copy converged: QEMU holds it paused at pre-switchover, waiting for the final copy
-        source = QemuGuests.keepingHost(runDir.resolve("hv-01"), 16);
-        destination = QemuGuests.host(runDir.resolve("hv-02"), 16);
+        QemuHypervisor source = hosts.keepingHost("hv-01", 16);
+        QemuHypervisor destination = hosts.host("hv-02", 16);
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
         source.boot(spec);
         source.inventoryBooted();
@@ -69,7 +43,7 @@ class AQemuGuestPausedByAMigrationThatDiedWithItsAgentRunsAgainWhenReadoptedTest
 
         // when the source's agent dies there (as with kill -9) and a new one starts on its run directory
         source.abandonForTests();
-        restarted = QemuGuests.keepingHost(runDir.resolve("hv-01"), 16);
+        QemuHypervisor restarted = hosts.keepingHost("hv-01", 16);
 
         // then the same QEMU runs the guest again, listed RUNNING, its migration cancelled
         assertThat(restarted.pid("SERVER2")).contains(pid);
