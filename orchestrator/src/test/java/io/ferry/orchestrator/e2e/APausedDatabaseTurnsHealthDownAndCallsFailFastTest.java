@@ -3,6 +3,7 @@ package io.ferry.orchestrator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.devstack.Databases;
+import io.ferry.devstack.Directories;
 import io.ferry.devstack.KafkaClusters;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,9 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,8 @@ class APausedDatabaseTurnsHealthDownAndCallsFailFastTest {
                 stack.close();
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (dataDir != null) {
+                Directories.deleteRecursively(dataDir);
             }
         }
     }

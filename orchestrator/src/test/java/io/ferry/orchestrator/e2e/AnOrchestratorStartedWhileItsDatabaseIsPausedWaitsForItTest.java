@@ -3,6 +3,7 @@ package io.ferry.orchestrator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.devstack.Databases;
+import io.ferry.devstack.Directories;
 import io.ferry.devstack.KafkaClusters;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,10 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +32,8 @@ class AnOrchestratorStartedWhileItsDatabaseIsPausedWaitsForItTest {
                 stack.close();
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (dataDir != null) {
+                Directories.deleteRecursively(dataDir);
             }
         }
     }
