@@ -31,8 +31,19 @@ public interface Hypervisor {
     /** Stage 2, source: copy memory while the guest runs, round after round, until it converges. */
     PrecopyResult precopy(MigrationTicket ticket, CopyPolicy policy, Consumer<RoundStats> onRound);
 
-    /** Stage 3, source: pause the guest and send the remaining pages and the register/device state. */
+    /**
+     * Stage 3, source, once the switchover is authorised: pause the guest and send the remaining pages and the
+     * register/device state. Pre-copy left the guest running (QEMU iterating under a tiny downtime limit), so nothing
+     * that decides the switchover happens after the pause.
+     */
     FinalCopyResult finalCopy(MigrationTicket ticket);
+
+    /**
+     * Stage 3, destination: wait until the whole stream, device state included, has arrived and been checked here,
+     * and return the digest of what arrived, to compare with the source's before the guest runs. The skeleton stays
+     * paused. {@link #resume} afterwards only starts it.
+     */
+    String awaitArrival(MigrationTicket ticket, java.time.Duration timeout);
 
     /**
      * Stage 4, source, before the disk's lease is given up: make sure nothing on this host still writes the disk (QEMU
@@ -102,7 +113,20 @@ public interface Hypervisor {
 
     record PrecopyResult(int rounds, long dirtyPagesRemaining, long expectedDowntimeMs) {}
 
-    record FinalCopyResult(Instant pausedAt, long pagesSent, long bytesSent, String memoryChecksum) {}
+    /** @param times where the source's part of the blackout went */
+    record FinalCopyResult(Instant pausedAt, long pagesSent, long bytesSent, String memoryChecksum, TailTimes times) {}
+
+    /**
+     * The source's part of the blackout, in microseconds.
+     *
+     * @param lastPageUs pause to the last page sent (QEMU: to its migration completed, device state included)
+     * @param deviceStateUs the device state sent; -1 when the driver sends it inside the tail (QEMU)
+     * @param digestUs the source's digest of the paused guest and, where the driver checks on the stream, the
+     *     destination's answer
+     * @param authorisationWaitUs how long the guest sat paused before the switchover was authorised: 0 unless QEMU
+     *     finished pre-copy on its own (a guest too idle to keep it iterating)
+     */
+    record TailTimes(long lastPageUs, long deviceStateUs, long digestUs, long authorisationWaitUs) {}
 
     /** @param pausedAt when the source paused the guest, so the destination can state the downtime */
     record ResumeResult(Instant pausedAt, Instant resumedAt, String memoryChecksum) {}

@@ -7,6 +7,7 @@ import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
 import io.ferry.agent.hypervisor.Hypervisor;
 import io.ferry.agent.storage.StorageLeases;
+import io.ferry.agent.switchover.Arrivals;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
@@ -22,11 +23,13 @@ public class AbortHandler implements StageHandler {
     private final Hypervisor hypervisor;
     private final StorageLeases leases;
     private final AgentProperties properties;
+    private final Arrivals arrivals;
 
-    public AbortHandler(Hypervisor hypervisor, StorageLeases leases, AgentProperties properties) {
+    public AbortHandler(Hypervisor hypervisor, StorageLeases leases, AgentProperties properties, Arrivals arrivals) {
         this.hypervisor = hypervisor;
         this.leases = leases;
         this.properties = properties;
+        this.arrivals = arrivals;
     }
 
     @Override
@@ -37,11 +40,13 @@ public class AbortHandler implements StageHandler {
     /**
      * The order is what keeps a VM from running on two hosts: a destination whose VM already resumed refuses (and
      * keeps the disk); a source runs its paused guest again only after it holds the disk's lease again, which it
-     * cannot get while the destination holds it.
+     * cannot get while the destination holds it; taking back a handoff the destination has not taken yet withdraws it,
+     * so the destination's takeover then fails.
      */
     @Override
     public void handle(StageCommand command, Outcomes outcomes) {
         var ticket = Tickets.of(command);
+        arrivals.abort(ticket.migrationId()); // first: an arrival that has not taken the disk never will
         hypervisor.abort(ticket);
         String disk = Disks.of(Tickets.spec(command).diskPath());
         if (properties.host().equals(command.getDestinationHost())) {

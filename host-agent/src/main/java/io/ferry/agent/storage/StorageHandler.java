@@ -8,6 +8,7 @@ import io.ferry.agent.commands.StageHandler;
 import io.ferry.agent.hypervisor.Hypervisor;
 import io.ferry.agent.hypervisor.HypervisorException;
 import io.ferry.agent.storage.StorageLeases.Lease;
+import io.ferry.agent.switchover.Arrivals;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
@@ -15,8 +16,10 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Stage 4: the source releases the disk's lease once its hypervisor no longer writes the disk, then the destination
- * takes it with a higher epoch (a QEMU destination takes the image itself, its write lock, when it resumes).
+ * Stage 4, as reported: the source handed the disk's lease over at the end of its final copy, and the destination took
+ * it with a higher epoch when the guest arrived ({@link Arrivals}); a QEMU destination takes the image itself, its
+ * write lock, when it resumes. These commands, issued with the final copy, report what happened. A source that did
+ * not hand over for this migration (an older agent's final copy) releases here as before.
  */
 @Component
 public class StorageHandler implements StageHandler {
@@ -26,11 +29,13 @@ public class StorageHandler implements StageHandler {
     private final StorageLeases leases;
     private final AgentProperties properties;
     private final Hypervisor hypervisor;
+    private final Arrivals arrivals;
 
-    public StorageHandler(StorageLeases leases, AgentProperties properties, Hypervisor hypervisor) {
+    public StorageHandler(StorageLeases leases, AgentProperties properties, Hypervisor hypervisor, Arrivals arrivals) {
         this.leases = leases;
         this.properties = properties;
         this.hypervisor = hypervisor;
+        this.arrivals = arrivals;
     }
 
     @Override
@@ -43,12 +48,18 @@ public class StorageHandler implements StageHandler {
         String disk = Disks.of(Tickets.spec(command).diskPath());
         try {
             if (command.getAction() == StageAction.RELEASE_STORAGE) {
+                var handedOver = leases.handoff(disk).filter(h -> h.migrationId().equals(command.getMigrationId())
+                        && h.from().equals(properties.host()));
+                if (handedOver.isPresent()) {
+                    outcomes.report(command, OutcomeKind.STORAGE_RELEASED, b -> b.setStorageEpoch(handedOver.get().epoch()));
+                    return;
+                }
                 hypervisor.releaseDisk(Tickets.of(command));
                 Lease lease = leases.release(disk, properties.host());
                 outcomes.report(command, OutcomeKind.STORAGE_RELEASED, b -> b.setStorageEpoch(lease.epoch()));
             } else {
-                Lease lease = leases.acquireWhenFree(disk, properties.host(), HANDOFF_TIMEOUT);
-                log.info("acquired {} with epoch {}", disk, lease.epoch());
+                Lease lease = arrivals.awaitTakenOver(command.getMigrationId(), HANDOFF_TIMEOUT);
+                log.info("took {} over with epoch {}", disk, lease.epoch());
                 outcomes.report(command, OutcomeKind.STORAGE_ACQUIRED, b -> b.setStorageEpoch(lease.epoch()));
             }
         } catch (StorageLeaseException e) {

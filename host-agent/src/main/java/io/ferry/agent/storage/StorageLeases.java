@@ -39,15 +39,102 @@ public final class StorageLeases {
         return locked(disk, lease -> lease);
     }
 
-    /** Takes a free lease (or keeps one this host holds) and returns it with its epoch. */
+    /** The last switchover recorded on this disk's lease (pending, taken or refused), if any. */
+    public java.util.Optional<Handoff> handoff(String disk) {
+        return java.util.Optional.ofNullable(lockedState(disk, state -> state).handoff());
+    }
+
+    /**
+     * The source's half of an authorised switchover, in one atomic write: it gives the lease up (epoch kept) and
+     * addresses it to the destination, with what that host must check before it runs the guest (the source's
+     * checksum) and the source's times for the downtime breakdown. Only {@link #takeOver} by that host for that
+     * migration, or the source taking the disk back ({@link #acquire}), can follow.
+     */
+    public Lease handOver(String disk, String host, Handoff handoff) {
+        return lockedState(disk, state -> {
+            Lease lease = state.lease();
+            if (lease.held() && !lease.owner().equals(host)) {
+                throw new StorageLeaseException(host + " cannot hand " + disk + " over: it is held by " + lease.owner());
+            }
+            return new State(new Lease(disk, "", lease.epoch()), handoff.withEpoch(lease.epoch()));
+        }).lease();
+    }
+
+    /**
+     * The destination's half: takes the lease handed to {@code host} for {@code migrationId}, with the epoch raised.
+     *
+     * @throws StorageLeaseException when it was not handed here, or the source took it back first
+     */
+    public Lease takeOver(String disk, String host, String migrationId) {
+        return lockedState(disk, state -> {
+            Handoff handoff = state.handoff();
+            if (handoff == null || !handoff.pendingFor(host, migrationId) || state.lease().held()
+                    || state.lease().epoch() != handoff.epoch()) {
+                throw new StorageLeaseException(disk + " was not handed to " + host + " for migration " + migrationId
+                        + " (lease " + describe(state.lease()) + ", last handoff " + handoff + "); the source keeps it");
+            }
+            return new State(new Lease(disk, host, handoff.epoch() + 1), handoff.taken());
+        }).lease();
+    }
+
+    /** The destination will not take the handoff (its copy differs): the source may take the disk back at once. */
+    public void refuseHandoff(String disk, String host, String migrationId, String reason) {
+        lockedState(disk, state -> state.handoff() != null && state.handoff().pendingFor(host, migrationId)
+                ? new State(state.lease(), state.handoff().refused(reason)) : state);
+    }
+
+    /**
+     * Waits until the lease is handed to {@code host} for {@code migrationId} and returns that handoff; polls the
+     * shared lease every 0.2 ms, as the source's write is the destination's only signal.
+     *
+     * @throws StorageLeaseException when the source took the disk back, nothing came within {@code timeout}, or the
+     *     wait is interrupted (an abort)
+     */
+    public Handoff awaitHandoff(String disk, String host, String migrationId, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path leaseFile = directory.resolve(disk + ".lease");
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new StorageLeaseException("stopped waiting for " + disk + " to be handed over: the migration was aborted");
+            }
+            State seen = peekState(disk, leaseFile);
+            Handoff handoff = seen.handoff();
+            if (handoff != null && handoff.pendingFor(host, migrationId) && !seen.lease().held()) {
+                return handoff;
+            }
+            if (handoff != null && handoff.migrationId().equals(migrationId) && handoff.refusal() != null) {
+                throw new StorageLeaseException(disk + " handoff for " + migrationId + " was refused: " + handoff.refusal());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StorageLeaseException(disk + " was not handed to " + host + " for migration " + migrationId
+                        + " within " + timeout.toSeconds() + " s (lease " + describe(seen.lease()) + "); the source keeps it");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
+    private static String describe(Lease lease) {
+        return lease.held() ? lease.owner() + "@" + lease.epoch() : "free@" + lease.epoch();
+    }
+
+    /**
+     * Takes a free lease (or keeps one this host holds) and returns it with its epoch. A handoff still pending is
+     * withdrawn with it: the destination's {@link #takeOver} then fails, so only one of the two hosts gets the disk.
+     */
     public Lease acquire(String disk, String host) {
-        return locked(disk, lease -> {
+        return lockedState(disk, state -> {
+            Lease lease = state.lease();
             if (lease.held() && !lease.owner().equals(host)) {
                 throw new StorageLeaseException(disk + " is held by " + lease.owner() + " (epoch " + lease.epoch()
                         + "): it must release it first");
             }
-            return lease.held() ? lease : new Lease(disk, host, lease.epoch() + 1);
-        });
+            if (lease.held()) {
+                return state;
+            }
+            Handoff handoff = state.handoff();
+            return new State(new Lease(disk, host, lease.epoch() + 1),
+                    handoff != null && handoff.pending() ? handoff.refused("taken back by " + host) : handoff);
+        }).lease();
     }
 
     /**
@@ -82,11 +169,7 @@ public final class StorageLeases {
     }
 
     private static Lease peek(String disk, Path leaseFile) {
-        try {
-            return read(disk, leaseFile);
-        } catch (IOException e) {
-            return new Lease(disk, "?", -1); // unreadable for a moment: treat as held and look again
-        }
+        return peekState(disk, leaseFile).lease(); // unreadable for a moment: treated as held, looked at again
     }
 
     /** Gives the lease up; the epoch stays, so the next owner's is higher. */
@@ -123,23 +206,33 @@ public final class StorageLeases {
     private static final java.util.concurrent.ConcurrentHashMap<Path, Object> JVM_LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A lease file's whole content: who holds the disk, and the last switchover that handed it on. */
+    private record State(Lease lease, Handoff handoff) {}
+
     private Lease locked(String disk, UnaryOperator<Lease> change) {
+        return lockedState(disk, state -> new State(change.apply(state.lease()), state.handoff())).lease();
+    }
+
+    private State lockedState(String disk, UnaryOperator<State> change) {
         Path lockFile = directory.resolve(disk + ".lock").toAbsolutePath().normalize();
         synchronized (JVM_LOCKS.computeIfAbsent(lockFile, f -> new Object())) {
             return lockedByOs(disk, change);
         }
     }
 
-    private Lease lockedByOs(String disk, UnaryOperator<Lease> change) {
+    private State lockedByOs(String disk, UnaryOperator<State> change) {
         Path leaseFile = directory.resolve(disk + ".lease");
         try (FileChannel lockChannel = FileChannel.open(directory.resolve(disk + ".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock ignored = lockChannel.lock()) {
-            Lease before = read(disk, leaseFile);
-            Lease after = change.apply(before);
+            State before = read(disk, leaseFile);
+            State after = change.apply(before);
             if (!after.equals(before)) {
                 Properties props = new Properties();
-                props.setProperty("owner", after.owner());
-                props.setProperty("epoch", Long.toString(after.epoch()));
+                props.setProperty("owner", after.lease().owner());
+                props.setProperty("epoch", Long.toString(after.lease().epoch()));
+                if (after.handoff() != null) {
+                    after.handoff().store(props);
+                }
                 Path tmp = Files.createTempFile(directory, disk, ".tmp");
                 try (var writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                     props.store(writer, "ferry storage lease");
@@ -152,14 +245,23 @@ public final class StorageLeases {
         }
     }
 
-    private static Lease read(String disk, Path leaseFile) throws IOException {
+    private static State read(String disk, Path leaseFile) throws IOException {
         if (!Files.exists(leaseFile)) {
-            return new Lease(disk, "", 0);
+            return new State(new Lease(disk, "", 0), null);
         }
         Properties props = new Properties();
         try (var reader = Files.newBufferedReader(leaseFile, StandardCharsets.UTF_8)) {
             props.load(reader);
         }
-        return new Lease(disk, props.getProperty("owner", ""), Long.parseLong(props.getProperty("epoch", "0")));
+        return new State(new Lease(disk, props.getProperty("owner", ""), Long.parseLong(props.getProperty("epoch", "0"))),
+                Handoff.load(props));
+    }
+
+    private static State peekState(String disk, Path leaseFile) {
+        try {
+            return read(disk, leaseFile);
+        } catch (IOException | RuntimeException e) {
+            return new State(new Lease(disk, "?", -1), null); // unreadable for a moment: look again
+        }
     }
 }

@@ -180,9 +180,9 @@ public final class Migration {
     }
 
     /**
-     * An outcome counts when it answers a command the migration waits for with the action it was given. Outcomes of
-     * one migration share a Kafka partition, and each agent reports a step before the next host can observe it (the
-     * lease is released only after FINAL_COPY was reported), so the final copy is always recorded before resume.
+     * An outcome counts when it answers a command the migration waits for with the action it was given. The two
+     * hosts' switchover outcomes are not ordered (the destination may resume before the source's final copy is
+     * reported, as the source hands the disk over first), so each is accepted in either order.
      */
     private static boolean accepts(Active active, AgentReport report) {
         return switch (report) {

@@ -282,6 +282,15 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     }
 
     @Override
+    public String awaitArrival(MigrationTicket ticket, Duration timeout) {
+        QemuIncoming in = incoming.get(ticket.migrationId());
+        if (in == null) {
+            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+        }
+        return in.awaitArrival(timeout);
+    }
+
+    @Override
     public ResumeResult resume(MigrationTicket ticket) {
         QemuIncoming in = incoming.get(ticket.migrationId());
         if (in == null) {

@@ -39,11 +39,14 @@ final class QemuIncoming {
         return new QemuIncoming(migrationId, skeleton, advertisedHost + ":" + port);
     }
 
+    /** The digest of the vCPU registers as loaded here, once the whole stream arrived (null before). */
+    private volatile String arrivedDigest;
+
     /**
-     * Stage 5: once the whole stream has loaded, digest the paused vCPUs' registers (the source's must be the same)
-     * and {@code cont}, which takes the disk image's write lock first.
+     * Stage 3, destination: waits until the whole stream has loaded (the skeleton's migration completed, the guest
+     * paused) and digests the vCPU registers, which must equal the source's at pause.
      */
-    ResumeResult resume(Clock clock, Duration timeout) {
+    String awaitArrival(Duration timeout) {
         String vmId = skeleton.spec.vmId();
         try {
             String status = awaitLoaded(timeout);
@@ -51,22 +54,32 @@ final class QemuIncoming {
                 throw new HypervisorException("RESUME_FAILED", "the migration stream of " + vmId + " did not load here "
                         + "(status " + status + "); " + skeleton.process.logTail());
             }
-            String digest = skeleton.cpuStateDigest();
-            try {
-                skeleton.cont();
-            } catch (QmpException e) {
-                throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + vmId + " here: " + e.desc()
-                        + (e.desc().contains("lock") ? ". Another QEMU still holds the disk image " + skeleton.spec.diskPath()
-                                + " (did the source run the guest again?); this copy stays paused." : ""), e);
-            }
-            return new ResumeResult(null, clock.instant(), digest);
+            arrivedDigest = skeleton.cpuStateDigest();
+            return arrivedDigest;
         } catch (QmpException e) {
             throw new HypervisorException("RESUME_FAILED", "lost the destination's QEMU of " + vmId + ": " + e.getMessage()
                     + "; " + skeleton.process.logTail(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("RESUME_FAILED", "interrupted while resuming " + vmId, e);
+            throw new HypervisorException("RESUME_FAILED", "interrupted while waiting for " + vmId + " to arrive", e);
         }
+    }
+
+    /**
+     * Stage 5: once the whole stream has loaded and been digested ({@link #awaitArrival}, done here if not yet),
+     * {@code cont}, which takes the disk image's write lock first.
+     */
+    ResumeResult resume(Clock clock, Duration timeout) {
+        String vmId = skeleton.spec.vmId();
+        String digest = arrivedDigest != null ? arrivedDigest : awaitArrival(timeout);
+        try {
+            skeleton.cont();
+        } catch (QmpException e) {
+            throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + vmId + " here: " + e.desc()
+                    + (e.desc().contains("lock") ? ". Another QEMU still holds the disk image " + skeleton.spec.diskPath()
+                            + " (did the source run the guest again?); this copy stays paused." : ""), e);
+        }
+        return new ResumeResult(null, clock.instant(), digest);
     }
 
     /** The skeleton's migration status once it is completed or failed, or why it cannot be. */

@@ -1,6 +1,7 @@
 package io.ferry.agent.hypervisor.qemu;
 
 import io.ferry.agent.hypervisor.Hypervisor.FinalCopyResult;
+import io.ferry.agent.hypervisor.Hypervisor.TailTimes;
 import io.ferry.agent.hypervisor.HypervisorException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,15 @@ final class QemuOutgoing {
     volatile QueryMigrate reported = QueryMigrate.NONE;
     /** At pre-switchover: QEMU has stopped the guest and waits for the final copy. */
     volatile QueryMigrate converged;
+    /**
+     * Pre-copy is ready to switch but the guest still runs: QEMU iterates under the hold downtime limit until the
+     * final copy raises it to {@link #budgetMs}.
+     */
+    volatile boolean holding;
+    /** The request's downtime limit, set when the switchover is authorised. */
+    volatile long budgetMs;
+    /** How long the raised limit may take to bring the guest to the switch before the final copy gives up. */
+    volatile Duration switchTimeout = Duration.ofSeconds(30);
     volatile Instant pausedAt;
     volatile QueryMigrate completed;
 
@@ -28,17 +38,33 @@ final class QemuOutgoing {
     }
 
     /**
-     * Stage 3: {@code migrate-continue} from pre-switchover, until {@code completed}: QEMU sends what is left and the
-     * device state, and inactivates the disk image; then until QEMU is {@code postmigrate}. The checksum is a digest of the paused source's vCPU registers.
+     * Stage 3, authorised: a guest pre-copy left running gets the request's downtime limit, and QEMU switches at its
+     * next pass end: it stops the guest and waits at {@code pre-switchover}, where this answers {@code migrate-continue}
+     * at once. QEMU then sends what is left and the device state, inactivates the disk image and completes; then
+     * this waits until QEMU is {@code postmigrate}. The checksum is a digest of the paused source's vCPU registers.
      */
     FinalCopyResult finalCopy(Duration timeout) {
         String vmId = vm.spec.vmId();
-        if (converged == null) {
+        if (converged == null && !holding) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was asked for before "
                     + "pre-copy converged");
         }
+        Instant authorisedAt = Instant.now();
+        long authorisationWaitUs = 0;
         try {
+            if (converged == null) {
+                vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs));
+                QueryMigrate gate = awaitGate();
+                converged = gate;
+                pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
+                vm.markPaused();
+            } else {
+                // QEMU finished pre-copy on its own (the guest dirtied too little to keep it iterating under the hold
+                // limit) and held the guest paused at the gate until now: that wait is part of this blackout.
+                authorisationWaitUs = Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
+            }
             vm.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
+            Instant tailFrom = authorisationWaitUs > 0 ? authorisedAt : pausedAt;
             QueryMigrate done = awaitFinished(vm, timeout);
             if (!done.status().equals("completed")) {
                 throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " ended " + done.status()
@@ -52,18 +78,54 @@ final class QemuOutgoing {
             if (!settled.equals(DiskHandoff.HANDED_OVER)) {
                 log.warn("the migration of {} completed but its QEMU is {}, not yet postmigrate", vmId, settled);
             }
+            Instant tailDone = Instant.now();
             String digest = vm.cpuStateDigest();
+            long digestUs = Duration.between(tailDone, Instant.now()).toNanos() / 1_000;
             log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all", vmId,
                     done.downtimeMs(), done.transferredBytes(), done.totalTimeMs());
             QueryMigrate before = reported;
             return new FinalCopyResult(pausedAt, done.pagesSent() - before.pagesSent(),
-                    done.transferredBytes() - before.transferredBytes(), digest);
+                    done.transferredBytes() - before.transferredBytes(), digest,
+                    new TailTimes(Math.max(0, Duration.between(tailFrom, tailDone).toNanos() / 1_000), -1, digestUs,
+                            authorisationWaitUs));
         } catch (QmpException e) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the final copy of " + vmId + ": "
                     + e.getMessage() + "; " + vm.process.logTail(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was interrupted", e);
+        }
+    }
+
+    /**
+     * Waits, woken by QEMU's events, for the raised limit to take QEMU to {@code pre-switchover} (guest stopped). A
+     * guest that does not get under the limit within the switch timeout is never paused: the migration is cancelled
+     * and it runs on here.
+     */
+    private QueryMigrate awaitGate() throws InterruptedException {
+        long deadline = System.nanoTime() + switchTimeout.toNanos();
+        while (true) {
+            long seen = vm.changes.version();
+            QueryMigrate now = vm.queryMigrate();
+            switch (now.status()) {
+                case "pre-switchover" -> {
+                    return now;
+                }
+                case "failed", "cancelling", "cancelled", "completed" -> throw new HypervisorException("DATA_CHANNEL_FAILED",
+                        "QEMU's migration of " + vm.spec.vmId() + " ended " + now.status() + " before the switchover"
+                        + (now.errorDesc() == null ? "" : ": " + now.errorDesc()) + "; the guest keeps running on the source");
+                default -> { }
+            }
+            if (System.nanoTime() > deadline) {
+                cancelAndRun(vm);
+                throw new HypervisorException("NOT_CONVERGING", String.format("the switchover of %s was authorised, but "
+                        + "in %d s under a downtime limit of %d ms QEMU never found the dirty set small enough to stop the "
+                        + "guest (%d pages left, %d pages/s dirtied); the migration was cancelled before any pause and the "
+                        + "guest keeps running on the source. Raise the downtime limit or the bandwidth, or allow "
+                        + "auto-converge.", vm.spec.vmId(), switchTimeout.toSeconds(), budgetMs, now.remainingPages(),
+                        now.dirtyPagesRate()));
+            }
+            vm.changes.awaitAfter(seen, Duration.ofMillis(20));
         }
     }
 

@@ -12,11 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage 2 on a QEMU source: {@code migrate} with the request's downtime limit and bandwidth, then QEMU copies round
- * after round by itself. ferry follows it through {@code query-migrate} (woken by MIGRATION and MIGRATION_PASS events),
- * reports each round, and returns "converged" when QEMU, with {@code pause-before-switchover}, has stopped the guest
- * in status {@code pre-switchover} and waits for the final copy's {@code migrate-continue}. A dirty set that stops
- * shrinking for the progress timeout ends it with NOT_CONVERGING after a {@code migrate_cancel}, the guest running on.
+ * Stage 2 on a QEMU source: {@code migrate} under a hold downtime limit of 1 ms and the request's bandwidth, then QEMU
+ * copies round after round by itself. ferry follows it through {@code query-migrate} (woken by MIGRATION and
+ * MIGRATION_PASS events), reports each round, and returns "converged" as soon as a round ends with a dirty set the
+ * link sends within the request's downtime limit. The guest keeps running and QEMU keeps iterating: under the hold
+ * limit it will not stop the guest, so the switchover's authorisation travels while the guest runs, and the final
+ * copy raises the limit (QEMU applies it within 100 ms and stops the guest at its next pass end). The limit must be
+ * above 0: at 0 QEMU never syncs the dirty bitmap again and completes with round 1's dirty set in the blackout.
+ * A guest idle enough to finish under the hold limit stops at {@code pre-switchover} (pause-before-switchover) and
+ * waits there, paused, for the authorisation, as before. A dirty set that stops shrinking for the progress timeout
+ * ends it with NOT_CONVERGING after a {@code migrate_cancel}, the guest running on.
  */
 final class QemuPrecopy {
     private static final Logger log = LoggerFactory.getLogger(QemuPrecopy.class);
@@ -25,6 +30,8 @@ final class QemuPrecopy {
     /** No link cap: far above what any NIC here carries (QEMU's own default is 128 MiB/s). */
     static final long UNCAPPED_BYTES_PER_SECOND = 1L << 40;
     private static final Duration POLL = Duration.ofMillis(200);
+    /** QEMU's downtime limit until the switchover is authorised: small enough that it never stops a guest that works. */
+    static final long HOLD_DOWNTIME_MS = 1;
 
     private final QemuOutgoing session;
     private final CopyPolicy policy;
@@ -47,8 +54,8 @@ final class QemuPrecopy {
             while (true) {
                 long seen = vm.changes.version();
                 QueryMigrate now = vm.queryMigrate();
-                if (now.expectedDowntimeMs() >= 0 && now.status().equals("active")) {
-                    expectedDowntimeMs = now.expectedDowntimeMs();
+                if (now.status().equals("active") && tailMs(now) != Long.MAX_VALUE) {
+                    expectedDowntimeMs = tailMs(now);
                 }
                 switch (now.status()) {
                     case "failed" -> throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU's migration of "
@@ -67,6 +74,14 @@ final class QemuPrecopy {
                     RoundStats round = QemuRounds.round(session.reported, now);
                     session.reported = now;
                     onRound.accept(round);
+                    long tailMs = tailMs(now);
+                    if (now.status().equals("active") && tailMs <= policy.maxDowntimeMs()) {
+                        session.holding = true;
+                        log.info("pre-copy of {} ready after {} rounds: {} pages dirty, about {} ms to send them (limit {} "
+                                + "ms); the guest runs on while the switchover is authorised", vm.spec.vmId(),
+                                QemuRounds.roundsAt(now), now.remainingPages(), tailMs, policy.maxDowntimeMs());
+                        return new PrecopyResult(QemuRounds.roundsAt(now), now.remainingPages(), tailMs);
+                    }
                     if (now.status().equals("active")) {
                         if (round.throttlePercent() > throttle) {
                             throttle = round.throttlePercent();
@@ -111,7 +126,9 @@ final class QemuPrecopy {
                     capability("events", true), capability("pause-before-switchover", true),
                     capability("auto-converge", policy.autoConverge()))));
             long bandwidth = policy.bandwidthMbps() > 0 ? policy.bandwidthMbps() * 1_000_000L / 8 : UNCAPPED_BYTES_PER_SECOND;
-            vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", policy.maxDowntimeMs(),
+            session.budgetMs = policy.maxDowntimeMs();
+            session.switchTimeout = Duration.ofMillis(Math.max(1_000, policy.progressTimeoutMs()));
+            vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", HOLD_DOWNTIME_MS,
                     "max-bandwidth", bandwidth, "cpu-throttle-initial", 20, "cpu-throttle-increment", 10));
             if (policy.compression() != io.ferry.agent.hypervisor.Hypervisor.Compression.NONE) {
                 log.info("the QEMU driver sends pages uncompressed; the request's {} compression does not apply",
@@ -122,6 +139,16 @@ final class QemuPrecopy {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not start migrating " + vm.spec.vmId() + " to "
                     + session.dataAddress + ": " + e.desc() + ". The guest keeps running on the source.", e);
         }
+    }
+
+    /**
+     * What sending the dirty set found at a round's end would take: QEMU's own {@code expected-downtime} is not used,
+     * as it keeps the start value (the hold limit) until QEMU has sampled a dirty rate, about a second in.
+     */
+    static long tailMs(QueryMigrate sample) {
+        double averageBytesPerMs = sample.totalTimeMs() > 0 ? (double) sample.transferredBytes() / sample.totalTimeMs() : 0;
+        double bytesPerMs = Math.max(sample.mbps() * 1_000_000 / 8 / 1_000, averageBytesPerMs);
+        return bytesPerMs <= 0 ? Long.MAX_VALUE : (long) Math.ceil(sample.remainingBytes() / bytesPerMs);
     }
 
     private HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs) {

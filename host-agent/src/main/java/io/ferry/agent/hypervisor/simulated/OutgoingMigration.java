@@ -205,16 +205,24 @@ final class OutgoingMigration implements AutoCloseable {
         pacer.sent(wire);
     }
 
-    /** Stage 3: device state and the source's checksum; the destination answers whether its copy matches. */
-    String complete(byte[] deviceState, String checksum, java.time.Instant pausedAt) throws IOException {
+    /** Stage 3: the register/device state of the paused guest. */
+    void sendDeviceState(byte[] deviceState) throws IOException {
         out.writeByte(Frames.DEVICE_STATE);
         out.writeInt(deviceState.length);
         out.write(deviceState);
+        out.flush();
+        long bytes = 1 + 4 + deviceState.length;
+        bytesSent += bytes;
+        uncompressedBytes += bytes;
+    }
+
+    /** Stage 3: the source's checksum; the destination answers whether its copy matches. */
+    String complete(String checksum, java.time.Instant pausedAt) throws IOException {
         out.writeByte(Frames.COMPLETE);
         out.writeUTF(checksum);
         out.writeLong(pausedAt.toEpochMilli()); // the destination reports the downtime, from pause to its resume
         out.flush();
-        long bytes = 1 + 4 + deviceState.length + 1 + 2 + checksum.length() + 8;
+        long bytes = 1 + 2 + checksum.length() + 8;
         bytesSent += bytes;
         uncompressedBytes += bytes;
         return expectOk("final copy");

@@ -241,23 +241,51 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
                     + "for the final copy: " + e.getMessage(), e);
         }
         vm.pause();
+        long paused = System.nanoTime();
         Instant pausedAt = clock.instant();
         long pagesBefore = session.pagesAtConvergence;
         long bytesBefore = session.bytesAtConvergence;
         try {
-            long paused = System.nanoTime();
             long pagesAtPause = session.pagesSent;
             // The emulated link is no faster in the blackout; a fresh pacer so idle time since pre-copy is no credit.
             session.sendPages(vm.memory().harvestDirty(), new Pacer(session.bandwidthMbps));
             session.flush();
-            long sent = System.nanoTime();
+            long lastPage = System.nanoTime();
+            session.sendDeviceState(vm.deviceState());
+            long deviceState = System.nanoTime();
             String checksum = GuestMemory.digest(session.sentCrc, vm.deviceState());
-            session.complete(vm.deviceState(), checksum, pausedAt);
-            log.info("final copy of {}: {} pages sent in {} ms, destination verified in {} ms more", ticket.vmId(),
-                    session.pagesSent - pagesAtPause, (sent - paused) / 1_000_000, (System.nanoTime() - sent) / 1_000_000);
-            return new FinalCopyResult(pausedAt, session.pagesSent - pagesBefore, session.bytesSent - bytesBefore, checksum);
+            session.complete(checksum, pausedAt);
+            long verified = System.nanoTime();
+            log.info("final copy of {}: {} pages sent in {} µs, device state in {} µs, destination verified in {} µs more",
+                    ticket.vmId(), session.pagesSent - pagesAtPause, (lastPage - paused) / 1_000, (deviceState - lastPage) / 1_000,
+                    (verified - deviceState) / 1_000);
+            return new FinalCopyResult(pausedAt, session.pagesSent - pagesBefore, session.bytesSent - bytesBefore, checksum,
+                    new TailTimes((lastPage - paused) / 1_000, (deviceState - lastPage) / 1_000, (verified - deviceState) / 1_000,
+                            0));
         } catch (IOException e) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "final copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The destination checked the stream against the source's checksum when COMPLETE came: that is the arrival. */
+    @Override
+    public String awaitArrival(MigrationTicket ticket, java.time.Duration timeout) {
+        IncomingMigration session = incoming.get(ticket.migrationId());
+        if (session == null) {
+            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+        }
+        try {
+            return session.verified.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new HypervisorException(e.getCause() != null && String.valueOf(e.getCause().getMessage()).startsWith("memory mismatch")
+                    ? "MEMORY_MISMATCH" : "DATA_CHANNEL_FAILED", "memory of " + ticket.vmId() + " did not arrive verified: "
+                    + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "memory of " + ticket.vmId() + " had not arrived after "
+                    + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("RESUME_FAILED", "interrupted while waiting for " + ticket.vmId() + " to arrive", e);
         }
     }
 
@@ -267,20 +295,10 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         if (session == null) {
             throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
         }
-        String verified;
-        try {
-            verified = session.verified.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new HypervisorException("MEMORY_MISMATCH", "memory of " + ticket.vmId() + " was not verified: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HypervisorException("RESUME_FAILED", "interrupted while resuming " + ticket.vmId(), e);
-        }
+        String checksum = awaitArrival(ticket, java.time.Duration.ofSeconds(30)); // at once when the arrival was awaited
         // The data channel is finished and the skeleton does not run, so the memory verified at COMPLETE is what
         // resumes; recomputing it here would only lengthen the blackout.
-        int[] pages = session.verifiedPages;
-        String checksum = verified;
-        fingerprints.put(ticket.migrationId(), pages);
+        fingerprints.put(ticket.migrationId(), session.verifiedPages);
         session.skeleton.resume();
         Instant resumedAt = clock.instant();
         incoming.remove(ticket.migrationId());

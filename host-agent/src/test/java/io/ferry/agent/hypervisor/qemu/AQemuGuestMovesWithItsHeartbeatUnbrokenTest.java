@@ -46,7 +46,9 @@ class AQemuGuestMovesWithItsHeartbeatUnbrokenTest {
         List<RoundStats> rounds = new ArrayList<>();
         PrecopyResult converged = hosts.source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000),
                 rounds::add);
-        assertThat(hosts.source.vms()).extracting(v -> v.state()).containsExactly(VmState.PAUSED);
+        // (ready, the guest runs on: QEMU iterates under the hold limit until the final copy authorises the switch)
+        assertThat(hosts.source.vms()).extracting(v -> v.state()).containsExactly(VmState.RUNNING);
+        java.time.Instant authorised = java.time.Instant.now();
         FinalCopyResult finalCopy = hosts.source.finalCopy(ticket);
         hosts.source.releaseDisk(ticket);
         ResumeResult resumed = hosts.destination.resume(ticket);
@@ -63,8 +65,9 @@ class AQemuGuestMovesWithItsHeartbeatUnbrokenTest {
         assertThat(rounds.getFirst().bytesSent()).isGreaterThan(1L << 20);
         assertThat(rounds).extracting(RoundStats::round).isSorted().doesNotHaveDuplicates();
         assertThat(converged.rounds()).isEqualTo(rounds.getLast().round());
-        // and the pause came before the resume, with the same vCPU state on both sides
-        assertThat(finalCopy.pausedAt()).isBefore(resumed.resumedAt());
+        // and the pause came after the authorisation and before the resume, with the same vCPU state on both sides
+        assertThat(finalCopy.pausedAt()).isAfterOrEqualTo(authorised).isBefore(resumed.resumedAt());
+        assertThat(finalCopy.times().authorisationWaitUs()).isZero();
         assertThat(resumed.memoryChecksum()).startsWith("qemu-cpu-sha256:").isEqualTo(finalCopy.memoryChecksum());
         // and the source was left postmigrate, then its QEMU quit
         QemuHypervisor.Departure departure = hosts.source.departure(ticket.migrationId()).orElseThrow();
