@@ -470,6 +470,11 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
     }
 
+    /** For tests: the final copy's first step only, leaving QEMU at pre-switchover with the guest stopped. */
+    void pauseAtGateForTests(MigrationTicket ticket) throws InterruptedException {
+        session(ticket).pauseAtGate(Instant.now());
+    }
+
     /**
      * What an agent killed with -9 leaves behind, for tests: every QEMU as it is (mid-migration too), its QMP
      * connection closed, nothing cleaned up.

@@ -26,6 +26,8 @@ final class QemuOutgoing {
     volatile boolean holding;
     /** The request's downtime limit, set when the switchover is authorised. */
     volatile long budgetMs;
+    /** The request's link, given back to QEMU when the switchover is authorised. */
+    volatile long bandwidthBytesPerSecond = QemuPrecopy.UNCAPPED_BYTES_PER_SECOND;
     /** How long the raised limit may take to bring the guest to the switch before the final copy gives up. */
     volatile Duration switchTimeout = Duration.ofSeconds(30);
     volatile Instant pausedAt;
@@ -50,19 +52,8 @@ final class QemuOutgoing {
                     + "pre-copy converged");
         }
         Instant authorisedAt = Instant.now();
-        long authorisationWaitUs = 0;
         try {
-            if (converged == null) {
-                vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs));
-                QueryMigrate gate = awaitGate();
-                converged = gate;
-                pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
-                vm.markPaused();
-            } else {
-                // QEMU finished pre-copy on its own (the guest dirtied too little to keep it iterating under the hold
-                // limit) and held the guest paused at the gate until now: that wait is part of this blackout.
-                authorisationWaitUs = Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
-            }
+            long authorisationWaitUs = pauseAtGate(authorisedAt);
             vm.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
             Instant tailFrom = authorisationWaitUs > 0 ? authorisedAt : pausedAt;
             QueryMigrate done = awaitFinished(vm, timeout);
@@ -95,6 +86,29 @@ final class QemuOutgoing {
             Thread.currentThread().interrupt();
             throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was interrupted", e);
         }
+    }
+
+    /**
+     * Brings QEMU to {@code pre-switchover} with the guest stopped: a guest held running gets the request's downtime
+     * limit and link back, and QEMU stops it at its next pass end. Returns how long the guest had already sat paused
+     * at the gate before {@code authorisedAt}: 0 unless it dirtied nothing under the hold and QEMU stopped it itself.
+     */
+    long pauseAtGate(Instant authorisedAt) throws InterruptedException {
+        if (converged == null && vm.queryMigrate().status().equals("pre-switchover")) {
+            converged = vm.queryMigrate(); // the guest dirtied nothing under the hold: QEMU stopped it by itself
+            pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : authorisedAt;
+            vm.markPaused();
+            return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
+        }
+        if (converged != null) {
+            return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
+        }
+        vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs, "max-bandwidth",
+                bandwidthBytesPerSecond));
+        converged = awaitGate();
+        pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
+        vm.markPaused();
+        return 0;
     }
 
     /**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A source agent killed while QEMU held the guest paused at pre-switchover: its migration died with it (the
+ * A source agent killed in its final copy while QEMU held the guest paused at pre-switchover: its migration died with it (the
  * orchestrator rolls it back AGENT_RESTARTED), so the next agent cancels it and the guest runs on the source again.
  */
 class AQemuGuestPausedByAMigrationThatDiedWithItsAgentRunsAgainWhenReadoptedTest {
@@ -26,7 +26,7 @@ class AQemuGuestPausedByAMigrationThatDiedWithItsAgentRunsAgainWhenReadoptedTest
 
     @Test
     void the_next_agent_cancels_that_migration_and_the_same_qemu_runs_the_guest_on_from_where_it_was() throws Exception {
-        // given a guest whose pre-copy converged: QEMU holds it paused at pre-switchover, waiting for the final copy
+        // given a guest whose final copy began: QEMU holds it paused at pre-switchover, before migrate-continue
         QemuHypervisor source = hosts.keepingHost("hv-01", 16);
         QemuHypervisor destination = hosts.host("hv-02", 16);
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
@@ -38,6 +38,7 @@ class AQemuGuestPausedByAMigrationThatDiedWithItsAgentRunsAgainWhenReadoptedTest
         MigrationTicket ticket = QemuGuests.ticket();
         source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
         source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), round -> {});
+        source.pauseAtGateForTests(ticket);
         assertThat(source.vms()).extracting(VmInfo::state).containsExactly(VmState.PAUSED);
         long ticksAtPause = SerialConsole.read(console).lastTick().n();
 
