@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.cli.commands.MigrationText;
+import io.ferry.cli.output.Downtime;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.request.MigrationRequest;
 import io.ferry.schema.common.Compression;
@@ -115,6 +116,12 @@ final class DemoCommand implements Callable<Integer> {
         node.put("failureReason", m.path("failureReason").isNull() ? null : m.path("failureReason").asString());
         node.put("totalMs", m.path("totalMs").asLong());
         node.put("downtimeMs", m.path("downtimeMs").asLong());
+        // Microseconds per phase, as the status gives it; null when the agents did not measure it.
+        if (m.path("downtimeBreakdown").isObject()) {
+            node.set("downtimeBreakdown", m.get("downtimeBreakdown"));
+        } else {
+            node.putNull("downtimeBreakdown");
+        }
         node.put("rounds", m.path("rounds").asInt());
         node.put("bytesSent", m.path("bytesSent").asLong());
         node.put("pagesSent", m.path("pagesSent").asLong());
@@ -183,7 +190,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("summary");
         System.out.printf("  state        %s%n", m.path("state").asString());
         System.out.printf("  total time   %d ms%n", m.path("totalMs").asLong());
-        System.out.printf("  downtime     %d ms%n", m.path("downtimeMs").asLong());
+        String breakdown = Downtime.line(m.get("downtimeBreakdown"));
+        System.out.printf("  downtime     %s%n", breakdown != null ? breakdown : m.path("downtimeMs").asLong() + " ms");
         System.out.printf("  rounds       %d%n", m.path("rounds").asInt());
         System.out.printf("  pages sent   %,d%n", m.path("pagesSent").asLong());
         System.out.printf("  bytes sent   %,d (%.1f MiB)%n", m.path("bytesSent").asLong(), m.path("bytesSent").asLong() / 1048576.0);

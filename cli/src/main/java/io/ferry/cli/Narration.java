@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.cli.output.Downtime;
 import tools.jackson.databind.JsonNode;
 
 /** One line per recorded event, saying which stage it belongs to and what happened. */
@@ -36,8 +37,11 @@ public final class Narration {
                     + p.path("epoch").asLong() + ")";
             case "StorageAcquired" -> "4 storage      " + p.path("host").asString() + " acquired the disk (epoch "
                     + p.path("epoch").asLong() + ")";
-            case "VmResumed" -> "5 resume       running on " + p.path("host").asString() + ", memory verified, downtime "
-                    + p.path("downtimeMs").asLong() + " ms";
+            case "VmResumed" -> {
+                String breakdown = Downtime.line(p.get("downtimeBreakdown"));
+                yield "5 resume       running on " + p.path("host").asString() + ", memory verified, downtime "
+                        + (breakdown != null ? breakdown : p.path("downtimeMs").asLong() + " ms");
+            }
             case "NetworkAnnounced" -> "6 network      switch re-learned " + p.path("macAddress").asString() + " on "
                     + p.path("host").asString();
             case "SourceStopped" -> "6 network      source copy on " + p.path("host").asString() + " discarded";

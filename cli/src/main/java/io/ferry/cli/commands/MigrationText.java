@@ -3,6 +3,7 @@ package io.ferry.cli.commands;
 import static io.ferry.cli.output.Json.number;
 import static io.ferry.cli.output.Json.text;
 
+import io.ferry.cli.output.Downtime;
 import io.ferry.cli.output.Human;
 import io.ferry.cli.output.Table;
 import java.io.PrintWriter;
@@ -39,7 +40,8 @@ public final class MigrationText {
         line(out, "created", Human.timeMillis(text(m, "createdAt")));
         line(out, "updated", Human.timeMillis(text(m, "updatedAt")) + "  (version " + text(m, "version") + ")");
         line(out, "total time", Human.millis(number(m, "totalMs")));
-        line(out, "downtime", Human.millis(number(m, "downtimeMs")));
+        String breakdown = Downtime.line(m.get("downtimeBreakdown"));
+        line(out, "downtime", breakdown != null ? breakdown : Human.millis(number(m, "downtimeMs")));
         line(out, "rounds", text(m, "rounds"));
         line(out, "pages sent", Human.count(number(m, "pagesSent")));
         line(out, "bytes sent", Human.bytes(number(m, "bytesSent")));

@@ -1,12 +1,15 @@
 package io.ferry.cli.output;
 
 import java.io.PrintWriter;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The API's JSON as it came (same field names and order), for scripts; and null-safe reads of it. */
 public final class Json {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** The branch names of Avro's JSON unions besides records' and enums' full names. */
+    private static final Set<String> AVRO_TYPES = Set.of("boolean", "int", "long", "float", "double", "bytes", "string");
 
     private Json() {}
 
@@ -40,6 +43,18 @@ public final class Json {
             return joined.toString();
         }
         return value.isValueNode() ? value.asString() : MAPPER.writeValueAsString(value);
+    }
+
+    /**
+     * The value inside an Avro JSON union ({@code {"long": 5}}, {@code {"io.ferry.schema.common.X": {...}}}), as events'
+     * payloads carry their optional fields; any other node (null included) as it is.
+     */
+    public static JsonNode unwrapUnion(JsonNode node) {
+        if (node == null || !node.isObject() || node.size() != 1) {
+            return node;
+        }
+        String branch = node.propertyNames().iterator().next();
+        return AVRO_TYPES.contains(branch) || branch.contains(".") ? node.get(branch) : node;
     }
 
     public static Long number(JsonNode node, String field) {

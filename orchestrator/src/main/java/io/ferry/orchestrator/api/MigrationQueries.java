@@ -23,10 +23,11 @@ class MigrationQueries {
         this.jdbc = jdbc;
     }
 
+    /** @param downtimeBreakdown where the blackout went, µs per phase; null until resumed or if the agents did not say */
     record MigrationView(UUID migrationId, String requestId, String vmId, String sourceHost, String destinationHost,
             String state, String failureReason, String failureDetail, String requestedBy, String channel, int version,
             Instant createdAt, Instant updatedAt, Long totalMs, Long downtimeMs, Integer rounds, Long pagesSent,
-            Long bytesSent) {}
+            Long bytesSent, JsonNode downtimeBreakdown) {}
 
     record HistoryEntry(long position, int version, String type, Instant recordedAt, String actor, String causationId,
             JsonNode payload) {}
@@ -176,12 +177,14 @@ class MigrationQueries {
                 json.readTree(rs.getString(7))), id);
     }
 
-    private static MigrationView view(ResultSet rs) throws SQLException {
+    private MigrationView view(ResultSet rs) throws SQLException {
+        String breakdown = rs.getString("downtime_breakdown");
         return new MigrationView(rs.getObject("migration_id", UUID.class), rs.getString("request_id"), rs.getString("vm_id"),
                 rs.getString("source_host"), rs.getString("destination_host"), rs.getString("state"),
                 rs.getString("failure_reason"), rs.getString("failure_detail"), rs.getString("requested_by"),
                 rs.getString("channel"), rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(), (Long) rs.getObject("total_ms"), (Long) rs.getObject("downtime_ms"),
-                (Integer) rs.getObject("rounds"), (Long) rs.getObject("pages_sent"), (Long) rs.getObject("bytes_sent"));
+                (Integer) rs.getObject("rounds"), (Long) rs.getObject("pages_sent"), (Long) rs.getObject("bytes_sent"),
+                breakdown == null ? null : json.readTree(breakdown));
     }
 }

@@ -26,9 +26,17 @@ public sealed interface AgentReport {
 
     record StorageAcquired(CommandId commandId, HostId host, long epoch) implements AgentReport {}
 
-    /** @param pausedAt when the source paused, as the destination learned it on the data channel (null if unknown) */
-    record Resumed(CommandId commandId, HostId host, Instant pausedAt, Instant resumedAt, String memoryChecksum)
-            implements AgentReport {}
+    /**
+     * @param pausedAt when the source paused, as the destination learned it on the data channel (null if unknown)
+     * @param breakdown where the blackout went, as the agents measured it (null from agents that do not measure it)
+     */
+    record Resumed(CommandId commandId, HostId host, Instant pausedAt, Instant resumedAt, String memoryChecksum,
+            DowntimeBreakdown breakdown) implements AgentReport {
+        /** A resume reported without a breakdown, as agents did before they measured one. */
+        public Resumed(CommandId commandId, HostId host, Instant pausedAt, Instant resumedAt, String memoryChecksum) {
+            this(commandId, host, pausedAt, resumedAt, memoryChecksum, null);
+        }
+    }
 
     record NetworkAnnounced(CommandId commandId, HostId host, String macAddress) implements AgentReport {}
 

@@ -212,7 +212,7 @@ public final class Migration {
         Instant pausedAt = resumed.pausedAt() != null ? resumed.pausedAt() : active.progress().pausedAt();
         long downtime = pausedAt == null ? 0 : Math.max(0, Duration.between(pausedAt, resumed.resumedAt()).toMillis());
         return List.of(
-                new VmResumed(resumed.host(), resumed.resumedAt(), downtime, resumed.memoryChecksum()),
+                new VmResumed(resumed.host(), resumed.resumedAt(), downtime, resumed.memoryChecksum(), resumed.breakdown()),
                 issue(StageAction.ANNOUNCE_NETWORK, active.plan().destination()));
     }
 
@@ -390,7 +390,7 @@ public final class Migration {
             }
             case VmResumed resumed -> {
                 Active a = moved(state, event, at).done(StageAction.RESUME);
-                yield a.at(Stage.NETWORK_CLEANUP).with(a.progress().withDowntime(resumed.downtimeMs()));
+                yield a.at(Stage.NETWORK_CLEANUP).with(a.progress().withDowntime(resumed.downtimeMs(), resumed.breakdown()));
             }
             case NetworkAnnounced announced -> moved(state, event, at).done(StageAction.ANNOUNCE_NETWORK);
             case SourceStopped stopped -> moved(state, event, at).done(StageAction.STOP_SOURCE);

@@ -33,7 +33,9 @@ public sealed interface MigrationEvent {
 
     record StorageAcquired(HostId host, long epoch) implements MigrationEvent {}
 
-    record VmResumed(HostId host, Instant resumedAt, long downtimeMs, String memoryChecksum) implements MigrationEvent {}
+    /** @param breakdown where the blackout went, as the agents measured it; null when they did not say */
+    record VmResumed(HostId host, Instant resumedAt, long downtimeMs, String memoryChecksum, DowntimeBreakdown breakdown)
+            implements MigrationEvent {}
 
     record NetworkAnnounced(HostId host, String macAddress) implements MigrationEvent {}
 

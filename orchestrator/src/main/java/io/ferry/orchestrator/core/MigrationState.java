@@ -56,32 +56,34 @@ public sealed interface MigrationState {
     record Plan(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy, String requestedBy,
             Channel channel, Instant requestedAt) {}
 
-    /** What has been achieved so far. */
+    /** What has been achieved so far. {@code breakdown} is where the blackout went, once resumed (null if unsaid). */
     record Progress(String dataAddress, int rounds, long pagesSent, long bytesSent, Instant pausedAt,
-            String memoryChecksum, long storageEpoch, long downtimeMs) {
-        public static final Progress NONE = new Progress(null, 0, 0, 0, null, null, 0, 0);
+            String memoryChecksum, long storageEpoch, long downtimeMs, DowntimeBreakdown breakdown) {
+        public static final Progress NONE = new Progress(null, 0, 0, 0, null, null, 0, 0, null);
 
         Progress withDataAddress(String address) {
-            return new Progress(address, rounds, pagesSent, bytesSent, pausedAt, memoryChecksum, storageEpoch, downtimeMs);
+            return new Progress(address, rounds, pagesSent, bytesSent, pausedAt, memoryChecksum, storageEpoch, downtimeMs,
+                    breakdown);
         }
 
         Progress plusRound(CopyStats stats) {
             return new Progress(dataAddress, stats.round(), pagesSent + stats.pagesSent(), bytesSent + stats.bytesSent(),
-                    pausedAt, memoryChecksum, storageEpoch, downtimeMs);
+                    pausedAt, memoryChecksum, storageEpoch, downtimeMs, breakdown);
         }
 
         Progress plusFinalCopy(Instant paused, long pages, long bytes, String checksum) {
             return new Progress(dataAddress, rounds, pagesSent + pages, bytesSent + bytes, paused, checksum, storageEpoch,
-                    downtimeMs);
+                    downtimeMs, breakdown);
         }
 
         Progress withEpoch(long epoch) {
             return new Progress(dataAddress, rounds, pagesSent, bytesSent, pausedAt, memoryChecksum,
-                    Math.max(storageEpoch, epoch), downtimeMs);
+                    Math.max(storageEpoch, epoch), downtimeMs, breakdown);
         }
 
-        Progress withDowntime(long ms) {
-            return new Progress(dataAddress, rounds, pagesSent, bytesSent, pausedAt, memoryChecksum, storageEpoch, ms);
+        Progress withDowntime(long ms, DowntimeBreakdown where) {
+            return new Progress(dataAddress, rounds, pagesSent, bytesSent, pausedAt, memoryChecksum, storageEpoch, ms,
+                    where);
         }
     }
 

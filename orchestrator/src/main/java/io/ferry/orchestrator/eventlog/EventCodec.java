@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.eventlog;
 
 import io.ferry.orchestrator.core.CopyStats;
+import io.ferry.orchestrator.core.DowntimeBreakdown;
 import io.ferry.orchestrator.core.FailureReason;
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
@@ -13,6 +14,7 @@ import io.ferry.orchestrator.core.Stage;
 import io.ferry.orchestrator.core.StageAction;
 import io.ferry.orchestrator.core.VmSpec;
 import io.ferry.schema.AvroCodec;
+import io.ferry.schema.ReleasedSchemas;
 import io.ferry.schema.common.Compression;
 import io.ferry.schema.common.CopyProgress;
 import io.ferry.schema.common.MigrationPolicy;
@@ -102,21 +104,36 @@ public final class EventCodec {
         return fromAvro(codec.decode(payload));
     }
 
-    /** Reads the JSON form ({@link #json}) back, as an export file carries it. */
+    /**
+     * Reads the JSON form ({@link #json}) back, as an export file and the log's {@code payload_json} carry it. JSON
+     * written before a field was added lacks it, which Avro's JSON decoder does not fill in from the default: such
+     * a payload is read as written by each released version of the record in turn, newest first.
+     */
     public MigrationEvent fromJson(String type, String payloadJson) {
         AvroCodec<? extends SpecificRecordBase> codec = codecs.get(type);
         if (codec == null) {
             throw new IllegalArgumentException("event of unknown type '" + type + "'; known: " + codecs.keySet());
         }
-        Schema schema = TYPES.stream().filter(t -> t.getSimpleName().equals(type)).findFirst().map(EventCodec::schemaOf)
+        Schema current = TYPES.stream().filter(t -> t.getSimpleName().equals(type)).findFirst().map(EventCodec::schemaOf)
                 .orElseThrow();
         try {
-            SpecificRecordBase record = new SpecificDatumReader<SpecificRecordBase>(schema)
-                    .read(null, DecoderFactory.get().jsonDecoder(schema, payloadJson));
-            return fromAvro(record);
+            return fromAvro(read(current, current, payloadJson));
         } catch (IOException | org.apache.avro.AvroRuntimeException e) {
-            throw new IllegalArgumentException("event " + type + " does not match its schema: " + e.getMessage(), e);
+            for (Schema released : ReleasedSchemas.versionsOf(current.getFullName()).reversed()) {
+                try {
+                    return fromAvro(read(released, current, payloadJson));
+                } catch (IOException | org.apache.avro.AvroRuntimeException notThisOne) {
+                    // an older release may still match
+                }
+            }
+            throw new IllegalArgumentException("event " + type + " does not match its schema (nor a released version of "
+                    + "it): " + e.getMessage(), e);
         }
+    }
+
+    private static SpecificRecordBase read(Schema writer, Schema reader, String json) throws IOException {
+        return new SpecificDatumReader<SpecificRecordBase>(writer, reader).read(null,
+                DecoderFactory.get().jsonDecoder(writer, json));
     }
 
     private static Schema schemaOf(Class<? extends SpecificRecordBase> type) {
@@ -146,7 +163,8 @@ public final class EventCodec {
                     e.memoryChecksum());
             case MigrationEvent.StorageReleased e -> new StorageReleased(e.host().value(), e.epoch());
             case MigrationEvent.StorageAcquired e -> new StorageAcquired(e.host().value(), e.epoch());
-            case MigrationEvent.VmResumed e -> new VmResumed(e.host().value(), e.resumedAt(), e.downtimeMs(), e.memoryChecksum());
+            case MigrationEvent.VmResumed e -> new VmResumed(e.host().value(), e.resumedAt(), e.downtimeMs(), e.memoryChecksum(),
+                    e.breakdown() == null ? null : breakdown(e.breakdown()));
             case MigrationEvent.NetworkAnnounced e -> new NetworkAnnounced(e.host().value(), e.macAddress());
             case MigrationEvent.SourceStopped e -> new SourceStopped(e.host().value());
             case MigrationEvent.MigrationCompleted e -> new MigrationCompleted(e.totalMs(), e.downtimeMs(), e.rounds(),
@@ -183,7 +201,7 @@ public final class EventCodec {
             case StorageReleased r -> new MigrationEvent.StorageReleased(new HostId(r.getHost()), r.getEpoch());
             case StorageAcquired r -> new MigrationEvent.StorageAcquired(new HostId(r.getHost()), r.getEpoch());
             case VmResumed r -> new MigrationEvent.VmResumed(new HostId(r.getHost()), r.getResumedAt(), r.getDowntimeMs(),
-                    r.getMemoryChecksum());
+                    r.getMemoryChecksum(), r.getDowntimeBreakdown() == null ? null : breakdown(r.getDowntimeBreakdown()));
             case NetworkAnnounced r -> new MigrationEvent.NetworkAnnounced(new HostId(r.getHost()), r.getMacAddress());
             case SourceStopped r -> new MigrationEvent.SourceStopped(new HostId(r.getHost()));
             case MigrationCompleted r -> new MigrationEvent.MigrationCompleted(r.getTotalMs(), r.getDowntimeMs(), r.getRounds(),
@@ -234,6 +252,16 @@ public final class EventCodec {
         return new CopyStats(p.getRound(), p.getPagesSent(), p.getBytesSent(), p.getZeroPages(), p.getDirtyPagesRemaining(),
                 p.getDirtyRatePagesPerSec(), p.getThroughputMbps(), p.getExpectedDowntimeMs(), p.getRoundMs(),
                 p.getUncompressedBytes(), p.getThrottlePercent());
+    }
+
+    static io.ferry.schema.common.DowntimeBreakdown breakdown(DowntimeBreakdown b) {
+        return new io.ferry.schema.common.DowntimeBreakdown(b.totalUs(), b.lastPageUs(), b.deviceStateUs(),
+                b.digestCheckUs(), b.storageHandoffUs(), b.resumeUs(), b.otherUs(), b.authorisationWaitUs());
+    }
+
+    public static DowntimeBreakdown breakdown(io.ferry.schema.common.DowntimeBreakdown b) {
+        return new DowntimeBreakdown(b.getTotalUs(), b.getLastPageUs(), b.getDeviceStateUs(), b.getDigestCheckUs(),
+                b.getStorageHandoffUs(), b.getResumeUs(), b.getOtherUs(), b.getAuthorisationWaitUs());
     }
 
 }

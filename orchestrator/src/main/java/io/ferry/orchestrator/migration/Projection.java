@@ -8,11 +8,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Keeps the migrations read model in step with the log, in the same transaction as the append. */
 @Repository
 class Projection {
     private final JdbcTemplate jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
 
     Projection(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -23,17 +25,19 @@ class Projection {
         jdbc.update("""
                 insert into migrations (migration_id, request_id, vm_id, source_host, destination_host, state, failure_reason,
                     failure_detail, requested_by, channel, version, created_at, updated_at, total_ms, downtime_ms, rounds,
-                    pages_sent, bytes_sent)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    pages_sent, bytes_sent, downtime_breakdown)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
                 on conflict (migration_id) do update set state = excluded.state, failure_reason = excluded.failure_reason,
                     failure_detail = excluded.failure_detail, version = excluded.version, updated_at = excluded.updated_at,
                     total_ms = excluded.total_ms, downtime_ms = excluded.downtime_ms, rounds = excluded.rounds,
-                    pages_sent = excluded.pages_sent, bytes_sent = excluded.bytes_sent""",
+                    pages_sent = excluded.pages_sent, bytes_sent = excluded.bytes_sent,
+                    downtime_breakdown = excluded.downtime_breakdown""",
                 id.value(), row.plan.requestId().value(), row.plan.vm().vmId().value(), row.plan.source().value(),
                 row.plan.destination().value(), state.label(), row.reason, row.detail, row.plan.requestedBy(),
                 row.plan.channel().name(), version, Timestamp.from(row.plan.requestedAt()), Timestamp.from(at), row.totalMs,
                 row.progress.downtimeMs() == 0 && row.totalMs == null ? null : row.progress.downtimeMs(),
-                row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent());
+                row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent(),
+                row.progress.breakdown() == null ? null : json.writeValueAsString(row.progress.breakdown()));
     }
 
     private record Row(Plan plan, Progress progress, String reason, String detail, Long totalMs) {

@@ -33,7 +33,8 @@ final class OutcomeMapper {
                 case STORAGE_RELEASED -> new AgentReport.StorageReleased(command, host, required(o.getStorageEpoch(), "storageEpoch"));
                 case STORAGE_ACQUIRED -> new AgentReport.StorageAcquired(command, host, required(o.getStorageEpoch(), "storageEpoch"));
                 case RESUMED -> new AgentReport.Resumed(command, host, o.getPausedAt(), o.getOccurredAt(),
-                        required(o.getMemoryChecksum(), "memoryChecksum"));
+                        required(o.getMemoryChecksum(), "memoryChecksum"),
+                        o.getDowntimeBreakdown() == null ? null : EventCodec.breakdown(o.getDowntimeBreakdown()));
                 case NETWORK_ANNOUNCED -> new AgentReport.NetworkAnnounced(command, host, o.getDetail() == null ? "" : o.getDetail());
                 case SOURCE_STOPPED -> new AgentReport.SourceStopped(command, host);
                 case ABORTED -> new AgentReport.Aborted(command, host);

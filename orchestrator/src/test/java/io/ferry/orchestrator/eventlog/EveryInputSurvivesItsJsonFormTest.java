@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.orchestrator.core.AgentReport;
 import io.ferry.orchestrator.core.CopyStats;
+import io.ferry.orchestrator.core.DowntimeBreakdown;
 import io.ferry.orchestrator.core.FailureReason;
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
@@ -43,6 +44,8 @@ class EveryInputSurvivesItsJsonFormTest {
                 report(new AgentReport.StorageReleased(C, H, 1)),
                 report(new AgentReport.StorageAcquired(C, H, 2)),
                 report(new AgentReport.Resumed(C, H, null, AT, "abc")),
+                report(new AgentReport.Resumed(C, H, AT, AT, "abc", new DowntimeBreakdown(74_000, 52_000, null, 3_100,
+                        4_000, 9_200, 5_700, 40_000L))),
                 report(new AgentReport.NetworkAnnounced(C, H, "00:15:5d:00:00:02")),
                 report(new AgentReport.SourceStopped(C, H)),
                 report(new AgentReport.Aborted(C, H)),
