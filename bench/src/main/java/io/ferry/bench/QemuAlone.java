@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,7 +99,10 @@ final class QemuAlone {
         // QMP sockets in a short temporary directory: a unix socket's path may not exceed 107 bytes
         Path sockets = Files.createTempDirectory("ferry-bench-qmp");
         Path disk = logDir.resolve(prefix + ".qcow2");
-        List<Process> started = new ArrayList<>();
+        List<Process> started = new CopyOnWriteArrayList<>();
+        // a bench stopped with Ctrl-C must not leave a TCG guest spinning a core
+        Thread reaper = new Thread(() -> started.forEach(Process::destroyForcibly));
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             Files.deleteIfExists(disk);
             createDisk(disk);
@@ -127,6 +131,7 @@ final class QemuAlone {
             return Run.failed(s, attempt, "QEMU alone: " + e.getMessage() + "; QEMU's output and serial consoles are in "
                     + logDir + "/" + prefix + "-*");
         } finally {
+            Runtime.getRuntime().removeShutdownHook(reaper);
             for (Process p : started) {
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

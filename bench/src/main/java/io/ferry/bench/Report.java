@@ -85,6 +85,9 @@ final class Report {
 
     /** Each target as a ratio with its verdict; the notes below say what was not judged and why. */
     static String targets(List<Targets.Target> targets) {
+        if (targets.isEmpty()) {
+            return "targets (issue 11): none in what this run selected (bench/run --only issue11 runs them all)\n";
+        }
         StringBuilder out = new StringBuilder("targets (issue 11), ratio = measured / baseline\n");
         String row = "  %-2s %-10s %-38s %-14s %12s %12s %6s %7s  %s%n";
         out.append(String.format(Locale.ROOT, row, "pt", "verdict", "target", "scenario", "measured", "baseline", "ratio",
@@ -95,13 +98,13 @@ final class Report {
                     figure(t.measured(), t.unit()), figure(t.baseline(), t.unit()), fmt("%.2f", t.ratio()),
                     t.bound().symbol + fmt("%.2f", t.limit()), t.aggregate()));
             if (!t.note().isEmpty()) {
-                notes.append("  ").append(t.name()).append(" (").append(t.scenario()).append("): ").append(t.note())
+                notes.append("    ").append(t.name()).append(" (").append(t.scenario()).append("): ").append(t.note())
                         .append('\n');
             }
         }
-        out.append("  baselines: ").append(String.join("; ", targets.stream().map(t -> t.name() + ": " + t.baselineName())
-                .distinct().toList())).append('\n');
-        return out.append(notes).toString();
+        out.append("  baselines\n");
+        targets.stream().map(t -> "    " + t.name() + ": " + t.baselineName() + "\n").distinct().forEach(out::append);
+        return notes.isEmpty() ? out.toString() : out.append("  notes\n").append(notes).toString();
     }
 
     private static String figure(double value, String unit) {

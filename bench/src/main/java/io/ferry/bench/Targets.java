@@ -97,7 +97,9 @@ final class Targets {
             targets.add(hotsetDowntime(by.get(HOTSET_1G)));
         }
         by.forEach((name, list) -> {
-            if (list.getFirst().scenario().throughFerry()) {
+            // only the simulated driver's agent holds the guest's memory; a QEMU guest's is in its QEMU, and the
+            // agent's own ~400 MB JVM over a 256 MB guest would say nothing about point 7
+            if (list.getFirst().scenario().driver() == Scenario.Driver.SIMULATED) {
                 targets.add(memory(name, list));
             }
         });
@@ -158,7 +160,7 @@ final class Targets {
                 problem(runs, v.length, ISSUE_RUNS), failed(runs));
     }
 
-    /** Point 7: the worst agent's peak RSS over the VM's memory. */
+    /** Point 7: the worst agent's peak RSS over the VM's memory, for the simulated driver. */
     private static Target memory(String scenario, List<Run> runs) {
         double[] ratios = values(runs, Run::maxRssPerMemory);
         Run worst = runs.stream().filter(Run::completed).filter(r -> !Double.isNaN(r.maxRssPerMemory()))
