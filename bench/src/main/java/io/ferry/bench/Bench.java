@@ -1,5 +1,7 @@
 package io.ferry.bench;
 
+import io.ferry.agent.hypervisor.qemu.GuestImage;
+import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * End-to-end benchmark: one {@code ferry demo --json} per scenario (workload x link), a raw loopback TCP baseline
- * measured in the same run, a table on stdout, bench/target/bench-results.json, and PASS/MISS against the targets.
+ * End-to-end benchmark: one {@code ferry demo --json} per scenario (workload x link, simulated or QEMU driver), QEMU
+ * migrating alone and a raw loopback TCP baseline measured in the same run, a table on stdout,
+ * bench/target/bench-results.json, and issue 11's targets as ratios with their verdicts.
  * Exit status: 0 when every run produced a summary (whatever the verdicts), 1 when a run failed to, 64 on bad usage.
  */
 public final class Bench {
@@ -22,19 +25,69 @@ public final class Bench {
             usage: bench/run history [--events N]     one migration's history on a log of N events (default 2M)
                    bench/run [--memory MB] [--only NAME[,NAME...]] [--repeat N] [--loopback-gib N]
                              [--drivers-memory MB] [--drivers-dirty MiB]
-              --memory MB       memory of VM SERVER2 (default 1024)
-              --only NAME       run only scenarios matching NAME: a scenario (hotset-1g), a workload
-                                (idle, uniform, hotset, heavy), a link (1g, uncapped), or drivers (the QEMU
-                                and simulated driver pair); repeatable
-              --repeat N        run each scenario N times; targets use the median (default 1)
+              --memory MB       memory of the simulated scenarios' VM SERVER2 (default 1024)
+              --only NAME       run only what matches NAME: issue11 (what issue 11 judges: idle-uncapped,
+                                idle-1g, hotset-1g, qemu-ferry, qemu-alone; --repeat defaults to 3), a scenario
+                                (hotset-1g, qemu-alone), a workload (idle, uniform, hotset, heavy, qemu), a link
+                                (1g, uncapped), or drivers (the QEMU and simulated driver pair); repeatable
+              --repeat N        run each scenario N times, interleaved; targets use the median or the worst
+                                (default 1, 3 with --only issue11)
               --loopback-gib N  bytes per loopback baseline transfer, best of 3 (default 2)
               --drivers-memory MB, --drivers-dirty MiB
-                                the driver pair's guest memory and how much of it the QEMU guest rewrites
-                                in a loop (default 256 and 64)
+                                the QEMU guest's memory and how much of it it rewrites in a loop, for
+                                qemu-ferry, qemu-alone and the driver pair (default 256 and 64)
             """;
     static final String DRIVERS = "drivers";
+    static final String ISSUE11 = "issue11";
 
     private Bench() {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param drivers whether the driver pair runs too
+     */
+    record Options(int memoryMb, int repeat, long loopbackBytes, int qemuMemoryMb, int qemuDirtyMb, List<Scenario> scenarios,
+            boolean drivers) {
+        /** @throws IllegalArgumentException saying which option is wrong */
+        static Options parse(String[] args) {
+            int memoryMb = 1024;
+            Integer repeat = null;
+            long loopbackBytes = 2L << 30;
+            int qemuMemoryMb = 256;
+            int qemuDirtyMb = 64;
+            List<String> only = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--memory" -> memoryMb = Integer.parseInt(value(args, ++i));
+                    case "--repeat" -> repeat = Integer.parseInt(value(args, ++i));
+                    case "--loopback-gib" -> loopbackBytes = Long.parseLong(value(args, ++i)) << 30;
+                    case "--only" -> only.addAll(Arrays.asList(value(args, ++i).split(",")));
+                    case "--drivers-memory" -> qemuMemoryMb = Integer.parseInt(value(args, ++i));
+                    case "--drivers-dirty" -> qemuDirtyMb = Integer.parseInt(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            if (repeat == null) {
+                repeat = only.contains(ISSUE11) ? Targets.ISSUE_RUNS : 1;
+            }
+            if (memoryMb < 1 || repeat < 1 || loopbackBytes < 1 || qemuMemoryMb < 1 || qemuDirtyMb < 0
+                    || qemuDirtyMb >= qemuMemoryMb) {
+                throw new IllegalArgumentException("--memory, --repeat, --loopback-gib and --drivers-memory must be positive, "
+                        + "and --drivers-dirty below --drivers-memory");
+            }
+            boolean drivers = only.isEmpty() || only.contains(DRIVERS);
+            List<String> filters = only.stream().filter(o -> !o.equals(DRIVERS)).toList();
+            List<Scenario> all = Scenario.all(memoryMb, qemuMemoryMb, qemuDirtyMb);
+            List<Scenario> scenarios = only.isEmpty() || !filters.isEmpty() ? all.stream()
+                    .filter(s -> filters.isEmpty() || filters.stream().anyMatch(s::matches)).toList() : List.of();
+            if (scenarios.isEmpty() && !drivers) {
+                throw new IllegalArgumentException("--only " + only + " matches none of " + ISSUE11 + ", " + DRIVERS + " or "
+                        + all.stream().map(Scenario::name).toList());
+            }
+            return new Options(memoryMb, repeat, loopbackBytes, qemuMemoryMb, qemuDirtyMb, scenarios, drivers);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -45,97 +98,92 @@ public final class Bench {
         if (args.length > 0 && args[0].equals("history")) {
             return HistoryQueries.run(Arrays.copyOfRange(args, 1, args.length));
         }
-        int memoryMb = 1024;
-        int repeat = 1;
-        long loopbackBytes = 2L << 30;
-        int driversMemoryMb = 256;
-        int driversDirtyMb = 64;
-        List<String> only = new ArrayList<>();
+        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+            System.out.print(USAGE);
+            return 0;
+        }
+        Options options;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--memory" -> memoryMb = Integer.parseInt(value(args, ++i));
-                    case "--repeat" -> repeat = Integer.parseInt(value(args, ++i));
-                    case "--loopback-gib" -> loopbackBytes = Long.parseLong(value(args, ++i)) << 30;
-                    case "--only" -> only.addAll(Arrays.asList(value(args, ++i).split(",")));
-                    case "--drivers-memory" -> driversMemoryMb = Integer.parseInt(value(args, ++i));
-                    case "--drivers-dirty" -> driversDirtyMb = Integer.parseInt(value(args, ++i));
-                    case "-h", "--help" -> {
-                        System.out.print(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            if (memoryMb < 1 || repeat < 1 || loopbackBytes < 1 || driversMemoryMb < 1 || driversDirtyMb < 0
-                    || driversDirtyMb >= driversMemoryMb) {
-                throw new IllegalArgumentException("--memory, --repeat, --loopback-gib and --drivers-memory must be positive, "
-                        + "and --drivers-dirty below --drivers-memory");
-            }
+            options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage() + "\n" + USAGE);
             return 64;
         }
-        boolean drivers = only.isEmpty() || only.contains(DRIVERS);
-        List<String> demoFilters = only.stream().filter(o -> !o.equals(DRIVERS)).toList();
-        List<Scenario> scenarios = only.isEmpty() || !demoFilters.isEmpty() ? Scenario.all().stream()
-                .filter(s -> demoFilters.isEmpty() || demoFilters.stream().anyMatch(s::matches)).toList() : List.of();
-        if (scenarios.isEmpty() && !drivers) {
-            System.err.println("bench: --only " + only + " matches none of "
-                    + Scenario.all().stream().map(Scenario::name).toList());
-            return 64;
+        List<Scenario> scenarios = options.scenarios();
+        boolean qemu = QemuHypervisor.installed("qemu-system-x86_64") && QemuHypervisor.installed("qemu-img");
+        if (!qemu && scenarios.stream().anyMatch(Scenario::needsQemu)) {
+            System.err.println("bench: qemu-system-x86_64 or qemu-img is not installed (apt-get install qemu-system-x86 "
+                    + "qemu-utils busybox-static): skipping " + scenarios.stream().filter(Scenario::needsQemu)
+                    .map(Scenario::name).toList() + "; the targets against QEMU alone are not judged");
+            scenarios = scenarios.stream().filter(s -> !s.needsQemu()).toList();
         }
 
         Path home = Path.of(System.getProperty("ferry.home", ".")).toAbsolutePath().normalize();
         Path ferry = home.resolve("ferry");
         Path target = home.resolve("bench").resolve("target");
-        String problem = scenarios.isEmpty() ? null : missingDemoOptions(ferry);
+        Path logs = target.resolve("bench-logs");
+        String problem = scenarios.stream().anyMatch(Scenario::throughFerry) ? missingDemoOptions(ferry) : null;
         if (problem != null) {
             System.err.println("bench: " + problem);
             return 1;
         }
 
         Loopback.Result loopback = Loopback.Result.NOT_MEASURED;
-        if (scenarios.stream().anyMatch(s -> !s.capped())) {
-            System.err.printf("bench: measuring raw loopback TCP (best of 3 x %d MiB)%n", loopbackBytes >> 20);
-            loopback = Loopback.bestOf(3, loopbackBytes);
+        if (scenarios.stream().anyMatch(s -> s.driver() == Scenario.Driver.SIMULATED && !s.capped())) {
+            System.err.printf("bench: measuring raw loopback TCP (best of 3 x %d MiB)%n", options.loopbackBytes() >> 20);
+            loopback = Loopback.bestOf(3, options.loopbackBytes());
             System.err.printf("bench: loopback %.0f MiB/s%n", loopback.bytesPerSec() / (1 << 20));
         }
+        GuestImage image = scenarios.stream().anyMatch(s -> s.driver() == Scenario.Driver.QEMU_ALONE)
+                ? GuestImage.ensure(GuestImage.defaultDir()) : null;
 
-        DemoRunner runner = new DemoRunner(ferry, target.resolve("bench-logs"), memoryMb);
+        DemoRunner runner = new DemoRunner(ferry, logs);
         List<Run> runs = new ArrayList<>();
-        int total = scenarios.size() * repeat;
-        for (Scenario s : scenarios) {
-            for (int attempt = 1; attempt <= repeat; attempt++) {
-                System.err.printf("bench: [%d/%d] %s: %s%n", runs.size() + 1, total, s.name(), String.join(" ", runner.command(s)));
+        int total = scenarios.size() * options.repeat();
+        // attempt by attempt, so a slow spell of this shared machine falls on every scenario, not on one
+        for (int attempt = 1; attempt <= options.repeat(); attempt++) {
+            for (Scenario s : scenarios) {
+                String what = s.driver() == Scenario.Driver.QEMU_ALONE
+                        ? "two QEMUs over QMP, " + s.memoryMb() + " MB guest rewriting " + s.dirtyMb() + " MiB"
+                        : String.join(" ", runner.command(s));
+                System.err.printf("bench: [%d/%d] %s: %s%n", runs.size() + 1, total, s.name(), what);
                 long start = System.nanoTime();
-                Run r = runner.run(s, attempt);
+                Run r = switch (s.driver()) {
+                    case SIMULATED, QEMU -> runner.run(s, attempt);
+                    case QEMU_ALONE -> QemuAlone.run(s, attempt, image, logs);
+                };
                 runs.add(r);
-                System.err.printf("bench:        %s in %d s%s%n", r.state(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
-                        r.demo() == null ? "" : ": total " + r.totalMs() + " ms, downtime " + r.downtimeMs() + " ms, "
-                                + r.rounds() + " rounds");
+                System.err.printf("bench:        %s in %d s%s%n", r.state(),
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+                        r.demo() == null ? ": " + r.error() : ": total " + r.totalMs() + " ms, downtime " + r.downtimeMs()
+                                + " ms, " + r.rounds() + " rounds");
             }
         }
 
         DriverPair.Result pair = null;
         String pairError = null;
-        if (drivers) {
+        if (options.drivers()) {
             System.err.printf("bench: driver pair: a %d MB guest rewriting %d MiB, on QEMU then on the simulated driver%n",
-                    driversMemoryMb, driversDirtyMb);
+                    options.qemuMemoryMb(), options.qemuDirtyMb());
             try {
-                pair = DriverPair.run(driversMemoryMb, driversDirtyMb, target.resolve("bench-drivers"));
+                pair = DriverPair.run(options.qemuMemoryMb(), options.qemuDirtyMb(), target.resolve("bench-drivers"));
             } catch (Exception | AssertionError e) {
                 pairError = e.toString();
                 System.err.println("bench: the driver pair failed: " + pairError);
             }
         }
 
-        List<Targets.Verdict> verdicts = Targets.judge(runs, loopback.bytesPerSec());
-        if (!scenarios.isEmpty()) {
+        List<Targets.Target> targets = Targets.judge(runs, loopback.bytesPerSec());
+        if (!runs.isEmpty()) {
             System.out.println();
-            System.out.print(Report.table(runs, loopback.bytesPerSec(), repeat));
+            System.out.print(Report.table(runs, loopback.bytesPerSec(), options.repeat()));
+            String alone = Report.qemuAlone(runs);
+            if (!alone.isEmpty()) {
+                System.out.println();
+                System.out.print(alone);
+            }
             System.out.println();
-            System.out.print(Report.targets(verdicts));
+            System.out.print(Report.targets(targets));
             System.err.print(Report.errors(runs));
         }
         if (pair != null) {
@@ -144,7 +192,7 @@ public final class Bench {
         }
 
         JsonMapper mapper = JsonMapper.builder().build();
-        ObjectNode json = Report.json(mapper, machine(mapper), memoryMb, loopback, runs, verdicts);
+        ObjectNode json = Report.json(mapper, machine(mapper), options.memoryMb(), options.repeat(), loopback, runs, targets);
         if (pair != null) {
             json.set("drivers", Report.driversJson(mapper, pair));
         } else if (pairError != null) {
@@ -169,7 +217,7 @@ public final class Bench {
         Process help = new ProcessBuilder(ferry.toString(), "demo", "--help").redirectErrorStream(true).start();
         String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         help.waitFor();
-        for (String option : List.of("--json", "--workload", "--bandwidth")) {
+        for (String option : List.of("--json", "--workload", "--bandwidth", "--driver")) {
             if (!text.contains(option)) {
                 return "`" + ferry + " demo --help` does not list " + option
                         + ": rebuild the jars (mvn -DskipTests install) or update the source. It printed:\n" + text;

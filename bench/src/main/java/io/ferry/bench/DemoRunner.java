@@ -11,25 +11,31 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Runs {@code ./ferry demo --json} for a scenario; its stderr (progress) goes to a log file per run. */
+/** Runs {@code ./ferry demo --json} for a scenario through ferry; its stderr (progress) goes to a log file per run. */
 final class DemoRunner {
     private static final long TIMEOUT_MINUTES = 10;
     private static final int STDERR_TAIL_LINES = 25;
 
+    /** The agents' setting ferry.agent.qemu.dirty-mb, as Spring reads it from the environment. */
+    static final String QEMU_DIRTY_MB = "FERRY_AGENT_QEMU_DIRTYMB";
+
     private final Path ferry;
     private final Path logDir;
-    private final int memoryMb;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    DemoRunner(Path ferry, Path logDir, int memoryMb) {
+    DemoRunner(Path ferry, Path logDir) {
         this.ferry = ferry;
         this.logDir = logDir;
-        this.memoryMb = memoryMb;
     }
 
     List<String> command(Scenario s) {
         List<String> command = new ArrayList<>(List.of(ferry.toString(), "demo", "--json",
-                "--memory", Integer.toString(memoryMb), "--workload", s.workloadSpec()));
+                "--memory", Integer.toString(s.memoryMb())));
+        switch (s.driver()) {
+            case SIMULATED -> command.addAll(List.of("--workload", s.workloadSpec()));
+            case QEMU -> command.addAll(List.of("--driver", "qemu")); // the guest rewrites QEMU_DIRTY_MB instead
+            case QEMU_ALONE -> throw new IllegalArgumentException(s.name() + " does not run through ferry demo");
+        }
         command.addAll(s.policy());
         if (s.capped()) {
             command.addAll(List.of("--bandwidth", Integer.toString(s.bandwidthMbps())));
@@ -41,7 +47,11 @@ final class DemoRunner {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(s.name() + "-" + attempt + ".log");
         List<String> command = command(s);
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        if (s.driver() == Scenario.Driver.QEMU) {
+            builder.environment().put(QEMU_DIRTY_MB, Integer.toString(s.dirtyMb())); // the agents inherit it
+        }
+        Process process = builder.start();
         process.getOutputStream().close();
         String stdout;
         try (InputStream in = process.getInputStream()) {

@@ -12,7 +12,6 @@ import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import io.ferry.agent.hypervisor.qemu.GuestImage;
 import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
 import io.ferry.agent.hypervisor.qemu.QueryMigrate;
-import io.ferry.agent.hypervisor.qemu.SerialConsole;
 import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
 import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +33,6 @@ import java.util.UUID;
  */
 final class DriverPair {
     private static final CopyPolicy POLICY = new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000);
-    private static final int PAGES_PER_MIB = 256;
 
     /**
      * One driver's migration.
@@ -85,12 +82,7 @@ final class DriverPair {
             VmSpec spec = new VmSpec("SERVER2", memoryMb, 1, "52:54:00:12:34:56",
                     work.resolve("shared").resolve("SERVER2.qcow2").toString(), List.of());
             source.boot(spec);
-            Path console = source.serialLog("SERVER2").orElseThrow();
-            // the write rate, from the guest's own count of dirtying passes over two seconds of its uptime
-            SerialConsole start = await(console, c -> c.hasTicks() && c.lastTick().passes() > 0);
-            SerialConsole end = await(console, c -> c.lastTick().uptime() >= start.lastTick().uptime() + 2);
-            double passesPerSec = (end.lastTick().passes() - start.lastTick().passes())
-                    / (end.lastTick().uptime() - start.lastTick().uptime());
+            double pageWritesPerSec = GuestWriteRate.pageWritesPerSec(source.serialLog("SERVER2").orElseThrow(), dirtyMb);
             MigrationTicket ticket = ticket();
             Migration m = migrate(source, destination, ticket, spec);
             QemuHypervisor.Departure departure = source.departure(ticket.migrationId()).orElseThrow();
@@ -100,7 +92,7 @@ final class DriverPair {
             Figures figures = new Figures("qemu", q.totalTimeMs(), q.downtimeMs(),
                     Duration.between(departure.pausedAt(), m.resumed.resumedAt()).toMillis(), q.transferredBytes(),
                     m.precopy.rounds(), memoryMb * (1L << 20));
-            return new QemuRun(figures, passesPerSec * dirtyMb * PAGES_PER_MIB, utilisation);
+            return new QemuRun(figures, pageWritesPerSec, utilisation);
         }
     }
 
@@ -145,20 +137,5 @@ final class DriverPair {
 
     private static MigrationTicket ticket() {
         return new MigrationTicket(UUID.randomUUID().toString(), "SERVER2", UUID.randomUUID().toString());
-    }
-
-    private static SerialConsole await(Path console, java.util.function.Predicate<SerialConsole> ready)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(90);
-        while (true) {
-            SerialConsole now = SerialConsole.read(console);
-            if (ready.test(now)) {
-                return now;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the QEMU guest did not tick as expected within 90 s; see " + console);
-            }
-            Thread.sleep(100);
-        }
     }
 }

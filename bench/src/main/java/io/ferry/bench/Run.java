@@ -3,13 +3,11 @@ package io.ferry.bench;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One {@code ferry demo --json} run of a scenario and the figures derived from it. {@code demo} is the demo's JSON,
- * or null when the run produced none (then {@code error} says why). Ratios that do not apply are NaN.
+ * One run of a scenario and the figures derived from it. {@code demo} is the summary {@code ferry demo --json} printed,
+ * or for QEMU alone the same fields measured by {@link QemuAlone}; null when the run produced none (then {@code error}
+ * says why). Ratios that do not apply are NaN.
  */
 record Run(Scenario scenario, int attempt, JsonNode demo, String error) {
-    /** The guest touches this share of its memory at boot: the pages pre-copy round 1 has to send. */
-    static final double UTILISATION = 0.6;
-
     static Run failed(Scenario scenario, int attempt, String error) {
         return new Run(scenario, attempt, null, error);
     }
@@ -46,13 +44,14 @@ record Run(Scenario scenario, int attempt, JsonNode demo, String error) {
         return ratio(bytesSent(), memoryBytes());
     }
 
-    /** Time to push the utilised memory once through the capped link, in ms; NaN when uncapped. */
-    double wireBoundMs() {
-        return scenario.capped() ? UTILISATION * memoryBytes() * 8 / (scenario.bandwidthMbps() * 1e6) * 1e3 : Double.NaN;
+    /** Time the bytes actually sent take on the capped link (bytes sent x 8 / bandwidth), in ms; NaN when uncapped. */
+    double wireMs() {
+        return scenario.capped() && bytesSent() >= 0 ? bytesSent() * 8 / (scenario.bandwidthMbps() * 1e6) * 1e3 : Double.NaN;
     }
 
-    double totalPerWireBound() {
-        return ratio(totalMs(), wireBoundMs());
+    /** Total time (setup, allocation and switchover included) over the wire time of what was sent. */
+    double totalPerWire() {
+        return ratio(totalMs(), wireMs());
     }
 
     /** Whether the demo reported pre-copy round 1 on its own; otherwise streaming is bytesSent / totalMs, a lower bound. */
@@ -83,8 +82,13 @@ record Run(Scenario scenario, int attempt, JsonNode demo, String error) {
         return Math.max(sourceRssPerMemory(), destinationRssPerMemory());
     }
 
-    /** A field of the demo JSON, or -1 when absent. */
-    private long number(String field) {
+    /** The larger of the two agents' peak RSS in bytes, or -1 when the demo did not report it. */
+    long maxRssBytes() {
+        return Math.max(number("sourcePeakRssBytes"), number("destinationPeakRssBytes"));
+    }
+
+    /** A field of the run's JSON (QEMU alone's own figures among them), or -1 when absent. */
+    long number(String field) {
         return demo == null || !demo.path(field).isNumber() ? -1 : demo.path(field).asLong();
     }
 
