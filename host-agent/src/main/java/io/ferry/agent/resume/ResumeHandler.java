@@ -4,6 +4,8 @@ import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
 import io.ferry.agent.switchover.Arrivals;
 import io.ferry.agent.switchover.Arrivals.Arrived;
+import io.ferry.agent.switchover.Breakdown;
+import io.ferry.schema.common.DowntimeBreakdown;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
@@ -35,6 +37,12 @@ public class ResumeHandler implements StageHandler {
     public void handle(StageCommand command, Outcomes outcomes) {
         Arrived arrived = arrivals.awaitResumed(command.getMigrationId(), RESUME_TIMEOUT);
         outcomes.report(command, OutcomeKind.RESUMED, b -> b.setMemoryChecksum(arrived.result().memoryChecksum())
-                .setPausedAt(arrived.pausedAt()).setOccurredAt(arrived.result().resumedAt()));
+                .setPausedAt(arrived.pausedAt()).setOccurredAt(arrived.result().resumedAt())
+                .setDowntimeBreakdown(wire(arrived.breakdown())));
+    }
+
+    private static DowntimeBreakdown wire(Breakdown b) {
+        return new DowntimeBreakdown(b.totalUs(), b.lastPageUs(), b.deviceStateUs(), b.digestCheckUs(), b.storageHandoffUs(),
+                b.resumeUs(), b.otherUs(), b.authorisationWaitUs());
     }
 }

@@ -163,6 +163,7 @@ public class Arrivals implements AutoCloseable {
             String id = ticket.migrationId();
             try {
                 String arrived = hypervisor.awaitArrival(ticket, STREAM_TIMEOUT);
+                Instant arrivedAt = clock.instant();
                 Handoff handoff = leases.awaitHandoff(disk, host, id, HANDOFF_TIMEOUT);
                 if (!handoff.checksum().equals(arrived)) {
                     leases.refuseHandoff(disk, host, id, "the destination's copy " + arrived + " differs from the source's "
@@ -181,7 +182,7 @@ public class Arrivals implements AutoCloseable {
                     takenOver.complete(lease);
                     ran = true;
                     ResumeResult result = hypervisor.resume(ticket);
-                    Breakdown breakdown = Breakdown.of(handoff, takenAt, result.resumedAt());
+                    Breakdown breakdown = Breakdown.of(handoff, arrivedAt, takenAt, result.resumedAt());
                     log.info("{} resumed here for migration {} at epoch {}: down {} µs (last page {}, device state {}, "
                             + "digest {}, storage {}, resume {}, other {})", ticket.vmId(), id, lease.epoch(),
                             breakdown.totalUs(), breakdown.lastPageUs(), breakdown.deviceStateUs(),

@@ -18,7 +18,8 @@ class TheBreakdownAddsUpToTheDowntimeTest {
                 new Handoff.SourceTimes(20_000, 1_000, 2_000, 0));
 
         // when the destination states the breakdown
-        Breakdown breakdown = Breakdown.of(handoff, paused.plusNanos(25_500_000), paused.plusNanos(27_000_000));
+        Breakdown breakdown = Breakdown.of(handoff, paused.plusNanos(10_000_000), paused.plusNanos(25_500_000),
+                paused.plusNanos(27_000_000));
 
         // then each phase is where it was measured and the rest is "other"
         assertThat(breakdown.totalUs()).isEqualTo(27_000);
@@ -31,6 +32,23 @@ class TheBreakdownAddsUpToTheDowntimeTest {
     }
 
     @Test
+    void a_destination_still_loading_when_the_source_handed_over_counts_that_to_the_last_page() {
+        // given a source that handed over at T + 24 ms, and a destination that had the stream loaded only at T + 30 ms
+        Instant paused = Instant.parse("2026-11-29T12:00:00Z");
+        Handoff handoff = Handoff.of("m-1", "hv-01", "hv-02", "c", paused, paused.plusNanos(24_000_000),
+                new Handoff.SourceTimes(20_000, 1_000, 2_000, 0));
+
+        // when it took the disk at T + 31 ms and ran at T + 32 ms
+        Breakdown breakdown = Breakdown.of(handoff, paused.plusNanos(30_000_000), paused.plusNanos(31_000_000),
+                paused.plusNanos(32_000_000));
+
+        // then those 6 ms are the last page's, and the storage handoff is only the take-over
+        assertThat(breakdown.lastPageUs()).isEqualTo(26_000);
+        assertThat(breakdown.storageHandoffUs()).isEqualTo(1_000);
+        assertThat(breakdown.otherUs()).isEqualTo(32_000 - 26_000 - 1_000 - 2_000 - 1_000 - 1_000);
+    }
+
+    @Test
     void a_driver_that_sends_the_device_state_inside_the_tail_has_none_of_its_own() {
         // given a QEMU source (device state inside the tail) whose guest waited 40 ms paused for the authorisation
         Instant paused = Instant.parse("2026-11-29T12:00:00Z");
@@ -38,7 +56,8 @@ class TheBreakdownAddsUpToTheDowntimeTest {
                 new Handoff.SourceTimes(50_000, -1, 5_000, 40_000));
 
         // when the breakdown is stated
-        Breakdown breakdown = Breakdown.of(handoff, paused.plusNanos(101_000_000), paused.plusNanos(102_000_000));
+        Breakdown breakdown = Breakdown.of(handoff, paused.plusNanos(90_000_000), paused.plusNanos(101_000_000),
+                paused.plusNanos(102_000_000));
 
         // then the device state is unknown, not zero, and the wait is counted apart
         assertThat(breakdown.deviceStateUs()).isNull();

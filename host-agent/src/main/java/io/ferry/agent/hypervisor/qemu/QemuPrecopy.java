@@ -71,8 +71,8 @@ final class QemuPrecopy {
             while (true) {
                 long seen = vm.changes.version();
                 QueryMigrate now = vm.queryMigrate();
-                if (now.status().equals("active") && tailMs(now) != Long.MAX_VALUE) {
-                    expectedDowntimeMs = tailMs(now);
+                if (now.status().equals("active") && QemuRounds.tailMs(now) != Long.MAX_VALUE) {
+                    expectedDowntimeMs = QemuRounds.tailMs(now);
                 }
                 switch (now.status()) {
                     case "failed" -> throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU's migration of "
@@ -91,7 +91,7 @@ final class QemuPrecopy {
                     RoundStats round = QemuRounds.round(session.reported, now);
                     session.reported = now;
                     onRound.accept(round);
-                    long tailMs = tailMs(now);
+                    long tailMs = QemuRounds.tailMs(now);
                     if (now.status().equals("active") && tailMs <= READY_FACTOR * policy.maxDowntimeMs()) {
                         vm.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", HOLD_BYTES_PER_SECOND));
                         session.holding = true;
@@ -159,16 +159,6 @@ final class QemuPrecopy {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not start migrating " + vm.spec.vmId() + " to "
                     + session.dataAddress + ": " + e.desc() + ". The guest keeps running on the source.", e);
         }
-    }
-
-    /**
-     * What sending the dirty set found at a round's end would take: QEMU's own {@code expected-downtime} is not used,
-     * as it keeps the start value (the hold limit) until QEMU has sampled a dirty rate, about a second in.
-     */
-    static long tailMs(QueryMigrate sample) {
-        double averageBytesPerMs = sample.totalTimeMs() > 0 ? (double) sample.transferredBytes() / sample.totalTimeMs() : 0;
-        double bytesPerMs = Math.max(sample.mbps() * 1_000_000 / 8 / 1_000, averageBytesPerMs);
-        return bytesPerMs <= 0 ? Long.MAX_VALUE : (long) Math.ceil(sample.remainingBytes() / bytesPerMs);
     }
 
     private HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs) {

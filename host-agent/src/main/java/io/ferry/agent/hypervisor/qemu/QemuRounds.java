@@ -27,10 +27,22 @@ public final class QemuRounds {
                 end.remainingPages(),
                 end.dirtyPagesRate(),
                 end.mbps(),
-                Math.max(0, end.expectedDowntimeMs()),
+                tailMs(end) == Long.MAX_VALUE ? Math.max(0, end.expectedDowntimeMs()) : tailMs(end),
                 Math.max(0, end.totalTimeMs() - start.totalTimeMs()),
                 (end.normalPages() - start.normalPages()) * end.pageSize(),
                 end.cpuThrottlePercent());
+    }
+
+    /**
+     * What sending the dirty set left at a sample would take at QEMU's current rate (the better of its last 100 ms and
+     * its average); Long.MAX_VALUE before anything moved. QEMU's own {@code expected-downtime} is not used: ferry holds
+     * QEMU's downtime limit at 1 ms until the switchover is authorised, and QEMU reports that start value until it has
+     * sampled a dirty rate, about a second in.
+     */
+    public static long tailMs(QueryMigrate sample) {
+        double averageBytesPerMs = sample.totalTimeMs() > 0 ? (double) sample.transferredBytes() / sample.totalTimeMs() : 0;
+        double bytesPerMs = Math.max(sample.mbps() * 1_000_000 / 8 / 1_000, averageBytesPerMs);
+        return bytesPerMs <= 0 ? Long.MAX_VALUE : (long) Math.ceil(sample.remainingBytes() / bytesPerMs);
     }
 
     /** Completed rounds at a sample: the pass under way when QEMU stopped the guest is the final copy's. */
