@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,24 @@ class ADestinationResumesByItselfOnceTheSourceHandsTheDiskOverTest {
             List.of(), 0.6, 0, "127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
     @TempDir
     Path shared;
+    private StorageLeases leases;
+    private Arrivals arrivals;
+
+    @BeforeEach
+    void hosts() {
+        leases = new StorageLeases(shared);
+        arrivals = new Arrivals(destination, leases, "hv-02", Clock.systemUTC());
+    }
+
+    /** Migration m-1 of a booted guest: the destination expects it from setup on, and pre-copy converged. */
+    private MigrationTicket precopied() {
+        source.boot(SPEC);
+        MigrationTicket ticket = new MigrationTicket("m-1", SPEC.vmId(), "t-1");
+        source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
+        arrivals.expect(ticket, SPEC);
+        source.precopy(ticket, CopyPolicy.of(300, 0, 5), r -> {});
+        return ticket;
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -50,14 +69,8 @@ class ADestinationResumesByItselfOnceTheSourceHandsTheDiskOverTest {
     @Test
     void the_guest_runs_on_the_destination_with_no_command_after_the_handoff() {
         // given a destination expecting m-1 from setup on, and a source that held the disk and pre-copied
-        StorageLeases leases = new StorageLeases(shared);
-        Arrivals arrivals = new Arrivals(destination, leases, "hv-02", Clock.systemUTC());
         long held = leases.acquire("SERVER2.vhdx", "hv-01").epoch();
-        source.boot(SPEC);
-        MigrationTicket ticket = new MigrationTicket("m-1", SPEC.vmId(), "t-1");
-        source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
-        arrivals.expect(ticket, SPEC);
-        source.precopy(ticket, CopyPolicy.of(300, 0, 5), r -> {});
+        MigrationTicket ticket = precopied();
 
         // when the source's final copy ends and it hands the disk over (no command reaches the destination)
         FinalCopyResult done = source.finalCopy(ticket);
@@ -80,14 +93,8 @@ class ADestinationResumesByItselfOnceTheSourceHandsTheDiskOverTest {
     @Test
     void an_abort_before_the_handoff_keeps_the_disk_with_the_source() {
         // given a destination expecting m-1 and a source whose final copy is done but has not handed over
-        StorageLeases leases = new StorageLeases(shared);
-        Arrivals arrivals = new Arrivals(destination, leases, "hv-02", Clock.systemUTC());
         leases.acquire("SERVER2.vhdx", "hv-01");
-        source.boot(SPEC);
-        MigrationTicket ticket = new MigrationTicket("m-1", SPEC.vmId(), "t-1");
-        source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
-        arrivals.expect(ticket, SPEC);
-        source.precopy(ticket, CopyPolicy.of(300, 0, 5), r -> {});
+        MigrationTicket ticket = precopied();
         FinalCopyResult done = source.finalCopy(ticket);
 
         // when the ABORT reaches the destination, and only then the source's handoff is written

@@ -30,10 +30,8 @@ class AQemuGuestThatOutrunsTheLinkConvergesWhenAutoConvergeThrottlesItTest {
         // given the guest that fails NOT_CONVERGING over a 400 Mbit/s link without auto-converge (its sibling test's
         // link: at 1 Gbit/s a guest starved of CPU on a busy machine dirtied slowly enough to converge unthrottled)
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
-        hosts.source.boot(spec);
-        QemuGuests.await(hosts.source.serialLog("SERVER2").orElseThrow(), Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
-        MigrationTicket ticket = QemuGuests.ticket();
-        hosts.source.connectSource(ticket, hosts.destination.prepareSkeleton(ticket, spec));
+        hosts.bootTicking(spec);
+        MigrationTicket ticket = hosts.connect(spec);
         List<RoundStats> rounds = new CopyOnWriteArrayList<>();
 
         // when pre-copy runs with auto-converge allowed

@@ -29,11 +29,8 @@ class AQemuGuestThatOutrunsTheLinkFailsNotConvergingAndRunsOnTest {
     void a_dirty_set_that_stops_shrinking_ends_pre_copy_with_not_converging_and_the_migration_cancelled() throws Exception {
         // given a guest rewriting 64 MiB in a loop, far faster than a 400 Mbit/s link carries, and no auto-converge
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
-        hosts.source.boot(spec);
-        Path console = hosts.source.serialLog("SERVER2").orElseThrow();
-        QemuGuests.await(console, Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
-        MigrationTicket ticket = QemuGuests.ticket();
-        hosts.source.connectSource(ticket, hosts.destination.prepareSkeleton(ticket, spec));
+        Path console = hosts.bootTicking(spec);
+        MigrationTicket ticket = hosts.connect(spec);
         List<RoundStats> rounds = new CopyOnWriteArrayList<>();
 
         // when pre-copy runs with a 3 s progress timeout

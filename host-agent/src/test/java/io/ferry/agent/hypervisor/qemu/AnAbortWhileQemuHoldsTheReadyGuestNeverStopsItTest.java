@@ -28,11 +28,8 @@ class AnAbortWhileQemuHoldsTheReadyGuestNeverStopsItTest {
     void the_guest_keeps_running_on_the_source_and_the_skeleton_is_dropped() throws Exception {
         // given a guest whose pre-copy is ready: it runs on, QEMU iterating under the hold limit, awaiting the final copy
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 192);
-        hosts.source.boot(spec);
-        Path console = hosts.source.serialLog("SERVER2").orElseThrow();
-        QemuGuests.await(console, Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
-        MigrationTicket ticket = QemuGuests.ticket();
-        hosts.source.connectSource(ticket, hosts.destination.prepareSkeleton(ticket, spec));
+        Path console = hosts.bootTicking(spec);
+        MigrationTicket ticket = hosts.connect(spec);
         long skeletonPid = hosts.destination.pid("SERVER2").orElseThrow();
         hosts.source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), round -> {});
         assertThat(hosts.source.vms()).extracting(VmInfo::state).containsExactly(VmState.RUNNING);

@@ -4,6 +4,9 @@ import io.ferry.devstack.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import io.ferry.agent.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -27,6 +30,21 @@ final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
     TwoQemuHosts(int dirtyMb, boolean tls) {
         this.dirtyMb = dirtyMb;
         this.tls = tls;
+    }
+
+    /** Boots {@code spec} on the source and waits until its guest ticks; returns its serial console. */
+    Path bootTicking(VmSpec spec) throws InterruptedException {
+        source.boot(spec);
+        Path console = source.serialLog(spec.vmId()).orElseThrow();
+        QemuGuests.await(console, Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
+        return console;
+    }
+
+    /** A new migration of {@code spec}: the destination's skeleton listens and the source is connected to it. */
+    MigrationTicket connect(VmSpec spec) {
+        MigrationTicket ticket = QemuGuests.ticket();
+        source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
+        return ticket;
     }
 
     /** Where both hosts keep their QMP sockets, consoles and TLS keys. */
