@@ -180,12 +180,67 @@ public final class GuestMemory implements AutoCloseable {
         markUsed(page);
     }
 
+    /**
+     * Allocates the page's backing without changing its content: an atomic add of zero to its first long is a write
+     * fault for the kernel and a no-op for the data, so it is safe while the page is being written by anyone else.
+     * Not a use: a never-used page stays zero and unused. See {@link Prefaulter}.
+     */
+    public void prefault(int page) {
+        LONGS.getAndAdd(chunk(page), offset(page), 0L);
+    }
+
     public void loadZero(int page) {
         ByteBuffer chunk = chunk(page);
         if (isUsed(page)) {
             chunk.put(offset(page), ZERO_PAGE, 0, PAGE_SIZE);
         } // else it was never written, so it is zero already and stays unallocated
         markUsed(page);
+    }
+
+    /** As {@link #read(int, byte[], int)}, into a (direct) buffer at {@code at}: the source's staging for a batch. */
+    public void read(int page, ByteBuffer into, int at) {
+        ByteBuffer chunk = chunk(page);
+        if (isUsed(page)) {
+            into.put(at, chunk, offset(page), PAGE_SIZE);
+        } else {
+            into.put(at, ZERO_PAGE, 0, PAGE_SIZE);
+        }
+    }
+
+    /**
+     * A writable view of {@code count} consecutive pages from {@code first}, for incoming migration data to be read
+     * into directly; null when they do not lie in one mapping (then the caller asks page by page). Once the data is
+     * there, the caller marks each page with {@link #loaded}.
+     */
+    ByteBuffer pages(int first, int count) {
+        ByteBuffer chunk = chunk(first);
+        if (count < 1 || first / PAGES_PER_CHUNK != (first + count - 1) / PAGES_PER_CHUNK) {
+            return null;
+        }
+        chunk(first + count - 1); // bounds
+        return chunk.slice(offset(first), count * PAGE_SIZE);
+    }
+
+    /** Whether pages {@code first} to {@code last} lie in one mapping, so {@link #pages} can view them together. */
+    boolean oneMapping(int first, int last) {
+        return first / PAGES_PER_CHUNK == last / PAGES_PER_CHUNK;
+    }
+
+    /** Incoming migration data was written into a view from {@link #pages}: the page is used now. */
+    void loaded(int page) {
+        chunk(page); // bounds and closed
+        markUsed(page);
+    }
+
+    /**
+     * CRC32C of one page as it is in memory now, computed with the caller's checksum object. It reads the page even
+     * when it is not marked used: the caller has just written it through {@link #pages}.
+     */
+    int crc(int page, CRC32C crc) {
+        ByteBuffer chunk = chunk(page);
+        crc.reset();
+        crc.update(chunk.slice(offset(page), PAGE_SIZE));
+        return (int) crc.getValue();
     }
 
     public void read(int page, byte[] into, int at) {
