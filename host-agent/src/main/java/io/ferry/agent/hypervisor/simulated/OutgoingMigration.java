@@ -43,6 +43,8 @@ final class OutgoingMigration implements AutoCloseable {
     private final int[] pageCrcs = new int[Frames.RAW_BATCH_PAGES];
     /** Whether the batch being filled goes as PAGES_RAW; decided when its first page is queued. */
     private boolean rawBatch;
+    /** Pages staged and discarded before round 1 (see {@link #warmUp}): 160 MB, about 40 ms once compiled. */
+    private static final int WARM_UP_PAGES = 40_000;
     private volatile BatchCompressor compressor = new BatchCompressor(Compression.NONE);
     private int batchSize;
     private int dataPages;
@@ -163,7 +165,31 @@ final class OutgoingMigration implements AutoCloseable {
         out.flush();
         bytesSent += 5;
         uncompressedBytes += 5;
+        warmUp();
         return expectOk("wait for its memory");
+    }
+
+    /**
+     * While the destination allocates: stage pages as round 1 will, and throw the result away, until its answer is
+     * there or the path has run long enough to be compiled. Otherwise the first part of round 1 runs in the
+     * interpreter, which in a fresh agent costs a good share of an uncapped round 1's time.
+     */
+    private void warmUp() throws IOException {
+        GuestMemory memory = vm.memory();
+        long[] used = memory.usedPages();
+        int staged = 0;
+        for (int word = 0; word < used.length && staged < WARM_UP_PAGES && batchSize == 0; word++) {
+            for (long bits = used[word]; bits != 0 && staged < WARM_UP_PAGES; bits &= bits - 1) {
+                int page = word * 64 + Long.numberOfTrailingZeros(bits);
+                if (!memory.isZero(page)) {
+                    stage(memory, page, staged++ % Frames.RAW_BATCH_PAGES);
+                }
+            }
+            if ((word & 3) == 0 && in.available() > 0) {
+                break; // the destination answered: round 1 starts now
+            }
+        }
+        rawPayload.clear();
     }
 
     /** Sets the codec for the batches sent from now on; a repeated call with the same setting keeps the codec. */
@@ -219,12 +245,8 @@ final class OutgoingMigration implements AutoCloseable {
         if (zero) {
             sentCrc[page] = PageCrc.ZERO_PAGE;
         } else if (rawBatch) {
-            int offset = dataPages * GuestMemory.PAGE_SIZE;
-            memory.read(page, rawPayload, offset);
-            crc.reset();
-            crc.update(crcView.limit(offset + GuestMemory.PAGE_SIZE).position(offset));
-            pageCrcs[dataPages++] = (int) crc.getValue();
-            sentCrc[page] = pageCrcs[dataPages - 1];
+            pageCrcs[dataPages] = stage(memory, page, dataPages);
+            sentCrc[page] = pageCrcs[dataPages++];
         } else {
             int offset = dataPages++ * GuestMemory.PAGE_SIZE;
             memory.read(page, data, offset);
@@ -233,6 +255,15 @@ final class OutgoingMigration implements AutoCloseable {
         if (batchSize == (rawBatch ? Frames.RAW_BATCH_PAGES : Frames.BATCH_PAGES)) {
             flushBatch(pacer);
         }
+    }
+
+    /** Copies a page into slot {@code slot} of the raw batch's staging and returns its checksum there. */
+    private int stage(GuestMemory memory, int page, int slot) {
+        int offset = slot * GuestMemory.PAGE_SIZE;
+        memory.read(page, rawPayload, offset);
+        crc.reset();
+        crc.update(crcView.limit(offset + GuestMemory.PAGE_SIZE).position(offset));
+        return (int) crc.getValue();
     }
 
     private void flushBatch(Pacer pacer) throws IOException {
