@@ -40,6 +40,14 @@ final class Prefaulter {
     private volatile boolean stopped;
 
     Prefaulter(GuestMemory memory, String migrationId) {
+        this(memory, migrationId, null);
+    }
+
+    /** Starts with the source's hint already known (null: every page until one arrives). */
+    Prefaulter(GuestMemory memory, String migrationId, long[] dataPages) {
+        if (dataPages != null) {
+            hint(dataPages);
+        }
         this.memory = memory;
         this.migrationId = migrationId;
         this.thread = Thread.ofPlatform().daemon().name("prefault-" + migrationId).start(this::run);
