@@ -157,6 +157,10 @@ final class IncomingMigration {
                     case Frames.AWAIT_PREFAULT -> {
                         int bandwidthMbps = in.readInt();
                         String outcome = prefaulter.awaitAhead(bandwidthMbps, PREFAULT_MAX_WAIT_MS, () -> closed);
+                        if (closed) {
+                            reply(out, Frames.ERROR, "the migration was aborted on the destination");
+                            return;
+                        }
                         log.info("migration {}: {}", migrationId, outcome);
                         reply(out, Frames.OK, outcome);
                     }

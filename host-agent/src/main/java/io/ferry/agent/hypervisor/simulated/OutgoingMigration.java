@@ -185,7 +185,7 @@ final class OutgoingMigration implements AutoCloseable {
                     stage(memory, page, staged++ % Frames.RAW_BATCH_PAGES);
                 }
             }
-            if ((word & 3) == 0 && in.available() > 0) {
+            if ((word & 3) == 0 && (cancelled || in.available() > 0)) {
                 break; // the destination answered: round 1 starts now
             }
         }
