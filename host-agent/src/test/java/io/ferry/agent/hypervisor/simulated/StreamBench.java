@@ -90,8 +90,10 @@ public final class StreamBench {
             List<RoundStats> rounds = new ArrayList<>();
             long t0 = System.nanoTime();
             String address = destination.prepareSkeleton(ticket, spec);
+            long prepared = System.nanoTime();
             source.connectSource(ticket, address);
             long t1 = System.nanoTime();
+            System.out.printf("  prepare %d ms, connect %d ms%n", ms(prepared - t0), ms(t1 - prepared));
             var precopy = source.precopy(ticket, policy, rounds::add);
             long t2 = System.nanoTime();
             FinalCopyResult finalCopy = source.finalCopy(ticket);
@@ -99,8 +101,12 @@ public final class StreamBench {
             source.releaseDisk(ticket);
             ResumeResult resumed = destination.resume(ticket);
             long t4 = System.nanoTime();
+            int[] check = source.vm("BENCH").memory().pageChecksums();
+            long checked = System.nanoTime();
             source.discardSource(ticket);
             long t5 = System.nanoTime();
+            System.out.printf("  pageChecksums alone %d ms (%d pages), discard %d ms%n", ms(checked - t4), check.length,
+                    ms(t5 - checked));
             if (!Arrays.equals(source.switchoverFingerprint(ticket.migrationId()).orElseThrow(),
                     destination.switchoverFingerprint(ticket.migrationId()).orElseThrow())) {
                 throw new IllegalStateException("the destination's pages differ from the paused source's");
@@ -109,7 +115,7 @@ public final class StreamBench {
             long bytes = rounds.stream().mapToLong(RoundStats::bytesSent).sum() + finalCopy.bytesSent();
             long roundMs = Math.max(1, first.roundMs());
             return new Run(loopback, first.bytesSent() / 1e3 / roundMs, first.bytesSent(), roundMs, ms(t1 - t0),
-                    ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(t5 - t4), ms(t5 - t0), bytes, precopy.rounds(),
+                    ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(t5 - checked), ms(t5 - t0 - (checked - t4)), bytes, precopy.rounds(),
                     java.time.Duration.between(finalCopy.pausedAt(), resumed.resumedAt()).toMillis());
         }
     }
