@@ -79,10 +79,10 @@ public final class StreamBench {
     }
 
     static Run migrate(int memoryMb, int mbps, GuestWorkload workload, double loopback) throws Exception {
-        SimulatedHypervisor.Settings settings = new SimulatedHypervisor.Settings(65_536, List.of(), 0.6,
-                GuestWorkload.IDLE, ContentMix.DEFAULT, null, "127.0.0.1", 0, "127.0.0.1");
-        try (SimulatedHypervisor source = new SimulatedHypervisor(settings, Clock.systemUTC());
-                SimulatedHypervisor destination = new SimulatedHypervisor(settings, Clock.systemUTC())) {
+        // Kept guests (a run directory per host, in /dev/shm) as the agents of `ferry demo` keep them.
+        java.nio.file.Path runs = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/dev/shm"), "stream-bench-");
+        try (SimulatedHypervisor source = new SimulatedHypervisor(settings(runs.resolve("hv-01")), Clock.systemUTC());
+                SimulatedHypervisor destination = new SimulatedHypervisor(settings(runs.resolve("hv-02")), Clock.systemUTC())) {
             VmSpec spec = new VmSpec("BENCH", memoryMb, 1, "52:54:00:12:34:56", "/ferry/disks/BENCH.vhdx", List.of());
             source.boot(spec, workload);
             MigrationTicket ticket = new MigrationTicket(UUID.randomUUID().toString(), "BENCH", UUID.randomUUID().toString());
@@ -117,7 +117,16 @@ public final class StreamBench {
             return new Run(loopback, first.bytesSent() / 1e3 / roundMs, first.bytesSent(), roundMs, ms(t1 - t0),
                     ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(t5 - checked), ms(t5 - t0 - (checked - t4)), bytes, precopy.rounds(),
                     java.time.Duration.between(finalCopy.pausedAt(), resumed.resumedAt()).toMillis());
+        } finally {
+            GuestStore.wipe(runs.resolve("hv-01"));
+            GuestStore.wipe(runs.resolve("hv-02"));
+            java.nio.file.Files.deleteIfExists(runs);
         }
+    }
+
+    private static SimulatedHypervisor.Settings settings(java.nio.file.Path runDir) {
+        return new SimulatedHypervisor.Settings(65_536, List.of(), 0.6, GuestWorkload.IDLE, ContentMix.DEFAULT, null,
+                "127.0.0.1", 0, "127.0.0.1", runDir);
     }
 
     private static long ms(long nanos) {
