@@ -297,6 +297,31 @@ public final class GuestMemory implements AutoCloseable {
         return words;
     }
 
+    /**
+     * The used pages that are not all zeros, as a bitmap: the pages a full copy sends with content. One view per
+     * mapping and one read for most pages, since it runs in a fresh agent's uncompiled code while a command waits.
+     */
+    public long[] contentPages() {
+        long[] content = usedPages();
+        ByteBuffer view = null;
+        int viewChunk = -1;
+        for (int word = 0; word < content.length; word++) {
+            for (long bits = content[word]; bits != 0; bits &= bits - 1) {
+                int page = word * 64 + Long.numberOfTrailingZeros(bits);
+                if (page / PAGES_PER_CHUNK != viewChunk) {
+                    viewChunk = page / PAGES_PER_CHUNK;
+                    view = chunk(page).duplicate();
+                }
+                int at = offset(page);
+                if (view.getLong(at) == 0L && view.limit(at + PAGE_SIZE).position(at).mismatch(ZERO_VIEW) < 0) {
+                    content[word] &= ~(1L << (page & 63));
+                }
+                view.clear();
+            }
+        }
+        return content;
+    }
+
     /** CRC32C of every page, in page order: the page-for-page fingerprint of this memory. */
     public int[] pageChecksums() {
         // It runs once per migration on each host, usually in code not yet compiled: so no object per page, and
