@@ -50,6 +50,15 @@ final class ChannelInput extends InputStream {
         return n;
     }
 
+    /**
+     * Closes the connection, which ends a read blocked in it. Needed before guest memory it reads into can be unmapped:
+     * a read into a view of that memory holds it (see {@link GuestMemory#close()}).
+     */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
     @Override
     public int available() {
         return limit - position;

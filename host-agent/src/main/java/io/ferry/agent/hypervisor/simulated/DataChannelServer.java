@@ -135,5 +135,7 @@ final class DataChannelServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        // Their connections read straight into skeletons' memory, which the agent is about to unmap.
+        expected.values().forEach(IncomingMigration::close);
     }
 }

@@ -29,6 +29,8 @@ final class IncomingMigration {
     private final byte[] token;
     private final AtomicBoolean admitted = new AtomicBoolean();
     private volatile boolean closed;
+    /** The admitted source's connection, closed when this migration is: pages are read from it into the skeleton. */
+    private volatile ChannelInput connection;
     // Batch buffers, used only by the one admitted connection's thread.
     private final byte[] headers = new byte[Frames.RAW_BATCH_PAGES * Frames.PAGE_HEADER];
     private final byte[] pageCrcs = new byte[Frames.RAW_BATCH_PAGES * 4];
@@ -119,11 +121,23 @@ final class IncomingMigration {
     void close() {
         closed = true;
         prefaulter.stop(); // before the caller may destroy the skeleton's memory
+        ChannelInput connection = this.connection;
+        if (connection != null) {
+            try {
+                connection.close(); // a read blocked on it holds the skeleton's memory, which is about to go
+            } catch (IOException e) {
+                log.debug("closing the data channel of migration {}: {}", migrationId, e.toString());
+            }
+        }
         verified.completeExceptionally(new IOException("migration " + migrationId + " was aborted on the destination"));
     }
 
     /** Runs after an admitted HELLO: checks the configuration, then applies frames until COMPLETE. */
     void serve(ChannelInput input, DataInputStream in, DataOutputStream out) throws IOException {
+        connection = input;
+        if (closed) {
+            input.close(); // aborted while admitting it
+        }
         if (in.readByte() != Frames.CONFIG) {
             reply(out, Frames.ERROR, "expected the VM configuration after HELLO");
             return;
