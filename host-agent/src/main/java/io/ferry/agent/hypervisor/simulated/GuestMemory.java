@@ -233,17 +233,6 @@ public final class GuestMemory implements AutoCloseable {
         markUsed(page);
     }
 
-    /**
-     * CRC32C of one page as it is in memory now, computed with the caller's checksum object. It reads the page even
-     * when it is not marked used: the caller has just written it through {@link #pages}.
-     */
-    int crc(int page, CRC32C crc) {
-        ByteBuffer chunk = chunk(page);
-        crc.reset();
-        crc.update(chunk.slice(offset(page), PAGE_SIZE));
-        return (int) crc.getValue();
-    }
-
     public void read(int page, byte[] into, int at) {
         ByteBuffer chunk = chunk(page);
         if (isUsed(page)) {

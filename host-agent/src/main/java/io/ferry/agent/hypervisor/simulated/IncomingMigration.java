@@ -36,6 +36,7 @@ final class IncomingMigration {
     private final byte[] pageCrcs = new byte[Frames.RAW_BATCH_PAGES * 4];
     private final ByteBuffer pageCrcView = ByteBuffer.wrap(pageCrcs);
     private final ByteBuffer[] targets = new ByteBuffer[Frames.RAW_BATCH_PAGES];
+    private final int[] runFirst = new int[Frames.RAW_BATCH_PAGES];
     private final ByteBuffer headerView = ByteBuffer.wrap(headers);
     private final byte[] data = new byte[Frames.BATCH_BYTES];
     private final byte[] packed = new byte[Frames.BATCH_BYTES];
@@ -310,30 +311,41 @@ final class IncomingMigration {
                 continue;
             }
             if (runLength > 0) {
+                runFirst[views] = runStart;
                 targets[views++] = memory.pages(runStart, runLength);
             }
             runStart = page;
             runLength = 1;
         }
         if (runLength > 0) {
+            runFirst[views] = runStart;
             targets[views++] = memory.pages(runStart, runLength);
         }
         input.readFully(targets, views);
-        java.util.Arrays.fill(targets, 0, views, null);
+        // Each page checked where it landed: the runs hold the DATA pages in header order, as the checksums are.
         int next = 0;
+        for (int v = 0; v < views; v++) {
+            ByteBuffer view = targets[v];
+            targets[v] = null;
+            for (int k = 0, pages = view.capacity() / GuestMemory.PAGE_SIZE; k < pages; k++) {
+                view.limit((k + 1) * GuestMemory.PAGE_SIZE).position(k * GuestMemory.PAGE_SIZE);
+                crc.reset();
+                crc.update(view);
+                int actual = (int) crc.getValue();
+                int page = runFirst[v] + k;
+                if (actual != pageCrcView.getInt(4 * next++)) {
+                    throw new IOException("page " + page + " arrived corrupted: its checksum does not match the source's");
+                }
+                memory.loaded(page);
+                storedCrc[page] = actual;
+            }
+        }
         for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
-            int page = headerView.getInt(at);
             if (headers[at + 4] == Frames.PAGE_ZERO) {
+                int page = headerView.getInt(at);
                 memory.loadZero(page);
                 storedCrc[page] = PageCrc.ZERO_PAGE;
-                continue;
             }
-            int actual = memory.crc(page, crc);
-            if (actual != pageCrcView.getInt(4 * next++)) {
-                throw new IOException("page " + page + " arrived corrupted: its checksum does not match the source's");
-            }
-            memory.loaded(page);
-            storedCrc[page] = actual;
         }
         prefaulter.streamedUpTo(previous + 1);
     }

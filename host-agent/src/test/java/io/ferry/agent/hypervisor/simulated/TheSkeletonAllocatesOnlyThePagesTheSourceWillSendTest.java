@@ -65,8 +65,9 @@ class TheSkeletonAllocatesOnlyThePagesTheSourceWillSendTest {
         long residentKb = residentKb(dir);
         assertThat(residentKb).as("resident kB of the skeleton").isBetween(quarter * 4L - 64, quarter * 4L + 1024);
         // and the pages that had arrived are as they arrived, and no page became used by being allocated
+        int[] now = memory.pageChecksums();
         for (int i = 0; i < arrived.length; i++) {
-            assertThat(memory.crc(i * 37, new CRC32C())).isEqualTo(arrived[i]);
+            assertThat(now[i * 37]).isEqualTo(arrived[i]);
         }
         assertThat(memory.usedCount()).isEqualTo(arrived.length);
     }
