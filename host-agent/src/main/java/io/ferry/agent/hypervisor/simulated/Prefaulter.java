@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * measured on), far more than the copy of the page itself; a destination that faults its memory in while pages arrive
  * receives at the fault rate, whatever the link carries. So the skeleton touches its pages from the moment it is
  * prepared, in ascending page order as round 1 sends them, and the source's hint ({@link #hint}) narrows that to the
- * pages that will arrive with content, so a guest that uses 60 % of its memory still holds about 60 % here.
+ * pages that will arrive with content, so a guest that uses 60 % of its memory still holds about 60 % here (plus what
+ * was touched before the hint came, at most {@link #UNHINTED_SHARE an eighth}).
  *
  * <p>Touching never changes a page ({@link GuestMemory#prefault}), so it is safe next to pages arriving; a page the
  * stream reaches first is simply faulted by the copy, and the prefaulter then skips to the stream's frontier.
@@ -21,6 +22,12 @@ final class Prefaulter {
     private static final Logger log = LoggerFactory.getLogger(Prefaulter.class);
     /** Rates measured over less than this are too noisy to decide on. */
     private static final long MEASURE_NANOS = 20_000_000L;
+    /**
+     * Until the source's hint arrives, only the first 1/8 of the memory is touched: the hint normally follows within
+     * one command's round trip, and a skeleton whose source never connects then holds an eighth of its memory, not
+     * all of it.
+     */
+    private static final int UNHINTED_SHARE = 8;
     /** The prefault must be able to finish within this share of the stream's time to count as ahead. */
     private static final double MARGIN = 0.8;
 
@@ -68,6 +75,11 @@ final class Prefaulter {
         if (page > frontier) {
             frontier = page;
         }
+    }
+
+    /** Pages touched so far. */
+    long touched() {
+        return touched;
     }
 
     boolean done() {
@@ -134,6 +146,10 @@ final class Prefaulter {
             while (page < pages && !stopped) {
                 page = Math.max(page, frontier);
                 long[] bits = hint;
+                if (bits == null && page >= pages / UNHINTED_SHARE) {
+                    LockSupport.parkNanos(1_000_000); // a source that never connects must not get all of it allocated
+                    continue;
+                }
                 if (bits != null) {
                     int word = page >>> 6;
                     long w = word < bits.length ? bits[word] & (-1L << (page & 63)) : 0;
