@@ -6,8 +6,8 @@ package io.ferry.agent.hypervisor.simulated;
  * CHALLENGE (its nonce and its proof of the token) or ERROR; the source sends PROOF (its proof of the token); the
  * destination answers OK or ERROR, and the source then checks the destination's proof. The token itself never travels
  * here. Then the source sends CONFIG, HINT, AWAIT_PREFAULT (answered once the skeleton's memory is allocated far
- * enough ahead of the stream), PAGES batches, DEVICE_STATE and COMPLETE; the destination answers CONFIG and
- * COMPLETE with OK or ERROR and a message. Page data never travels through Kafka.
+ * enough ahead of the stream), PAGES or PAGES_RAW batches, DEVICE_STATE and COMPLETE; the destination answers CONFIG,
+ * AWAIT_PREFAULT and COMPLETE with OK or ERROR and a message. Page data never travels through Kafka.
  *
  * <p>A PAGES batch: count, then per page its number and kind (5 bytes each), then the codec, the payload length and
  * the payload (the DATA pages back to back, raw or compressed), then a CRC32C over the page headers and the

@@ -26,8 +26,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Not a test: a measuring harness for the simulated driver's stream (issue 11, points 3 and 4). One migration of a
- * booted guest through the Hypervisor seam in this JVM, with raw loopback TCP measured in the same run, so the
- * round-1 rate can be read as a share of what the machine's loopback carries. Run it with the test classpath:
+ * booted guest through the Hypervisor seam in this JVM (guests kept in run directories under /dev/shm, as the demo's
+ * agents keep them), with raw loopback TCP measured just before, so the round-1 rate can be read as a share of what
+ * the machine's loopback carries. The first run of a JVM is cold, as an agent's first migration is. Run it with the
+ * test classpath:
  * {@code java -cp ... io.ferry.agent.hypervisor.simulated.StreamBench [memoryMb] [bandwidthMbps] [runs] [workload]}.
  * Prints one line per run and the medians.
  */
