@@ -7,8 +7,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -22,14 +23,14 @@ import org.slf4j.LoggerFactory;
 final class DataChannelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataChannelServer.class);
     private static final int HELLO_TIMEOUT_MS = 10_000;
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final String advertisedHost;
     private final Map<String, IncomingMigration> expected = new ConcurrentHashMap<>();
 
     DataChannelServer(String bindHost, int port, String advertisedHost) {
         try {
-            this.server = new ServerSocket();
-            server.setReuseAddress(true);
+            this.server = ServerSocketChannel.open();
+            server.socket().setReuseAddress(true);
             server.bind(new InetSocketAddress(InetAddress.getByName(bindHost), port));
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the data port " + bindHost + ":" + port + ": " + e.getMessage()
@@ -40,7 +41,7 @@ final class DataChannelServer implements AutoCloseable {
     }
 
     String address() {
-        return advertisedHost + ":" + server.getLocalPort();
+        return advertisedHost + ":" + server.socket().getLocalPort();
     }
 
     void expect(IncomingMigration incoming) {
@@ -55,25 +56,27 @@ final class DataChannelServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (!server.isClosed()) {
+        while (server.isOpen()) {
             try {
-                Socket socket = server.accept();
+                SocketChannel channel = server.accept();
                 // A platform thread: applying pages is CPU-bound and must not sit behind (or block) virtual threads.
-                Thread.ofPlatform().daemon().name("data-channel-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
+                Thread.ofPlatform().daemon().name("data-channel-" + channel.socket().getRemoteSocketAddress())
+                        .start(() -> serve(channel));
             } catch (IOException e) {
-                if (!server.isClosed()) {
+                if (server.isOpen()) {
                     log.warn("data channel accept failed: {}", e.getMessage());
                 }
             }
         }
     }
 
-    private void serve(Socket socket) {
-        try (socket) {
+    private void serve(SocketChannel channel) {
+        Socket socket = channel.socket();
+        try (channel) {
             socket.setTcpNoDelay(true);
-            socket.setReceiveBufferSize(Frames.SOCKET_BUFFER);
             socket.setSoTimeout(HELLO_TIMEOUT_MS); // a peer that never says HELLO does not hold a thread forever
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), Frames.SOCKET_BUFFER));
+            ChannelInput input = new ChannelInput(channel);
+            DataInputStream in = new DataInputStream(input);
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             if (in.readByte() != Frames.HELLO) {
                 refuse(socket, out, "(none)", "it did not start with HELLO");
@@ -112,7 +115,7 @@ final class DataChannelServer implements AutoCloseable {
             socket.setSoTimeout(0); // admitted: the source may rightly wait long between stages
             IncomingMigration.reply(out, Frames.OK, "admitted to migration " + migrationId);
             try {
-                incoming.serve(in, out);
+                incoming.serve(input, in, out);
             } catch (IOException | RuntimeException e) {
                 incoming.verified.completeExceptionally(e);
                 throw e;
@@ -132,5 +135,7 @@ final class DataChannelServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        // Their connections read straight into skeletons' memory, which the agent is about to unmap.
+        expected.values().forEach(IncomingMigration::close);
     }
 }

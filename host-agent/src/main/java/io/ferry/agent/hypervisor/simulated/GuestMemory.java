@@ -48,6 +48,7 @@ public final class GuestMemory implements AutoCloseable {
     private static final int PAGES_PER_CHUNK = 16_384; // 64 MiB mappings: no single buffer near the 2 GiB limit
     private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
     private static final int ZERO_PAGE_CRC = crc(ZERO_PAGE);
+    private static final ByteBuffer ZERO_VIEW = ByteBuffer.allocateDirect(PAGE_SIZE).asReadOnlyBuffer();
     private static final Path SHM = Path.of("/dev/shm");
 
     private final int pages;
@@ -180,11 +181,55 @@ public final class GuestMemory implements AutoCloseable {
         markUsed(page);
     }
 
+    /**
+     * Allocates the page's backing without changing its content: an atomic add of zero to its first long is a write
+     * fault for the kernel and a no-op for the data, so it is safe while the page is being written by anyone else.
+     * Not a use: a never-used page stays zero and unused. See {@link Prefaulter}.
+     */
+    public void prefault(int page) {
+        LONGS.getAndAdd(chunk(page), offset(page), 0L);
+    }
+
     public void loadZero(int page) {
         ByteBuffer chunk = chunk(page);
         if (isUsed(page)) {
             chunk.put(offset(page), ZERO_PAGE, 0, PAGE_SIZE);
         } // else it was never written, so it is zero already and stays unallocated
+        markUsed(page);
+    }
+
+    /** As {@link #read(int, byte[], int)}, into a (direct) buffer at {@code at}: the source's staging for a batch. */
+    public void read(int page, ByteBuffer into, int at) {
+        ByteBuffer chunk = chunk(page);
+        if (isUsed(page)) {
+            into.put(at, chunk, offset(page), PAGE_SIZE);
+        } else {
+            into.put(at, ZERO_PAGE, 0, PAGE_SIZE);
+        }
+    }
+
+    /**
+     * A writable view of {@code count} consecutive pages from {@code first}, for incoming migration data to be read
+     * into directly; null when they do not lie in one mapping (then the caller asks page by page). Once the data is
+     * there, the caller marks each page with {@link #loaded}.
+     */
+    ByteBuffer pages(int first, int count) {
+        ByteBuffer chunk = chunk(first);
+        if (count < 1 || first / PAGES_PER_CHUNK != (first + count - 1) / PAGES_PER_CHUNK) {
+            return null;
+        }
+        chunk(first + count - 1); // bounds
+        return chunk.slice(offset(first), count * PAGE_SIZE);
+    }
+
+    /** Whether pages {@code first} to {@code last} lie in one mapping, so {@link #pages} can view them together. */
+    boolean oneMapping(int first, int last) {
+        return first / PAGES_PER_CHUNK == last / PAGES_PER_CHUNK;
+    }
+
+    /** Incoming migration data was written into a view from {@link #pages}: the page is used now. */
+    void loaded(int page) {
+        chunk(page); // bounds and closed
         markUsed(page);
     }
 
@@ -203,12 +248,10 @@ public final class GuestMemory implements AutoCloseable {
             return true;
         }
         int base = offset(page);
-        for (int i = 0; i < PAGE_SIZE; i += 8) {
-            if (chunk.getLong(base + i) != 0L) {
-                return false;
-            }
+        if (chunk.getLong(base) != 0L) {
+            return false; // most pages with content say so in their first bytes
         }
-        return true;
+        return chunk.slice(base, PAGE_SIZE).mismatch(ZERO_VIEW) < 0; // vectorised
     }
 
     /** Starts dirty logging afresh: whatever was dirty before is covered by a full copy of the used pages. */
@@ -243,19 +286,53 @@ public final class GuestMemory implements AutoCloseable {
         return words;
     }
 
+    /**
+     * The used pages that are not all zeros, as a bitmap: the pages a full copy sends with content. One view per
+     * mapping and one read for most pages, since it runs in a fresh agent's uncompiled code while a command waits.
+     */
+    public long[] contentPages() {
+        long[] content = usedPages();
+        ByteBuffer view = null;
+        int viewChunk = -1;
+        for (int word = 0; word < content.length; word++) {
+            for (long bits = content[word]; bits != 0; bits &= bits - 1) {
+                int page = word * 64 + Long.numberOfTrailingZeros(bits);
+                if (page / PAGES_PER_CHUNK != viewChunk) {
+                    viewChunk = page / PAGES_PER_CHUNK;
+                    view = chunk(page).duplicate();
+                }
+                int at = offset(page);
+                if (view.getLong(at) == 0L && view.limit(at + PAGE_SIZE).position(at).mismatch(ZERO_VIEW) < 0) {
+                    content[word] &= ~(1L << (page & 63));
+                }
+                view.clear();
+            }
+        }
+        return content;
+    }
+
     /** CRC32C of every page, in page order: the page-for-page fingerprint of this memory. */
     public int[] pageChecksums() {
+        // It runs once per migration on each host, usually in code not yet compiled: so no object per page, and
+        // unused pages are skipped 64 at a time.
         int[] sums = new int[pages];
+        Arrays.fill(sums, ZERO_PAGE_CRC);
         CRC32C crc = new CRC32C();
-        for (int page = 0; page < pages; page++) {
-            ByteBuffer chunk = chunk(page);
-            if (!isUsed(page)) {
-                sums[page] = ZERO_PAGE_CRC;
-                continue;
+        ByteBuffer view = null;
+        int viewChunk = -1;
+        for (int word = 0; word < used.length(); word++) {
+            for (long bits = used.get(word); bits != 0; bits &= bits - 1) {
+                int page = word * 64 + Long.numberOfTrailingZeros(bits);
+                if (page / PAGES_PER_CHUNK != viewChunk) {
+                    viewChunk = page / PAGES_PER_CHUNK;
+                    view = chunk(page).duplicate();
+                }
+                int at = offset(page);
+                view.limit(at + PAGE_SIZE).position(at);
+                crc.reset();
+                crc.update(view);
+                sums[page] = (int) crc.getValue();
             }
-            crc.reset();
-            crc.update(chunk.slice(offset(page), PAGE_SIZE));
-            sums[page] = (int) crc.getValue();
         }
         return sums;
     }

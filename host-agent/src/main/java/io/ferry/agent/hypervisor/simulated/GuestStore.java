@@ -142,6 +142,33 @@ public final class GuestStore {
         deleteQuietly(descriptionFile(vmId));
     }
 
+    /**
+     * The guest leaves: its description is deleted and its memory files are renamed out of its way, so the id is free
+     * for a guest that comes back while the old memory is still being released. Returns the renamed memory file for
+     * {@link GuestMemory#deleteFiles} (a restarted agent deletes one it finds: no description names it), or null when
+     * there was none.
+     */
+    public Path retire(String vmId) {
+        deleteQuietly(descriptionFile(vmId));
+        Path memory = memoryFile(vmId);
+        if (!Files.exists(memory)) {
+            return null;
+        }
+        Path retired = dir.resolve("retired-" + java.util.UUID.randomUUID() + ".mem");
+        try {
+            Path used = memory.resolveSibling(memory.getFileName() + ".used");
+            if (Files.exists(used)) {
+                Files.move(used, retired.resolveSibling(retired.getFileName() + ".used"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(memory, retired, StandardCopyOption.ATOMIC_MOVE);
+            return retired;
+        } catch (IOException e) {
+            log.warn("could not set the memory of {} aside ({}); deleting it now", vmId, e.getMessage());
+            GuestMemory.deleteFiles(memory);
+            return null;
+        }
+    }
+
     /** Deletes every guest of this host and the mark that its inventory was booted: the next start is a fresh one. */
     public static void wipe(Path dir) {
         if (!Files.isDirectory(dir)) {

@@ -29,8 +29,14 @@ final class IncomingMigration {
     private final byte[] token;
     private final AtomicBoolean admitted = new AtomicBoolean();
     private volatile boolean closed;
+    /** The admitted source's connection, closed when this migration is: pages are read from it into the skeleton. */
+    private volatile ChannelInput connection;
     // Batch buffers, used only by the one admitted connection's thread.
-    private final byte[] headers = new byte[Frames.BATCH_PAGES * Frames.PAGE_HEADER];
+    private final byte[] headers = new byte[Frames.RAW_BATCH_PAGES * Frames.PAGE_HEADER];
+    private final byte[] pageCrcs = new byte[Frames.RAW_BATCH_PAGES * 4];
+    private final ByteBuffer pageCrcView = ByteBuffer.wrap(pageCrcs);
+    private final ByteBuffer[] targets = new ByteBuffer[Frames.RAW_BATCH_PAGES];
+    private final int[] runFirst = new int[Frames.RAW_BATCH_PAGES];
     private final ByteBuffer headerView = ByteBuffer.wrap(headers);
     private final byte[] data = new byte[Frames.BATCH_BYTES];
     private final byte[] packed = new byte[Frames.BATCH_BYTES];
@@ -38,6 +44,10 @@ final class IncomingMigration {
 
     /** Where the source's data channel must come from; null when the orchestrator did not know it. */
     private final String sourceDataHost;
+    /** Allocates the skeleton's memory from the moment it is prepared, ahead of the stream. */
+    private final Prefaulter prefaulter;
+    /** How long the source may be kept waiting for the prefault before round 1 starts anyway. */
+    static final long PREFAULT_MAX_WAIT_MS = 60_000;
 
     IncomingMigration(String migrationId, SimulatedVm skeleton, String token, String sourceDataHost) {
         this.migrationId = migrationId;
@@ -45,6 +55,7 @@ final class IncomingMigration {
         this.skeleton = skeleton;
         this.storedCrc = PageCrc.allZero(skeleton.memory().pages());
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.prefaulter = new Prefaulter(skeleton.memory(), migrationId);
         if (this.token == null) {
             log.warn("the command preparing migration {} carried no data-channel token: its data channel will refuse"
                     + " every connection; abort the migration and submit it again", migrationId);
@@ -110,11 +121,24 @@ final class IncomingMigration {
 
     void close() {
         closed = true;
+        prefaulter.stop(); // before the caller may destroy the skeleton's memory
+        ChannelInput connection = this.connection;
+        if (connection != null) {
+            try {
+                connection.close(); // a read blocked on it holds the skeleton's memory, which is about to go
+            } catch (IOException e) {
+                log.debug("closing the data channel of migration {}: {}", migrationId, e.toString());
+            }
+        }
         verified.completeExceptionally(new IOException("migration " + migrationId + " was aborted on the destination"));
     }
 
     /** Runs after an admitted HELLO: checks the configuration, then applies frames until COMPLETE. */
-    void serve(DataInputStream in, DataOutputStream out) throws IOException {
+    void serve(ChannelInput input, DataInputStream in, DataOutputStream out) throws IOException {
+        connection = input;
+        if (closed) {
+            input.close(); // aborted while admitting it
+        }
         if (in.readByte() != Frames.CONFIG) {
             reply(out, Frames.ERROR, "expected the VM configuration after HELLO");
             return;
@@ -132,6 +156,29 @@ final class IncomingMigration {
                 byte type = in.readByte();
                 switch (type) {
                     case Frames.PAGES -> receivePages(in, decompressor);
+                    case Frames.PAGES_RAW -> receiveRaw(input, in);
+                    case Frames.HINT -> {
+                        int words = in.readInt();
+                        if (words != (skeleton.memory().pages() + 63) / 64) {
+                            throw new IOException("a page hint of " + words + " words does not fit the skeleton's "
+                                    + skeleton.memory().pages() + " pages");
+                        }
+                        long[] bits = new long[words];
+                        for (int i = 0; i < words; i++) {
+                            bits[i] = in.readLong();
+                        }
+                        prefaulter.hint(bits);
+                    }
+                    case Frames.AWAIT_PREFAULT -> {
+                        int bandwidthMbps = in.readInt();
+                        String outcome = prefaulter.awaitAhead(bandwidthMbps, PREFAULT_MAX_WAIT_MS, () -> closed);
+                        if (closed) {
+                            reply(out, Frames.ERROR, "the migration was aborted on the destination");
+                            return;
+                        }
+                        log.info("migration {}: {}", migrationId, outcome);
+                        reply(out, Frames.OK, outcome);
+                    }
                     case Frames.DEVICE_STATE -> {
                         int length = in.readInt();
                         if (length < 0 || length > Frames.MAX_DEVICE_STATE) {
@@ -214,8 +261,100 @@ final class IncomingMigration {
         apply(headerLength);
     }
 
+    /**
+     * A raw batch: headers and page checksums first (checked together), then the pages straight from the socket into
+     * guest memory, each checked there against its checksum. A corrupted page has then already landed in the
+     * skeleton, which is fine: the channel fails, so the skeleton never resumes and the abort discards it.
+     */
+    private void receiveRaw(ChannelInput input, DataInputStream in) throws IOException {
+        GuestMemory memory = skeleton.memory();
+        int count = in.readInt();
+        if (count < 1 || count > Frames.RAW_BATCH_PAGES) {
+            throw new IOException("raw page batch of " + count + " pages is out of range");
+        }
+        int headerLength = count * Frames.PAGE_HEADER;
+        in.readFully(headers, 0, headerLength);
+        int dataPages = 0;
+        int previous = -1;
+        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
+            int page = headerView.getInt(at);
+            if (page <= previous || page >= memory.pages()) {
+                throw new IOException("page " + page + " of a raw batch is outside the skeleton's " + memory.pages()
+                        + " pages or not in ascending order");
+            }
+            previous = page;
+            byte kind = headers[at + 4];
+            if (kind != Frames.PAGE_DATA && kind != Frames.PAGE_ZERO) {
+                throw new IOException("page " + page + " has unknown kind " + kind);
+            }
+            dataPages += kind == Frames.PAGE_DATA ? 1 : 0;
+        }
+        in.readFully(pageCrcs, 0, dataPages * 4);
+        int expected = in.readInt();
+        crc.reset();
+        crc.update(headers, 0, headerLength);
+        crc.update(pageCrcs, 0, dataPages * 4);
+        if (expected != (int) crc.getValue()) {
+            throw new IOException("page batch header checksum mismatch: the data channel corrupted data");
+        }
+        // Runs of consecutive DATA pages become one view each, so the socket fills them with few reads.
+        int views = 0;
+        int runStart = -1;
+        int runLength = 0;
+        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
+            if (headers[at + 4] != Frames.PAGE_DATA) {
+                continue;
+            }
+            int page = headerView.getInt(at);
+            if (runLength > 0 && page == runStart + runLength && memory.oneMapping(runStart, page)) {
+                runLength++;
+                continue;
+            }
+            if (runLength > 0) {
+                runFirst[views] = runStart;
+                targets[views++] = memory.pages(runStart, runLength);
+            }
+            runStart = page;
+            runLength = 1;
+        }
+        if (runLength > 0) {
+            runFirst[views] = runStart;
+            targets[views++] = memory.pages(runStart, runLength);
+        }
+        input.readFully(targets, views);
+        // Each page checked where it landed: the runs hold the DATA pages in header order, as the checksums are.
+        int next = 0;
+        for (int v = 0; v < views; v++) {
+            ByteBuffer view = targets[v];
+            targets[v] = null;
+            for (int k = 0, pages = view.capacity() / GuestMemory.PAGE_SIZE; k < pages; k++) {
+                view.limit((k + 1) * GuestMemory.PAGE_SIZE).position(k * GuestMemory.PAGE_SIZE);
+                crc.reset();
+                crc.update(view);
+                int actual = (int) crc.getValue();
+                int page = runFirst[v] + k;
+                if (actual != pageCrcView.getInt(4 * next++)) {
+                    throw new IOException("page " + page + " arrived corrupted: its checksum does not match the source's");
+                }
+                memory.loaded(page);
+                storedCrc[page] = actual;
+            }
+        }
+        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
+            if (headers[at + 4] == Frames.PAGE_ZERO) {
+                int page = headerView.getInt(at);
+                memory.loadZero(page);
+                storedCrc[page] = PageCrc.ZERO_PAGE;
+            }
+        }
+        prefaulter.streamedUpTo(previous + 1);
+    }
+
     private void apply(int headerLength) {
         GuestMemory memory = skeleton.memory();
+        if (headerLength > 0) {
+            prefaulter.streamedUpTo(headerView.getInt(headerLength - Frames.PAGE_HEADER) + 1);
+        }
         int next = 0;
         for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
             int page = headerView.getInt(at);

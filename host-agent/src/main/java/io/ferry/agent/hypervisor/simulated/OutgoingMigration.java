@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,13 +25,29 @@ final class OutgoingMigration implements AutoCloseable {
     /** The emulated link's cap, set by pre-copy and kept for the final copy; 0 = uncapped. */
     volatile int bandwidthMbps;
     private final Socket socket;
+    private final SocketChannel channel;
     private final DataOutputStream out;
     private final DataInputStream in;
-    private final byte[] headers = new byte[Frames.BATCH_PAGES * Frames.PAGE_HEADER];
+    private final byte[] headers = new byte[Frames.RAW_BATCH_PAGES * Frames.PAGE_HEADER];
     private final ByteBuffer headerView = ByteBuffer.wrap(headers);
     /** The batch's DATA pages back to back: zero pages take no room here, so the codec sees only real content. */
     private final byte[] data = new byte[Frames.BATCH_BYTES];
     private final CRC32C crc = new CRC32C();
+    // A raw batch: its DATA pages staged off-heap (one copy out of the running guest, so what is checksummed is what
+    // is sent), written with the frame's head in one gathering write, without the JDK's copy of a heap array.
+    private final ByteBuffer rawPayload = ByteBuffer.allocateDirect(Frames.RAW_BATCH_BYTES);
+    private final ByteBuffer crcView = rawPayload.duplicate();
+    private final ByteBuffer rawHead = ByteBuffer.allocateDirect(Frames.RAW_BATCH_OVERHEAD
+            + Frames.RAW_BATCH_PAGES * (Frames.PAGE_HEADER + 4));
+    private final ByteBuffer[] rawFrame = {rawHead, rawPayload};
+    private final int[] pageCrcs = new int[Frames.RAW_BATCH_PAGES];
+    /** Sends the page hint after connecting (see {@link #open}); joined before pre-copy sends anything. */
+    private Thread hint;
+    private volatile Exception hintFailure;
+    /** Whether the batch being filled goes as PAGES_RAW; decided when its first page is queued. */
+    private boolean rawBatch;
+    /** Pages staged and discarded before round 1 (see {@link #warmUp}): 160 MB, about 40 ms once compiled. */
+    private static final int WARM_UP_PAGES = 40_000;
     private volatile BatchCompressor compressor = new BatchCompressor(Compression.NONE);
     private int batchSize;
     private int dataPages;
@@ -43,11 +60,12 @@ final class OutgoingMigration implements AutoCloseable {
     /** What the same frames would have cost uncompressed; equals {@link #bytesSent} without compression. */
     long uncompressedBytes;
 
-    private OutgoingMigration(String migrationId, SimulatedVm vm, Socket socket) throws IOException {
+    private OutgoingMigration(String migrationId, SimulatedVm vm, SocketChannel channel) throws IOException {
         this.migrationId = migrationId;
         this.vm = vm;
         this.sentCrc = PageCrc.allZero(vm.memory().pages());
-        this.socket = socket;
+        this.channel = channel;
+        this.socket = channel.socket();
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), Frames.SOCKET_BUFFER));
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     }
@@ -63,19 +81,29 @@ final class OutgoingMigration implements AutoCloseable {
         if (colon < 1) {
             throw new HypervisorException("DATA_CHANNEL_FAILED", "data address '" + dataAddress + "' is not host:port");
         }
-        Socket socket = new Socket();
+        Socket socket = null;
         try {
+            SocketChannel channel = SocketChannel.open();
+            socket = channel.socket();
             socket.setTcpNoDelay(true);
-            socket.setSendBufferSize(Frames.SOCKET_BUFFER);
             socket.connect(new InetSocketAddress(dataAddress.substring(0, colon),
                     Integer.parseInt(dataAddress.substring(colon + 1))), 5_000);
-            OutgoingMigration outgoing = new OutgoingMigration(migrationId, vm, socket);
+            OutgoingMigration outgoing = new OutgoingMigration(migrationId, vm, channel);
             outgoing.handshake(token.getBytes(java.nio.charset.StandardCharsets.UTF_8), dataAddress);
             outgoing.out.writeByte(Frames.CONFIG);
             outgoing.out.writeUTF(vm.spec().vmId());
             outgoing.out.writeInt(vm.spec().memoryMb());
             outgoing.out.flush();
             outgoing.expectOk("configuration");
+            // The hint reads every used page (about 0.1 s per GiB in a fresh agent): it goes while the orchestrator
+            // hears that the source connected, and pre-copy waits for it before anything else is sent.
+            outgoing.hint = Thread.ofPlatform().daemon().name("hint-" + migrationId).start(() -> {
+                try {
+                    outgoing.sendHint();
+                } catch (IOException | RuntimeException e) {
+                    outgoing.hintFailure = e;
+                }
+            });
             return outgoing;
         } catch (IOException | NumberFormatException e) {
             closeQuietly(socket);
@@ -111,6 +139,68 @@ final class OutgoingMigration implements AutoCloseable {
             throw new IOException("the peer at " + dataAddress + " did not prove it holds migration " + migrationId
                     + "'s data-channel token, so it is not the destination the orchestrator named; nothing was sent");
         }
+    }
+
+    /**
+     * Tells the destination which pages round 1 will send with content, so it allocates those ahead of the stream
+     * and no others. Only a hint: the guest runs on, and a page it fills later is allocated when it arrives.
+     */
+    private void sendHint() throws IOException {
+        long[] data = vm.memory().contentPages();
+        out.writeByte(Frames.HINT);
+        out.writeInt(data.length);
+        for (long word : data) {
+            out.writeLong(word);
+        }
+        out.flush();
+        bytesSent += 1 + 4 + 8L * data.length;
+        uncompressedBytes += 1 + 4 + 8L * data.length;
+    }
+
+    /**
+     * Before round 1: waits until the destination's memory is allocated far enough ahead that a link of
+     * {@code bandwidthMbps} (0: uncapped) never catches up with it; answers what the destination reported.
+     */
+    String awaitDestinationMemory(int bandwidthMbps) throws IOException {
+        try {
+            hint.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the page hint was being sent", e);
+        }
+        if (hintFailure != null) {
+            throw new IOException("the page hint could not be sent: " + hintFailure.getMessage(), hintFailure);
+        }
+        out.writeByte(Frames.AWAIT_PREFAULT);
+        out.writeInt(bandwidthMbps);
+        out.flush();
+        bytesSent += 5;
+        uncompressedBytes += 5;
+        warmUp();
+        return expectOk("wait for its memory");
+    }
+
+    /**
+     * While the destination allocates: stage pages as round 1 will, and throw the result away, until its answer is
+     * there or the path has run long enough to be compiled. Otherwise the first part of round 1 runs in the
+     * interpreter, which in a fresh agent costs a good share of an uncapped round 1's time.
+     */
+    private void warmUp() throws IOException {
+        GuestMemory memory = vm.memory();
+        long[] used = memory.usedPages();
+        int staged = 0;
+        for (int word = 0; word < used.length && staged < WARM_UP_PAGES && batchSize == 0; word++) {
+            for (long bits = used[word]; bits != 0 && staged < WARM_UP_PAGES; bits &= bits - 1) {
+                int page = word * 64 + Long.numberOfTrailingZeros(bits);
+                if (!memory.isZero(page)) {
+                    stage(memory, page, staged++ % Frames.RAW_BATCH_PAGES);
+                }
+            }
+            if ((word & 3) == 0 && (cancelled || in.available() > 0)) {
+                break; // the destination answered: round 1 starts now
+            }
+        }
+        rawPayload.clear();
     }
 
     /** Sets the codec for the batches sent from now on; a repeated call with the same setting keeps the codec. */
@@ -156,20 +246,35 @@ final class OutgoingMigration implements AutoCloseable {
     /** Queues one page (read now, so the newest data goes); full batches are flushed to the wire. */
     private void sendPage(int page, Pacer pacer) throws IOException {
         GuestMemory memory = vm.memory();
+        if (batchSize == 0) {
+            rawBatch = compressor.compression() == Compression.NONE;
+        }
         boolean zero = memory.isZero(page);
         int at = batchSize++ * Frames.PAGE_HEADER;
         headerView.putInt(at, page);
         headers[at + 4] = zero ? Frames.PAGE_ZERO : Frames.PAGE_DATA;
         if (zero) {
             sentCrc[page] = PageCrc.ZERO_PAGE;
+        } else if (rawBatch) {
+            pageCrcs[dataPages] = stage(memory, page, dataPages);
+            sentCrc[page] = pageCrcs[dataPages++];
         } else {
             int offset = dataPages++ * GuestMemory.PAGE_SIZE;
             memory.read(page, data, offset);
             sentCrc[page] = PageCrc.of(data, offset);
         }
-        if (batchSize == Frames.BATCH_PAGES) {
+        if (batchSize == (rawBatch ? Frames.RAW_BATCH_PAGES : Frames.BATCH_PAGES)) {
             flushBatch(pacer);
         }
+    }
+
+    /** Copies a page into slot {@code slot} of the raw batch's staging and returns its checksum there. */
+    private int stage(GuestMemory memory, int page, int slot) {
+        int offset = slot * GuestMemory.PAGE_SIZE;
+        memory.read(page, rawPayload, offset);
+        crc.reset();
+        crc.update(crcView.limit(offset + GuestMemory.PAGE_SIZE).position(offset));
+        return (int) crc.getValue();
     }
 
     private void flushBatch(Pacer pacer) throws IOException {
@@ -178,6 +283,10 @@ final class OutgoingMigration implements AutoCloseable {
         }
         if (cancelled) {
             throw new IOException("migration " + migrationId + " was cancelled");
+        }
+        if (rawBatch) {
+            flushRaw(pacer);
+            return;
         }
         int headerLength = batchSize * Frames.PAGE_HEADER;
         int rawLength = dataPages * GuestMemory.PAGE_SIZE;
@@ -196,10 +305,35 @@ final class OutgoingMigration implements AutoCloseable {
         out.writeLong(crc.getValue());
         long frame = Frames.BATCH_OVERHEAD + headerLength;
         long wire = frame + (packed ? packedLength : rawLength);
+        counted(wire, frame + rawLength, pacer);
+    }
+
+    private void flushRaw(Pacer pacer) throws IOException {
+        int headerLength = batchSize * Frames.PAGE_HEADER;
+        int rawLength = dataPages * GuestMemory.PAGE_SIZE;
+        rawHead.clear();
+        rawHead.put(Frames.PAGES_RAW).putInt(batchSize).put(headers, 0, headerLength);
+        for (int i = 0; i < dataPages; i++) {
+            rawHead.putInt(pageCrcs[i]);
+        }
+        crc.reset();
+        crc.update(rawHead.duplicate().flip().position(1 + 4));
+        rawHead.putInt((int) crc.getValue()).flip();
+        rawPayload.clear().limit(rawLength);
+        out.flush(); // anything queued on the stream goes first
+        while (rawHead.hasRemaining() || rawPayload.hasRemaining()) {
+            channel.write(rawFrame);
+        }
+        rawPayload.clear(); // the next batch stages its pages by absolute index, up to the capacity
+        long frame = Frames.RAW_BATCH_OVERHEAD + headerLength + 4L * dataPages;
+        counted(frame + rawLength, frame + rawLength, pacer);
+    }
+
+    private void counted(long wire, long uncompressed, Pacer pacer) {
         pagesSent += batchSize;
         zeroPages += batchSize - dataPages;
         bytesSent += wire;
-        uncompressedBytes += frame + rawLength;
+        uncompressedBytes += uncompressed;
         batchSize = 0;
         dataPages = 0;
         pacer.sent(wire);
@@ -299,6 +433,9 @@ final class OutgoingMigration implements AutoCloseable {
     }
 
     private static void closeQuietly(Socket socket) {
+        if (socket == null) {
+            return;
+        }
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  * loops forever.
  */
 final class Precopy {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Precopy.class);
     static final int THROTTLE_FIRST = 20;
     static final int THROTTLE_STEP = 10;
     static final int THROTTLE_MAX = 99;
@@ -41,6 +42,8 @@ final class Precopy {
     PrecopyResult run() throws IOException {
         SimulatedVm vm = session.vm;
         GuestMemory memory = vm.memory();
+        log.info("migration {}: destination memory: {}", session.migrationId,
+                session.awaitDestinationMemory(policy.bandwidthMbps()));
         memory.clearDirtyLog(); // dirty logging starts now; round 1 covers everything used before
         long[] toSend = memory.usedPages();
         double linkRate = 0; // uncompressed page bytes per second the link carried
