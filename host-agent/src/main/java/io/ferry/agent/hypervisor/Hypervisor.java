@@ -60,6 +60,13 @@ public interface Hypervisor {
      */
     void announce(MigrationTicket ticket);
 
+    /**
+     * Runs the code of the blackout (digests, checks) a few times on scratch data, so that a fresh agent's first
+     * switchover does not pay for class loading and the interpreter. Called once, off the start-up path.
+     */
+    default void warmUp() {
+    }
+
     /** Stage 6, source: drop the paused copy and free its memory. */
     void discardSource(MigrationTicket ticket);
 

@@ -61,8 +61,9 @@ public record Handoff(String migrationId, String from, String to, long epoch, St
         props.setProperty("handoff.to", to);
         props.setProperty("handoff.epoch", Long.toString(epoch));
         props.setProperty("handoff.checksum", checksum);
-        props.setProperty("handoff.pausedAt", pausedAt.toString());
-        props.setProperty("handoff.handedOverAt", handedOverAt.toString());
+        // Epoch nanoseconds, not ISO text: java.time's formatter costs tens of ms on first use, inside the blackout.
+        props.setProperty("handoff.pausedAt", Long.toString(nanos(pausedAt)));
+        props.setProperty("handoff.handedOverAt", Long.toString(nanos(handedOverAt)));
         props.setProperty("handoff.lastPageUs", Long.toString(times.lastPageUs()));
         props.setProperty("handoff.deviceStateUs", Long.toString(times.deviceStateUs()));
         props.setProperty("handoff.digestUs", Long.toString(times.digestUs()));
@@ -81,11 +82,20 @@ public record Handoff(String migrationId, String from, String to, long epoch, St
         }
         return new Handoff(migration, props.getProperty("handoff.from"), props.getProperty("handoff.to"),
                 Long.parseLong(props.getProperty("handoff.epoch")), props.getProperty("handoff.checksum"),
-                Instant.parse(props.getProperty("handoff.pausedAt")), Instant.parse(props.getProperty("handoff.handedOverAt")),
+                instant(props.getProperty("handoff.pausedAt")), instant(props.getProperty("handoff.handedOverAt")),
                 new SourceTimes(Long.parseLong(props.getProperty("handoff.lastPageUs")),
                         Long.parseLong(props.getProperty("handoff.deviceStateUs")),
                         Long.parseLong(props.getProperty("handoff.digestUs")),
                         Long.parseLong(props.getProperty("handoff.authorisationWaitUs"))),
                 State.valueOf(props.getProperty("handoff.state")), props.getProperty("handoff.refusal"));
+    }
+
+    private static long nanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    }
+
+    private static Instant instant(String epochNanos) {
+        long nanos = Long.parseLong(epochNanos);
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 }

@@ -233,16 +233,34 @@ public final class StorageLeases {
                 if (after.handoff() != null) {
                     after.handoff().store(props);
                 }
-                Path tmp = Files.createTempFile(directory, disk, ".tmp");
-                try (var writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    props.store(writer, "ferry storage lease");
-                }
+                // A fixed name is safe under the lock, and Properties.store is not used: its date comment and a
+                // random temp name cost milliseconds on first use, and a handoff is written inside the blackout.
+                Path tmp = directory.resolve(disk + ".lease.tmp");
+                Files.writeString(tmp, text(props), StandardCharsets.UTF_8);
                 Files.move(tmp, leaseFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             return after;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update the lease of " + disk + " in " + directory, e);
         }
+    }
+
+    /** The lease file's text: one {@code key=value} line per property, escaped as {@link Properties#load} reads it. */
+    private static String text(Properties props) {
+        StringBuilder out = new StringBuilder("# ferry storage lease\n");
+        for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+            out.append(key).append('=');
+            for (char c : props.getProperty(key).toCharArray()) {
+                switch (c) {
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    default -> out.append(c);
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     private static State read(String disk, Path leaseFile) throws IOException {

@@ -179,9 +179,15 @@ public class Arrivals implements AutoCloseable {
                     }
                     Lease lease = leases.takeOver(disk, host, id);
                     Instant takenAt = clock.instant();
-                    takenOver.complete(lease);
                     ran = true;
-                    ResumeResult result = hypervisor.resume(ticket);
+                    ResumeResult result;
+                    try {
+                        result = hypervisor.resume(ticket);
+                    } finally {
+                        // Only now: the waiting ACQUIRE_STORAGE would report at once, and on a busy host that work
+                        // would compete with the resume for a CPU inside the blackout.
+                        takenOver.complete(lease);
+                    }
                     Breakdown breakdown = Breakdown.of(handoff, arrivedAt, takenAt, result.resumedAt());
                     log.info("{} resumed here for migration {} at epoch {}: down {} µs (last page {}, device state {}, "
                             + "digest {}, storage {}, resume {}, other {})", ticket.vmId(), id, lease.epoch(),

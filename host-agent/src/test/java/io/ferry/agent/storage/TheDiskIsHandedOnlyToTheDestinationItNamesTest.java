@@ -71,11 +71,11 @@ class TheDiskIsHandedOnlyToTheDestinationItNamesTest {
         leases.handOver(DISK, "hv-01", handoff("m-1"));
 
         // when hv-02 refuses it
-        leases.refuseHandoff(DISK, "hv-02", "m-1", "its copy differs");
+        leases.refuseHandoff(DISK, "hv-02", "m-1", "its copy differs:\n c:\\x = 1");
 
         // then nobody can take it over, and the source takes it back at once
         assertThatThrownBy(() -> leases.takeOver(DISK, "hv-02", "m-1")).isInstanceOf(StorageLeaseException.class);
-        assertThat(leases.handoff(DISK).orElseThrow().refusal()).isEqualTo("its copy differs");
+        assertThat(leases.handoff(DISK).orElseThrow().refusal()).isEqualTo("its copy differs:\n c:\\x = 1");
         assertThat(leases.acquireWhenFree(DISK, "hv-01", Duration.ofSeconds(5)).owner()).isEqualTo("hv-01");
     }
 }

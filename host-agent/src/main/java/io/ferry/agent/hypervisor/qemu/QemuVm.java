@@ -104,8 +104,11 @@ final class QemuVm implements DiskHandoff.Qemu {
      * destination's before it runs must be equal, or the device state did not arrive as it left.
      */
     String cpuStateDigest() {
-        String registers = qmp().execute("human-monitor-command", Map.of("command-line", "info registers -a"))
-                .asString("");
+        return digest(qmp().execute("human-monitor-command", Map.of("command-line", "info registers -a")).asString(""));
+    }
+
+    /** The digest of QEMU's register dump, as {@link #cpuStateDigest} states it. */
+    static String digest(String registers) {
         try {
             byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(registers.getBytes(
                     java.nio.charset.StandardCharsets.UTF_8));

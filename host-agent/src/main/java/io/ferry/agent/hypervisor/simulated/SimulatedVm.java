@@ -212,18 +212,29 @@ public final class SimulatedVm implements AutoCloseable {
 
     /** Runs the guest (again): a resumed source after a rollback, or the destination at stage 5. */
     public void resume() {
+        resume(null);
+    }
+
+    /**
+     * Runs the guest again; {@code clock}, when given, states when it ran (before its description is written, which
+     * the running guest does not wait for).
+     */
+    public java.time.Instant resume(java.time.Clock clock) {
+        java.time.Instant running;
         synchronized (cpu) {
             Thread current = writer;
             if (state == VmState.RUNNING && (!workload.writes() || current != null && current.isAlive())) {
-                return;
+                return clock == null ? null : clock.instant();
             }
             state = VmState.RUNNING;
             long generation = run.incrementAndGet();
             if (workload.writes()) {
                 writer = Thread.ofPlatform().daemon().name("guest-" + spec.vmId()).start(() -> write(generation));
             }
+            running = clock == null ? null : clock.instant();
         }
         persist();
+        return running;
     }
 
     // Paces bursts by System.nanoTime: the writes owed since the pace was set are written in bursts of at most
