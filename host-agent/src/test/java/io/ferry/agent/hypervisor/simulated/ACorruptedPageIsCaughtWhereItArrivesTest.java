@@ -15,8 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Raw batches are read straight into guest memory and checked there page by page: a page the network changed on the
@@ -26,19 +26,10 @@ class ACorruptedPageIsCaughtWhereItArrivesTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 16, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
     /** Well inside round 1's payload: the guest sends about 8 MB of pages with content. */
     private static final long FLIPPED_BYTE = 3_000_000;
-    private final SimulatedHypervisor source = host();
-    private final SimulatedHypervisor destination = host();
-
-    private static SimulatedHypervisor host() {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, 0, "127.0.0.1", 0,
-                "127.0.0.1"), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        source.close();
-        destination.close();
-    }
+    @RegisterExtension
+    final TwoSimulatedHosts hosts = new TwoSimulatedHosts(0);
+    private final SimulatedHypervisor source = hosts.source;
+    private final SimulatedHypervisor destination = hosts.destination;
 
     @Test
     void given_a_relay_that_flips_one_byte_of_the_pages_when_the_guest_migrates_then_the_destination_refuses_to_resume_it()

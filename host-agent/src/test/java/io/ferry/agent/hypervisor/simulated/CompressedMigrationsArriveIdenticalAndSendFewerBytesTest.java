@@ -10,25 +10,16 @@ import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class CompressedMigrationsArriveIdenticalAndSendFewerBytesTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 32, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
-    private final SimulatedHypervisor source = host();
-    private final SimulatedHypervisor destination = host();
-
-    private static SimulatedHypervisor host() {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, 0, "127.0.0.1", 0,
-                "127.0.0.1"), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        source.close();
-        destination.close();
-    }
+    @RegisterExtension
+    final TwoSimulatedHosts hosts = new TwoSimulatedHosts(0);
+    private final SimulatedHypervisor source = hosts.source;
+    private final SimulatedHypervisor destination = hosts.destination;
 
     @ParameterizedTest
     @EnumSource(Compression.class)

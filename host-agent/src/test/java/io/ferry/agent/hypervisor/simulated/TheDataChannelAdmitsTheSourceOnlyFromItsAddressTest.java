@@ -13,25 +13,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TheDataChannelAdmitsTheSourceOnlyFromItsAddressTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 16, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
     private static final String TOKEN = "s3cret-one-time-token";
-    private final SimulatedHypervisor source = host();
-    private final SimulatedHypervisor destination = host();
-
-    private static SimulatedHypervisor host() {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, 5_000, "127.0.0.1", 0,
-                "127.0.0.1"), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        source.close();
-        destination.close();
-    }
+    @RegisterExtension
+    final TwoSimulatedHosts hosts = new TwoSimulatedHosts(5_000);
+    private final SimulatedHypervisor source = hosts.source;
+    private final SimulatedHypervisor destination = hosts.destination;
 
     @Test
     void a_peer_with_the_right_token_at_another_address_is_refused_and_the_source_still_migrates() throws Exception {

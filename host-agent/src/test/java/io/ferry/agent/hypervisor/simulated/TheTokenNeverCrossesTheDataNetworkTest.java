@@ -15,26 +15,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A sniffer of the data network sees the handshake's proofs, never the token they prove. */
 class TheTokenNeverCrossesTheDataNetworkTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 8, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
     private static final String TOKEN = "0123456789abcdef-one-time-token-of-m-1";
-    private final SimulatedHypervisor source = host();
-    private final SimulatedHypervisor destination = host();
-
-    private static SimulatedHypervisor host() {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, 0, "127.0.0.1", 0,
-                "127.0.0.1"), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        source.close();
-        destination.close();
-    }
+    @RegisterExtension
+    final TwoSimulatedHosts hosts = new TwoSimulatedHosts(0);
+    private final SimulatedHypervisor source = hosts.source;
+    private final SimulatedHypervisor destination = hosts.destination;
 
     @Test
     void the_bytes_between_source_and_destination_do_not_contain_the_token() throws Exception {
