@@ -94,21 +94,21 @@ final class QemuOutgoing {
      * at the gate before {@code authorisedAt}: 0 unless it dirtied nothing under the hold and QEMU stopped it itself.
      */
     long pauseAtGate(Instant authorisedAt) throws InterruptedException {
-        if (converged == null && vm.queryMigrate().status().equals("pre-switchover")) {
-            converged = vm.queryMigrate(); // the guest dirtied nothing under the hold: QEMU stopped it by itself
+        if (converged == null) {
+            QueryMigrate now = vm.queryMigrate();
+            if (!now.status().equals("pre-switchover")) {
+                vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs, "max-bandwidth",
+                        bandwidthBytesPerSecond));
+                converged = awaitGate();
+                pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
+                vm.markPaused();
+                return 0;
+            }
+            converged = now; // the guest dirtied nothing under the hold: QEMU stopped it by itself
             pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : authorisedAt;
             vm.markPaused();
-            return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
         }
-        if (converged != null) {
-            return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
-        }
-        vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs, "max-bandwidth",
-                bandwidthBytesPerSecond));
-        converged = awaitGate();
-        pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
-        vm.markPaused();
-        return 0;
+        return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
     }
 
     /**
