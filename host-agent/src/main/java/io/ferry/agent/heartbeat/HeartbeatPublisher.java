@@ -14,7 +14,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Tells the orchestrator, every few seconds, that this host is alive and what it holds. */
+/**
+ * Tells the orchestrator, every few seconds and whenever a VM arrives or leaves, that this host is alive and what it
+ * holds.
+ */
 @Component
 public class HeartbeatPublisher {
     public static final String TOPIC = "ferry.host-heartbeats";
@@ -38,8 +41,9 @@ public class HeartbeatPublisher {
         this.startedAt = clock.instant();
     }
 
+    /** Synchronized: two beats built by two threads must reach Kafka in the order they were built. */
     @Scheduled(fixedDelayString = "${ferry.agent.heartbeat-interval:2s}", initialDelay = 0)
-    public void beat() {
+    public synchronized void beat() {
         HostHeartbeat heartbeat = HostHeartbeat.newBuilder()
                 .setHost(properties.host())
                 .setSentAt(clock.instant())

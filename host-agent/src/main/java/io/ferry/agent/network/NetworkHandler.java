@@ -4,6 +4,7 @@ import io.ferry.agent.AgentProperties;
 import io.ferry.agent.Tickets;
 import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
+import io.ferry.agent.heartbeat.HeartbeatPublisher;
 import io.ferry.agent.hypervisor.Hypervisor;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
@@ -20,11 +21,14 @@ public class NetworkHandler implements StageHandler {
     private final SimulatedSwitch networkSwitch;
     private final Hypervisor hypervisor;
     private final AgentProperties properties;
+    private final HeartbeatPublisher heartbeats;
 
-    public NetworkHandler(SimulatedSwitch networkSwitch, Hypervisor hypervisor, AgentProperties properties) {
+    public NetworkHandler(SimulatedSwitch networkSwitch, Hypervisor hypervisor, AgentProperties properties,
+            HeartbeatPublisher heartbeats) {
         this.networkSwitch = networkSwitch;
         this.hypervisor = hypervisor;
         this.properties = properties;
+        this.heartbeats = heartbeats;
     }
 
     @Override
@@ -38,9 +42,13 @@ public class NetworkHandler implements StageHandler {
             String mac = Tickets.spec(command).macAddress();
             hypervisor.announce(Tickets.of(command));
             networkSwitch.announce(mac, properties.host());
+            // The inventory learns where the VM runs now, before the migration completes, instead of at the next
+            // beat: an operator may migrate it on (or back) the moment it is COMPLETED.
+            heartbeats.beat();
             outcomes.report(command, OutcomeKind.NETWORK_ANNOUNCED, b -> b.setDetail(mac));
         } else {
             hypervisor.discardSource(Tickets.of(command));
+            heartbeats.beat();
             outcomes.report(command, OutcomeKind.SOURCE_STOPPED);
         }
     }
