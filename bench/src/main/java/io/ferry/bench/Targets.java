@@ -74,9 +74,12 @@ final class Targets {
             targets.add(median("downtime vs QEMU alone", 2, Scenario.QEMU_FERRY, ferryQemu, Run::downtimeMs, "ms",
                     median(alone, Run::downtimeMs), "QEMU alone's source STOP -> destination RESUME", Bound.AT_MOST, 1.25,
                     ISSUE_RUNS, alone));
-            targets.add(median("total time vs QEMU alone", 2, Scenario.QEMU_FERRY, ferryQemu, Run::totalMs, "ms",
-                    median(alone, Run::totalMs), "QEMU alone's migrate -> destination RESUME", Bound.AT_MOST, 1.5,
-                    ISSUE_RUNS, alone));
+            // The same span on both sides: request (skeleton start included) -> the VM runs on the destination.
+            targets.add(note(median("total time vs QEMU alone", 2, Scenario.QEMU_FERRY, ferryQemu, Run::resumedAfterMs, "ms",
+                    median(alone, Run::resumedAfterMs), "QEMU alone's migrate -> destination RESUME", Bound.AT_MOST, 1.5,
+                    ISSUE_RUNS, alone), "; ferry's figure runs from the request to the resume on the destination; "
+                    + "with the network cleanup and the source's stop its median is " + Math.round(median(ferryQemu, Run::totalMs))
+                    + " ms"));
         }
         List<Run> idle = by.get(IDLE_UNCAPPED);
         if (idle != null) {

@@ -8,6 +8,8 @@ import io.ferry.schema.common.Compression;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -52,6 +54,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one machine-readable summary object on stdout; progress goes to stderr.")
     boolean json;
 
+    @Option(names = "--warm-up", paramLabel = "N", description = "First migrate SERVER2 to hv-02 and back N times (default 0), "
+            + "as long-running agents and an orchestrator would have done before, then run and report the measured migration.")
+    int warmUpRoundTrips;
+
     @Spec
     CommandSpec spec;
 
@@ -69,8 +75,21 @@ final class DemoCommand implements Callable<Integer> {
                 + (stackOptions.driver.equals("qemu") ? " with QEMU guests" : ""));
         try (Stack stack = Stack.start(options, out)) {
             Api api = new Api(stack.restUrl(), stack.operator());
-            String requestId = "demo-" + UUID.randomUUID();
-            submit(stack, requestId);
+            List<JsonNode> warmUps = new ArrayList<>();
+            for (int i = 1; i <= warmUpRoundTrips; i++) {
+                for (String to : List.of(Stack.DESTINATION, Stack.SOURCE)) {
+                    JsonNode warm = follow(stack, api, submit(stack, to), new PrintStream(java.io.OutputStream.nullOutputStream()));
+                    out.printf("warm-up %d/%d: SERVER2 -> %s %s in %d ms, downtime %d ms%n", i, warmUpRoundTrips, to,
+                            warm.path("state").asString(), warm.path("totalMs").asLong(), warm.path("downtimeMs").asLong());
+                    if (!warm.path("state").asString().equals("COMPLETED")) {
+                        out.println("ferry demo: a warm-up migration ended " + warm.path("state").asString() + " ("
+                                + warm.path("failureReason").asString("") + "): " + warm.path("failureDetail").asString(""));
+                        return 2;
+                    }
+                    warmUps.add(warm);
+                }
+            }
+            String requestId = submit(stack, Stack.DESTINATION);
             out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
                     requestId, stackOptions.memoryMb);
             JsonNode migration = follow(stack, api, requestId, out);
@@ -78,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             boolean completed = migration.path("state").asString().equals("COMPLETED");
             JsonNode history = api.get("/api/migrations/" + id + "/history");
             if (json) {
-                System.out.println(summaryJson(migration, history, stack));
+                System.out.println(summaryJson(migration, history, stack, warmUps));
             } else {
                 printSummary(migration);
                 printHistory(history);
@@ -103,13 +122,16 @@ final class DemoCommand implements Callable<Integer> {
         if (maxDowntimeMs != null && (maxDowntimeMs < 1 || maxDowntimeMs > 60_000)) {
             throw new StackOptions.InvalidOption("--max-downtime", "must be between 1 and 60000 ms, got " + maxDowntimeMs);
         }
+        if (warmUpRoundTrips < 0 || warmUpRoundTrips > 20) {
+            throw new StackOptions.InvalidOption("--warm-up", "must be between 0 and 20 round trips, got " + warmUpRoundTrips);
+        }
         if (maxRounds != null && (maxRounds < 1 || maxRounds > 1000)) {
             throw new StackOptions.InvalidOption("--max-rounds", "must be between 1 and 1000, got " + maxRounds);
         }
         return stackOptions.toOptions("demo", 0, 0);
     }
 
-    private String summaryJson(JsonNode m, JsonNode history, Stack stack) {
+    private String summaryJson(JsonNode m, JsonNode history, Stack stack, List<JsonNode> warmUps) {
         var node = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
         node.put("migrationId", m.path("migrationId").asString());
         node.put("state", m.path("state").asString());
@@ -135,6 +157,17 @@ final class DemoCommand implements Callable<Integer> {
                 node.put("precopyRound1Ms", round.path("roundMs").asLong());
             }
         }
+        Long resumedAfter = resumedAfterMs(history);
+        if (resumedAfter == null) {
+            node.putNull("resumedAfterMs");
+        } else {
+            node.put("resumedAfterMs", resumedAfter);
+        }
+        var warm = node.putArray("warmUps");
+        for (JsonNode w : warmUps) {
+            warm.addObject().put("state", w.path("state").asString()).put("totalMs", w.path("totalMs").asLong())
+                    .put("downtimeMs", w.path("downtimeMs").asLong());
+        }
         for (Child child : stack.children()) {
             if (child.name.startsWith("agent-")) {
                 node.put((child.name.endsWith(Stack.SOURCE) ? "source" : "destination") + "PeakRssBytes", child.peakRssBytes());
@@ -143,9 +176,28 @@ final class DemoCommand implements Callable<Integer> {
         return node.toString();
     }
 
-    private void submit(Stack stack, String requestId) throws Exception {
+    /**
+     * From the request to the VM running on the destination (the agent's own resume time): what QEMU's total time
+     * measures, without the network cleanup and the source's stop that follow. Null when the VM never resumed.
+     */
+    static Long resumedAfterMs(JsonNode history) {
+        Instant requested = null;
+        for (JsonNode entry : history) {
+            String type = entry.path("type").asString();
+            if (type.equals("MigrationRequested")) {
+                requested = Instant.parse(entry.path("recordedAt").asString());
+            } else if (type.equals("VmResumed") && requested != null && entry.path("payload").path("resumedAt").isNumber()) {
+                return entry.path("payload").path("resumedAt").asLong() - requested.toEpochMilli();
+            }
+        }
+        return null;
+    }
+
+    /** @return the request id */
+    private String submit(Stack stack, String destination) throws Exception {
+        String requestId = "demo-" + UUID.randomUUID();
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
-                .setDestinationHost(Stack.DESTINATION).setRequestedBy(System.getProperty("user.name", "demo"))
+                .setDestinationHost(destination).setRequestedBy(System.getProperty("user.name", "demo"))
                 .setBandwidthMbps(bandwidthMbps).setMaxDowntimeMs(maxDowntimeMs).setMaxRounds(maxRounds)
                 .setAutoConverge(autoConverge ? Boolean.TRUE : null).setCompression(compression).build();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap(),
@@ -153,6 +205,7 @@ final class DemoCommand implements Callable<Integer> {
             producer.send(new ProducerRecord<>("ferry.migration-requests", requestId,
                     AvroCodec.of(MigrationRequest.class).encode(request))).get();
         }
+        return requestId;
     }
 
     /** Prints each new event of the migration as it is recorded, until it ends. */
