@@ -41,6 +41,26 @@ class TheQemuTargetsCompareFerryWithQemuAloneTest {
     }
 
     @Test
+    void ferrys_total_is_taken_from_the_request_to_the_resume_the_span_qemu_alone_times() {
+        // given runs through ferry that resumed the VM 900-1000 ms after the request and completed (network cleanup,
+        // source stopped) 300 ms later, and QEMU alone at 800 ms from migrate to resume
+        List<Run> runs = List.of(
+                Runs.completed(Scenario.QEMU_FERRY, 1, "\"downtimeMs\":80,\"totalMs\":1200,\"resumedAfterMs\":900"),
+                Runs.completed(Scenario.QEMU_FERRY, 2, "\"downtimeMs\":80,\"totalMs\":1250,\"resumedAfterMs\":950"),
+                Runs.completed(Scenario.QEMU_FERRY, 3, "\"downtimeMs\":80,\"totalMs\":1300,\"resumedAfterMs\":1000"),
+                alone(1, 70, 800), alone(2, 70, 800), alone(3, 70, 800));
+
+        // when judged
+        Targets.Target total = Runs.target(Targets.judge(runs, Double.NaN), 2, TOTAL, Scenario.QEMU_FERRY);
+
+        // then the ratio is 950 / 800, and the full total's median is named beside it
+        assertThat(total.measured()).isEqualTo(950);
+        assertThat(total.ratio()).isCloseTo(950.0 / 800, within(1e-9));
+        assertThat(total.verdict()).isEqualTo(Targets.Verdict.MET);
+        assertThat(total.note()).contains("its median is 1250 ms");
+    }
+
+    @Test
     void fewer_than_three_runs_of_qemu_alone_are_reported_but_not_judged() {
         // given three runs through ferry and one of QEMU alone
         List<Run> runs = List.of(ferry(1, 80, 5000), ferry(2, 81, 5000), ferry(3, 82, 5000), alone(1, 70, 4000));

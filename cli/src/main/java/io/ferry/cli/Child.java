@@ -45,12 +45,31 @@ final class Child {
         return process.pid();
     }
 
-    /** Peak resident set size so far (Linux VmHWM, includes mapped guest memory), or -1 where unknown. */
+    /**
+     * Peak resident set size so far, or -1 where unknown: Linux VmHWM (which includes mapped guest memory in /dev/shm)
+     * plus the most huge pages seen held at once ({@link #sampleHugePages}), since VmHWM leaves hugetlbfs pages out.
+     */
     long peakRssBytes() {
+        long hwm = status("VmHWM:");
+        return hwm < 0 ? -1 : hwm + peakHugePageBytes;
+    }
+
+    private volatile long peakHugePageBytes;
+
+    /** Notes the huge pages (hugetlbfs guest memory) the process holds now; the caller samples while it runs. */
+    void sampleHugePages() {
+        long now = status("HugetlbPages:");
+        if (now > peakHugePageBytes) {
+            peakHugePageBytes = now;
+        }
+    }
+
+    /** A kB field of /proc/PID/status in bytes, or -1 when not there (not Linux, or the process is gone). */
+    private long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replaceAll("[^0-9]", "")) * 1024;
                 }
             }
         } catch (IOException | NumberFormatException e) {

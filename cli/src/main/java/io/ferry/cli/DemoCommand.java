@@ -215,6 +215,7 @@ final class DemoCommand implements Callable<Integer> {
         String id = null;
         while (Instant.now().isBefore(deadline)) {
             stack.checkAlive();
+            stack.children().forEach(Child::sampleHugePages);
             if (id == null) {
                 JsonNode found = api.get("/api/migrations?requestId=" + requestId).path("items");
                 if (found.size() > 0) {

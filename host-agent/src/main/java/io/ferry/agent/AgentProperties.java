@@ -20,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param writesPerSecond deprecated (FERRY_AGENT_WRITES_PER_SECOND): means workload uniform:N, or idle for 0, and
  *     counts only when workload is not set
  * @param contentMix what the used pages of a booted guest contain, as random:R,text:T,zero:Z summing to 1
- * @param memoryDir where guest memory is mapped from; unset: /dev/shm when usable, else java.io.tmpdir
+ * @param memoryDir where guest memory is mapped from; unset: /dev/shm when usable, else java.io.tmpdir. A hugetlbfs
+ *     mount (/dev/hugepages) takes the pages from the reserved huge page pool, as QEMU's -mem-path does
  * @param runDir where the simulated driver keeps its guests (memory and a description per VM) so that they outlive
  *     the agent and a restarted agent re-adopts them; unset: MEMORY_DIR/ferry-HOST (e.g. /dev/shm/ferry-hv-01; the
  *     temporary directory when /dev/shm cannot hold total-memory-mb).
@@ -70,7 +71,8 @@ public record AgentProperties(
         }
         if (runDir == null) {
             // /dev/shm only when it can hold this host's memory (a container's is often 64 MB), as for unkept memory
-            Path base = memoryDir != null ? memoryDir
+            // (not on hugetlbfs, which holds the pages only: the descriptions then go to the default place)
+            Path base = memoryDir != null && !io.ferry.agent.hypervisor.simulated.GuestMemory.onHugePages(memoryDir) ? memoryDir
                     : io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(totalMemoryMb * 1024 * 1024);
             runDir = base.resolve("ferry-" + host.strip());
         }

@@ -76,27 +76,49 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Guest memory backed by {@code file}, which is kept (with {@code file}.used beside it) after this memory is
-     * closed, so a later process can re-open it. {@code reopen}: map what is there, used pages and all; otherwise
-     * start from empty memory, replacing any file of that name.
+     * Where a kept guest's memory lives: its pages ({@code memory}) and its used bitmap ({@code used}). They may lie in
+     * different directories: the pages on hugetlbfs, say, which only takes mappings, the bitmap beside the guest's
+     * description.
      */
-    public static GuestMemory persistent(int memoryMb, Path file, boolean reopen) {
-        return new GuestMemory(memoryMb, file.toAbsolutePath().getParent(), file.toAbsolutePath(), reopen);
+    public record Kept(Path memory, Path used) {
+        public Kept {
+            memory = memory.toAbsolutePath();
+            used = used.toAbsolutePath();
+        }
+
+        /** The bitmap beside the pages, as {@code memory}.used. */
+        public static Kept beside(Path memory) {
+            return new Kept(memory, memory.resolveSibling(memory.getFileName() + ".used"));
+        }
     }
 
-    private GuestMemory(int memoryMb, Path directory, Path file, boolean reopen) {
+    /**
+     * Guest memory backed by {@code kept.memory()}, which is kept (with its used bitmap) after this memory is closed,
+     * so a later process can re-open it. {@code reopen}: map what is there, used pages and all; otherwise start from
+     * empty memory, replacing any files of that name.
+     */
+    public static GuestMemory persistent(int memoryMb, Kept kept, boolean reopen) {
+        return new GuestMemory(memoryMb, kept.memory().getParent(), kept, reopen);
+    }
+
+    /** As {@link #persistent(int, Kept, boolean)} with the bitmap beside the pages. */
+    public static GuestMemory persistent(int memoryMb, Path file, boolean reopen) {
+        return persistent(memoryMb, Kept.beside(file), reopen);
+    }
+
+    private GuestMemory(int memoryMb, Path directory, Kept kept, boolean reopen) {
         this.pages = Math.multiplyExact(memoryMb, 256);
         long bytes = (long) pages * PAGE_SIZE;
         this.directory = directory != null ? directory : defaultDirectory(bytes);
-        this.file = file;
+        this.file = kept == null ? null : kept.memory();
         int chunkCount = (pages + PAGES_PER_CHUNK - 1) / PAGES_PER_CHUNK;
         this.chunks = new ByteBuffer[chunkCount];
         this.dirty = new AtomicLongArray((pages + 63) / 64);
         this.used = new AtomicLongArray((pages + 63) / 64);
-        if (file != null && !reopen) {
-            deleteFiles(file);
+        if (kept != null && !reopen) {
+            deleteFiles(kept);
         }
-        this.usedOnDisk = file == null ? null : mapUsed(usedFile(file), used, reopen);
+        this.usedOnDisk = kept == null ? null : mapUsed(kept.used(), used, reopen);
         this.mapping = map(this.directory, file, chunks, pages);
     }
 
@@ -106,17 +128,18 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /** Deletes a persistent memory's files (the memory itself stays mapped until closed). */
-    public static void deleteFiles(Path file) {
+    public static void deleteFiles(Kept kept) {
         try {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(usedFile(file));
+            Files.deleteIfExists(kept.memory());
+            Files.deleteIfExists(kept.used());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete guest memory " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete guest memory " + kept.memory() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Path usedFile(Path file) {
-        return file.resolveSibling(file.getFileName() + ".used");
+    /** As {@link #deleteFiles(Kept)} with the bitmap beside the pages. */
+    public static void deleteFiles(Path file) {
+        deleteFiles(Kept.beside(file));
     }
 
     /** Maps the used bitmap's file; when re-opening, the bits found there become this memory's used pages. */
@@ -150,6 +173,11 @@ public final class GuestMemory implements AutoCloseable {
             // not usable: fall through to the temporary directory
         }
         return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** Whether {@code directory} is on hugetlbfs (its pages come from the kernel's reserved huge page pool). */
+    public static boolean onHugePages(Path directory) {
+        return HugePages.of(directory) != null;
     }
 
     public int pages() {
@@ -454,7 +482,11 @@ public final class GuestMemory implements AutoCloseable {
             throw new UncheckedIOException("cannot create guest memory in " + directory + ": " + e.getMessage(), e);
         }
         AutoCloseable mapping = () -> {};
+        HugePages huge = HugePages.of(directory);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (huge != null) {
+                huge.prepare(file, (long) pages * PAGE_SIZE);
+            }
             Object arena = SharedArenas.open();
             if (arena != null) {
                 mapping = () -> SharedArenas.close(arena);
@@ -474,8 +506,8 @@ public final class GuestMemory implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new UncheckedIOException("cannot map " + pages + " pages of guest memory in " + directory + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : new IOException(e));
+            throw new UncheckedIOException("cannot map " + pages + " pages of guest memory in " + directory + ": " + e.getMessage()
+                    + (huge != null ? "; " + huge.describe() : ""), e instanceof IOException io ? io : new IOException(e));
         } finally {
             try {
                 if (named == null) {

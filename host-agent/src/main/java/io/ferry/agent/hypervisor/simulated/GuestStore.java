@@ -31,15 +31,32 @@ public final class GuestStore {
     /** Written once the host's start-up inventory was booted: from then on this directory, not the setting, is the truth. */
     private static final String INITIALISED = "inventory-booted";
 
+    /** Names, in a store whose guests' pages live elsewhere, the directory that holds them (for {@link #wipe}). */
+    private static final String MEMORY_DIR = "memory-dir";
+
     private final Path dir;
+    private final Path memoryDir;
 
     public GuestStore(Path dir) {
+        this(dir, dir);
+    }
+
+    /**
+     * @param memoryDir where the guests' pages are kept ({@code VM.mem}), when not in {@code dir}: a hugetlbfs
+     *     directory, which takes mappings only, while descriptions and used bitmaps stay in {@code dir}
+     */
+    public GuestStore(Path dir, Path memoryDir) {
         this.dir = dir.toAbsolutePath();
+        this.memoryDir = memoryDir.toAbsolutePath();
         try {
             Files.createDirectories(this.dir);
+            Files.createDirectories(this.memoryDir);
+            if (!this.memoryDir.equals(this.dir)) {
+                Files.writeString(this.dir.resolve(MEMORY_DIR), this.memoryDir.toString());
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the guests' run directory " + this.dir + " (ferry.agent.run-dir): "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the guests' run directory " + this.dir + " (ferry.agent.run-dir) "
+                    + "or their memory directory " + this.memoryDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -53,8 +70,13 @@ public final class GuestStore {
      */
     public record Saved(VmSpec spec, VmState state, GuestWorkload workload, byte[] deviceState, String arrivedBy) {}
 
-    public Path memoryFile(String vmId) {
-        return dir.resolve(fileName(vmId) + ".mem");
+    /** Where the guest's memory is kept: its pages in the memory directory, its used bitmap here. */
+    public GuestMemory.Kept kept(String vmId) {
+        return new GuestMemory.Kept(memoryDir.resolve(fileName(vmId) + ".mem"), dir.resolve(fileName(vmId) + ".mem.used"));
+    }
+
+    private GuestMemory.Kept keptAt(Path memory) {
+        return new GuestMemory.Kept(memory, dir.resolve(memory.getFileName() + ".used"));
     }
 
     private Path descriptionFile(String vmId) {
@@ -94,7 +116,7 @@ public final class GuestStore {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                p.store(out, "a simulated guest of this host; its memory is " + memoryFile(spec.vmId()).getFileName());
+                p.store(out, "a simulated guest of this host; its memory is " + kept(spec.vmId()).memory());
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -109,7 +131,7 @@ public final class GuestStore {
     public List<Saved> adoptable() {
         List<Saved> guests = new ArrayList<>();
         List<Path> kept = new ArrayList<>();
-        for (Path file : list(".vm")) {
+        for (Path file : list(dir, ".vm")) {
             Saved saved;
             try {
                 saved = read(file);
@@ -125,12 +147,12 @@ public final class GuestStore {
                 continue;
             }
             guests.add(saved);
-            kept.add(memoryFile(saved.spec().vmId()));
+            kept.add(kept(saved.spec().vmId()).memory());
         }
-        for (Path memory : list(".mem")) {
+        for (Path memory : list(memoryDir, ".mem")) {
             if (!kept.contains(memory)) {
                 log.info("dropping guest memory {} that no guest description names", memory);
-                GuestMemory.deleteFiles(memory);
+                GuestMemory.deleteFiles(keptAt(memory));
             }
         }
         return guests;
@@ -138,7 +160,7 @@ public final class GuestStore {
 
     /** Deletes a guest's files: it left this host (migrated away, discarded, rolled back as a skeleton). */
     public void delete(String vmId) {
-        GuestMemory.deleteFiles(memoryFile(vmId));
+        GuestMemory.deleteFiles(kept(vmId));
         deleteQuietly(descriptionFile(vmId));
     }
 
@@ -148,23 +170,22 @@ public final class GuestStore {
      * {@link GuestMemory#deleteFiles} (a restarted agent deletes one it finds: no description names it), or null when
      * there was none.
      */
-    public Path retire(String vmId) {
+    public GuestMemory.Kept retire(String vmId) {
         deleteQuietly(descriptionFile(vmId));
-        Path memory = memoryFile(vmId);
-        if (!Files.exists(memory)) {
+        GuestMemory.Kept current = kept(vmId);
+        if (!Files.exists(current.memory())) {
             return null;
         }
-        Path retired = dir.resolve("retired-" + java.util.UUID.randomUUID() + ".mem");
+        GuestMemory.Kept retired = keptAt(memoryDir.resolve("retired-" + java.util.UUID.randomUUID() + ".mem"));
         try {
-            Path used = memory.resolveSibling(memory.getFileName() + ".used");
-            if (Files.exists(used)) {
-                Files.move(used, retired.resolveSibling(retired.getFileName() + ".used"), StandardCopyOption.ATOMIC_MOVE);
+            if (Files.exists(current.used())) {
+                Files.move(current.used(), retired.used(), StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.move(memory, retired, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(current.memory(), retired.memory(), StandardCopyOption.ATOMIC_MOVE);
             return retired;
         } catch (IOException e) {
             log.warn("could not set the memory of {} aside ({}); deleting it now", vmId, e.getMessage());
-            GuestMemory.deleteFiles(memory);
+            GuestMemory.deleteFiles(current);
             return null;
         }
     }
@@ -173,6 +194,14 @@ public final class GuestStore {
     public static void wipe(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
+        }
+        Path pointer = dir.resolve(MEMORY_DIR);
+        try {
+            if (Files.isRegularFile(pointer)) {
+                wipe(Path.of(Files.readString(pointer).strip())); // the pages kept elsewhere (hugetlbfs) go too
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pointer + ": " + e.getMessage(), e);
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -204,7 +233,7 @@ public final class GuestStore {
         return value;
     }
 
-    private List<Path> list(String suffix) {
+    private static List<Path> list(Path dir, String suffix) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
         } catch (IOException e) {

@@ -45,6 +45,15 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         }
     });
 
+    /**
+     * Kept guests' pages live in the run directory, unless the memory directory is hugetlbfs: then there, in a
+     * directory of this host's own, since hugetlbfs holds mappings but not the descriptions beside them.
+     */
+    private static Path keptMemoryDir(Settings settings) {
+        return settings.memoryDir() != null && HugePages.of(settings.memoryDir()) != null
+                ? settings.memoryDir().resolve(settings.runDir().getFileName().toString()) : settings.runDir();
+    }
+
     public SimulatedHypervisor(Settings settings, Clock clock) {
         this.totalMemoryMb = settings.totalMemoryMb();
         this.cpuFeatures = List.copyOf(settings.cpuFeatures());
@@ -54,7 +63,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         this.memoryDir = settings.memoryDir();
         this.clock = clock;
         this.dataChannel = new DataChannelServer(settings.bindHost(), settings.dataPort(), settings.advertisedHost());
-        this.store = settings.runDir() == null ? null : new GuestStore(settings.runDir());
+        this.store = settings.runDir() == null ? null : new GuestStore(settings.runDir(), keptMemoryDir(settings));
         if (store != null) {
             for (GuestStore.Saved saved : store.adoptable()) {
                 vms.put(saved.spec().vmId(), SimulatedVm.adopt(saved, store));

@@ -113,7 +113,7 @@ public final class SimulatedVm implements AutoCloseable {
      * and workload restored; a running one runs again (its workload's writer restarts), a paused one stays paused.
      */
     public static SimulatedVm adopt(GuestStore.Saved saved, GuestStore store) {
-        GuestMemory memory = GuestMemory.persistent(saved.spec().memoryMb(), store.memoryFile(saved.spec().vmId()), true);
+        GuestMemory memory = GuestMemory.persistent(saved.spec().memoryMb(), store.kept(saved.spec().vmId()), true);
         SimulatedVm vm = new SimulatedVm(saved.spec(), memory, saved.deviceState(), VmState.PAUSED, saved.workload(), store,
                 saved.arrivedBy());
         if (saved.state() == VmState.RUNNING) {
@@ -124,7 +124,7 @@ public final class SimulatedVm implements AutoCloseable {
 
     private static GuestMemory memory(VmSpec spec, Path memoryDir, GuestStore store) {
         return store == null ? new GuestMemory(spec.memoryMb(), memoryDir)
-                : GuestMemory.persistent(spec.memoryMb(), store.memoryFile(spec.vmId()), false);
+                : GuestMemory.persistent(spec.memoryMb(), store.kept(spec.vmId()), false);
     }
 
     /** Records the guest's state for a restarted agent (nothing without a store). */
@@ -312,7 +312,7 @@ public final class SimulatedVm implements AutoCloseable {
      * it away need not wait for; its files are renamed first, so the same guest may come back at once.
      */
     public void destroy() {
-        Path retired = store == null ? null : store.retire(spec.vmId());
+        GuestMemory.Kept retired = store == null ? null : store.retire(spec.vmId());
         stopWriter();
         Thread.ofPlatform().daemon().name("release-" + spec.vmId()).start(() -> {
             memory.close();
