@@ -145,12 +145,13 @@ public final class Migration {
     private List<MigrationEvent> onReport(Active active, Report input) {
         Plan plan = active.plan();
         return switch (input.report()) {
+            // Connect and pre-copy go to the source together: its agent runs a migration's commands in order, so the
+            // pre-copy starts the moment the connection stands, without a round trip through Kafka in between.
             case SkeletonReady ready -> List.of(
                     new SkeletonCreated(ready.host(), ready.dataAddress()),
-                    issue(StageAction.CONNECT_SOURCE, plan.source()));
-            case AgentReport.SourceConnected connected -> List.of(
-                    new SourceConnected(connected.host()),
+                    issue(StageAction.CONNECT_SOURCE, plan.source()),
                     issue(StageAction.START_PRECOPY, plan.source()));
+            case AgentReport.SourceConnected connected -> List.of(new SourceConnected(connected.host()));
             case PrecopyProgress progress -> List.of(new PrecopyRoundCompleted(progress.stats()));
             // The switchover (stages 3-5) is issued at once: each agent runs its part in order and the hosts hand over
             // through the data channel and the shared lease, so no Kafka round trip lands inside the blackout.
@@ -165,12 +166,9 @@ public final class Migration {
             case AgentReport.StorageReleased released -> List.of(new StorageReleased(released.host(), released.epoch()));
             case AgentReport.StorageAcquired acquired -> List.of(new StorageAcquired(acquired.host(), acquired.epoch()));
             case Resumed resumed -> onResumed(active, resumed);
-            case AgentReport.NetworkAnnounced announced -> List.of(
-                    new NetworkAnnounced(announced.host(), announced.macAddress()),
-                    issue(StageAction.STOP_SOURCE, plan.source()));
-            case AgentReport.SourceStopped stopped -> List.of(
-                    new SourceStopped(stopped.host()),
-                    completed(active, input.at()));
+            case AgentReport.NetworkAnnounced announced ->
+                    completedOnceBothDone(active, new NetworkAnnounced(announced.host(), announced.macAddress()), input.at());
+            case AgentReport.SourceStopped stopped -> completedOnceBothDone(active, new SourceStopped(stopped.host()), input.at());
             case Failed failed -> active.stage().afterResume()
                     ? cleanupFailed(active, actionOf(active, failed.commandId()), failed.reason(),
                             failed.host() + ": " + failed.detail(), input.at())
@@ -211,9 +209,18 @@ public final class Migration {
         }
         Instant pausedAt = resumed.pausedAt() != null ? resumed.pausedAt() : active.progress().pausedAt();
         long downtime = pausedAt == null ? 0 : Math.max(0, Duration.between(pausedAt, resumed.resumedAt()).toMillis());
+        // Stage 6's two steps run at once on their two hosts: the source's copy is paused and holds no disk, so
+        // dropping it need not wait for the switch to learn the MAC's new port.
         return List.of(
                 new VmResumed(resumed.host(), resumed.resumedAt(), downtime, resumed.memoryChecksum(), resumed.breakdown()),
-                issue(StageAction.ANNOUNCE_NETWORK, active.plan().destination()));
+                issue(StageAction.ANNOUNCE_NETWORK, active.plan().destination()),
+                issue(StageAction.STOP_SOURCE, active.plan().source()));
+    }
+
+    /** A cleanup step's outcome; the migration completes with the second of the two. */
+    private static List<MigrationEvent> completedOnceBothDone(Active active, MigrationEvent outcome, Instant at) {
+        Active after = (Active) evolve(active, outcome, at);
+        return after.awaiting().isEmpty() ? List.of(outcome, completed(after, at)) : List.of(outcome);
     }
 
     /** Before resume: a dead host, no progress, or too long overall each end the migration with their own reason. */
@@ -266,12 +273,7 @@ public final class Migration {
         if (active.retriesOf(action) < CLEANUP_RETRIES) {
             return List.of(new CleanupStepFailed(action, reason, detail, true), issue(action, target));
         }
-        CleanupStepFailed gaveUp = new CleanupStepFailed(action, reason, detail, false);
-        if (action == StageAction.ANNOUNCE_NETWORK) {
-            return List.of(gaveUp, issue(StageAction.STOP_SOURCE, plan.source()));
-        }
-        Active after = (Active) evolve(active, gaveUp, at);
-        return List.of(gaveUp, completed(after, at));
+        return completedOnceBothDone(active, new CleanupStepFailed(action, reason, detail, false), at);
     }
 
     private List<MigrationEvent> cleanupTimeout(Active active, Tick tick) {

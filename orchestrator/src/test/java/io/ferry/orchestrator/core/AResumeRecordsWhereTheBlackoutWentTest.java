@@ -26,7 +26,7 @@ class AResumeRecordsWhereTheBlackoutWentTest {
     private static Scenario acquired() {
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 1, 0, 0), 3));
         s.given(report(new FinalCopyDone(s.awaited(StageAction.FINAL_COPY), SOURCE, T0.plusMillis(4), 0, 0, "abc"), 4));
         s.given(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 5));

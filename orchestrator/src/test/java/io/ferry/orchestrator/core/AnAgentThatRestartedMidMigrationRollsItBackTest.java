@@ -23,7 +23,7 @@ class AnAgentThatRestartedMidMigrationRollsItBackTest {
     private static Scenario inPrecopy() {
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         return s;
     }
 

@@ -57,7 +57,7 @@ class CancelIsAcceptedOnlyBeforeTheFinalCopyTest {
         // given a migration in pre-copy that an operator cancelled
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(cancel(3));
         var aborts = Scenario.issued(s.lastStep());
 
@@ -76,7 +76,7 @@ class CancelIsAcceptedOnlyBeforeTheFinalCopyTest {
         // given a migration whose pre-copy converged (the final copy is under way)
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 2, 10, 5), 3));
 
         // when an operator cancels

@@ -28,7 +28,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
         // given a migration in pre-copy
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
 
         // when the source reports that the data channel broke
         List<MigrationEvent> events = s.when(report(
@@ -47,7 +47,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
         // given a migration rolling back after a pre-copy failure
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new Failed(s.awaited(), SOURCE, FailureReason.DATA_CHANNEL_FAILED, "connection reset"), 3));
         var abortDestination = Scenario.issued(s.lastStep()).get(0).commandId();
         var abortSource = Scenario.issued(s.lastStep()).get(1).commandId();
@@ -71,7 +71,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
         // given a migration rolling back whose destination confirmed
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new Failed(s.awaited(), SOURCE, FailureReason.DATA_CHANNEL_FAILED, "connection reset"), 3));
         var abortDestination = Scenario.issued(s.lastStep()).get(0).commandId();
         var abortSource = Scenario.issued(s.lastStep()).get(1).commandId();
@@ -94,7 +94,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
         // given a migration about to resume, whose source reported checksum "abc" at pause
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 1, 0, 0), 3));
         s.given(report(new FinalCopyDone(s.awaited(StageAction.FINAL_COPY), SOURCE, T0, 0, 0, "abc"), 4));
         s.given(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 5));

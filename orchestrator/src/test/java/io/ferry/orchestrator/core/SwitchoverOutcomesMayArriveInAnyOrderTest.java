@@ -24,7 +24,7 @@ class SwitchoverOutcomesMayArriveInAnyOrderTest {
         // given a migration whose switchover was issued
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 2, 10, 5), 3));
 
         // when the destination's outcomes are consumed before the source's
@@ -43,7 +43,7 @@ class SwitchoverOutcomesMayArriveInAnyOrderTest {
         assertThat(s.state()).isInstanceOfSatisfying(MigrationState.Active.class, a -> {
             assertThat(a.stage()).isEqualTo(Stage.NETWORK_CLEANUP);
             assertThat(a.progress().storageEpoch()).isEqualTo(2);
-            assertThat(a.awaiting()).containsOnlyKeys(StageAction.ANNOUNCE_NETWORK);
+            assertThat(a.awaiting()).containsOnlyKeys(StageAction.ANNOUNCE_NETWORK, StageAction.STOP_SOURCE);
         });
     }
 }

@@ -30,7 +30,7 @@ class TimeoutsEndTheMigrationWithTheirOwnReasonTest {
     private static Scenario inPrecopy() {
         Scenario s = Scenario.started();
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         return s;
     }
 
@@ -81,7 +81,7 @@ class TimeoutsEndTheMigrationWithTheirOwnReasonTest {
         Scenario s = new Scenario().given(Scenario.submit(new Policy(300, 0, 10, false, Policy.Compression.NONE, 60, 600)))
                 .given(Scenario.admit(0));
         s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(), SOURCE), 2));
+        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
         s.given(report(new PrecopyProgress(s.awaited(StageAction.START_PRECOPY), SOURCE,
                 new CopyStats(1, 10, 40_960, 0, 5, 1, 100, 1, 10, 40_960, 0)), 50_000));
 

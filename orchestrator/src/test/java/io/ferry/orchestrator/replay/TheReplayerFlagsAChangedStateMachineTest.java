@@ -125,10 +125,10 @@ class TheReplayerFlagsAChangedStateMachineTest {
         // then exactly the input that issued the pre-copy is flagged, naming what was recorded and what is decided now
         assertThat(report.consistent()).isFalse();
         assertThat(report.divergences()).singleElement().satisfies(d -> {
-            assertThat(d.input()).contains("SourceConnected");
+            assertThat(d.input()).contains("SkeletonReady");
             assertThat(d.recorded()).contains("StageCommandIssued(START_PRECOPY@hv-01)");
             assertThat(d.decided()).contains("StageCommandIssued(START_PRECOPY@hv-02)");
-            assertThat(d.detail()).startsWith("event 2 of the batch differs");
+            assertThat(d.detail()).startsWith("event 3 of the batch differs");
         });
     }
 
