@@ -17,6 +17,7 @@ class ADemoWithABadOptionSaysSoInOneLineBeforeStartingAnythingTest {
             "demo | --driver     | xen      | --driver: must be simulated or qemu, got 'xen'",
             "demo | --max-rounds | 0        | --max-rounds: must be between 1 and 1000, got 0",
             "demo | --bandwidth  | -1       | --bandwidth: must be 0 (uncapped) or more Mbps, got -1",
+            "demo | --warm-up    | 21       | --warm-up: must be between 0 and 20 round trips, got 21",
             "up   | --workload   | hotset   | --workload: guest workload 'hotset' is not valid"})
     void the_option_and_its_accepted_forms_are_named_and_it_exits_2(String command, String option, String value,
             String message) {
