@@ -14,9 +14,4 @@ public record QmpEvent(String name, JsonNode data, Instant at) {
     public boolean is(String eventName) {
         return name.equals(eventName);
     }
-
-    /** For MIGRATION events: the migration status it announces; otherwise empty. */
-    public String migrationStatus() {
-        return is("MIGRATION") ? data.path("status").asString("") : "";
-    }
 }
