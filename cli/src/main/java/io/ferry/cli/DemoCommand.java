@@ -202,7 +202,7 @@ final class DemoCommand implements Callable<Integer> {
                 .setAutoConverge(autoConverge ? Boolean.TRUE : null).setCompression(compression).build();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap(),
                 "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("ferry.migration-requests", requestId,
+            producer.send(new ProducerRecord<>(io.ferry.schema.Topics.REQUESTS, requestId,
                     AvroCodec.of(MigrationRequest.class).encode(request))).get();
         }
         return requestId;

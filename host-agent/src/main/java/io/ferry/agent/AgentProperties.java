@@ -127,6 +127,6 @@ public record AgentProperties(
     public static final String DEFAULT_WORKLOAD = "uniform:2000";
 
     public String commandTopic() {
-        return "ferry.agent-commands." + host;
+        return io.ferry.schema.Topics.commandsFor(host);
     }
 }

@@ -2,6 +2,7 @@ package io.ferry.orchestrator;
 
 import io.ferry.orchestrator.core.Migration;
 import io.ferry.orchestrator.eventlog.EventCodec;
+import io.ferry.schema.Topics;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Supplier;

@@ -20,7 +20,7 @@ public class CommandListener {
         this.dispatcher = dispatcher;
     }
 
-    @KafkaListener(id = "stage-commands", topics = "ferry.agent-commands.${ferry.agent.host}",
+    @KafkaListener(id = "stage-commands", topics = io.ferry.schema.Topics.COMMANDS_LISTENER,
             groupId = "ferry-agent-${ferry.agent.host}")
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         StageCommand command;

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class Outcomes {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outcomes.class);
-    public static final String TOPIC = "ferry.agent-outcomes";
+    public static final String TOPIC = io.ferry.schema.Topics.OUTCOMES;
     private final KafkaTemplate<String, byte[]> kafka;
     private final AvroCodec<AgentOutcome> codec = AvroCodec.of(AgentOutcome.class);
     private final AgentProperties properties;

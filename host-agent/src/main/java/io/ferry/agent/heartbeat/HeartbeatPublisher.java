@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class HeartbeatPublisher {
-    public static final String TOPIC = "ferry.host-heartbeats";
+    public static final String TOPIC = io.ferry.schema.Topics.HEARTBEATS;
     private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
     private final KafkaTemplate<String, byte[]> kafka;
     private final Hypervisor hypervisor;

@@ -1,9 +1,9 @@
 package io.ferry.orchestrator.inventory;
 
-import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.SchemaMismatchException;
+import io.ferry.schema.Topics;
 import io.ferry.schema.agent.HostHeartbeat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package io.ferry.orchestrator.migration;
 
-import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.Migration;
 import io.ferry.orchestrator.core.MigrationCommand;
@@ -16,6 +15,7 @@ import io.ferry.orchestrator.eventlog.RecordedEvent;
 import io.ferry.orchestrator.outbox.Outbox;
 import io.ferry.orchestrator.outbox.OutboxRelay;
 import io.ferry.schema.AvroCodec;
+import io.ferry.schema.Topics;
 import io.ferry.schema.agent.StageCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.ferry.orchestrator.outcomes;
 
-import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationCommand.Report;
 import io.ferry.orchestrator.eventlog.EventMetadata;
@@ -9,6 +8,7 @@ import io.ferry.orchestrator.migration.MigrationService.DedupKey;
 import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.SchemaMismatchException;
+import io.ferry.schema.Topics;
 import io.ferry.schema.agent.AgentOutcome;
 import java.time.Clock;
 import java.util.Optional;

@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Repository
 class DeadLetters {
-    static final String TOPIC = io.ferry.orchestrator.Topics.REQUESTS_DLQ;
+    static final String TOPIC = io.ferry.schema.Topics.REQUESTS_DLQ;
     static final int MAX_VALUE_BYTES = 64 * 1024;
     static final int MAX_KEY_CHARS = 1024;
     static final int MAX_DETAIL_CHARS = 4096;

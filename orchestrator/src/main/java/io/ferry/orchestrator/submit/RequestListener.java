@@ -2,9 +2,9 @@ package io.ferry.orchestrator.submit;
 
 import static io.ferry.orchestrator.support.Untrusted.forLog;
 
-import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.outbox.OutboxRelay;
+import io.ferry.schema.Topics;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -2,7 +2,7 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.orchestrator.Topics;
+import io.ferry.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.orchestrator.Topics;
 import io.ferry.schema.AvroCodec;
+import io.ferry.schema.Topics;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Duration;
 import java.util.HashMap;

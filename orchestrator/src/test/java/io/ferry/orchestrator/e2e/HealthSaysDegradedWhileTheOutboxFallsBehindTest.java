@@ -2,9 +2,9 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.orchestrator.Topics;
 import io.ferry.orchestrator.outbox.Outbox;
 import io.ferry.orchestrator.outbox.OutboxRelay;
+import io.ferry.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;

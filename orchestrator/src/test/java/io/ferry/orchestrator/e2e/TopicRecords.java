@@ -1,6 +1,6 @@
 package io.ferry.orchestrator.e2e;
 
-import io.ferry.orchestrator.Topics;
+import io.ferry.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

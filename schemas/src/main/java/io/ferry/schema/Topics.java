@@ -1,6 +1,6 @@
-package io.ferry.orchestrator;
+package io.ferry.schema;
 
-/** Every Kafka topic ferry uses. */
+/** Every Kafka topic ferry uses: the one place their names are written (orchestrator, agents and cli use these). */
 public final class Topics {
     /** Clients -> orchestrator: migration requests (Avro single-object encoding). */
     public static final String REQUESTS = "ferry.migration-requests";
@@ -8,6 +8,8 @@ public final class Topics {
     public static final String REQUESTS_DLQ = "ferry.migration-requests.dlq";
     /** Orchestrator -> agent on one host: stage commands. */
     public static final String COMMANDS_PREFIX = "ferry.agent-commands.";
+    /** The agent's listener: its own host's command topic, as a compile-time constant for {@code @KafkaListener}. */
+    public static final String COMMANDS_LISTENER = COMMANDS_PREFIX + "${ferry.agent.host}";
     /** Agents -> orchestrator: stage outcomes and progress. */
     public static final String OUTCOMES = "ferry.agent-outcomes";
     /** Agents -> orchestrator: liveness and inventory. */
