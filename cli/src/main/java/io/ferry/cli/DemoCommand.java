@@ -3,6 +3,7 @@ package io.ferry.cli;
 import io.ferry.cli.commands.MigrationText;
 import io.ferry.cli.output.Downtime;
 import io.ferry.schema.AvroCodec;
+import io.ferry.schema.MigrationStatus;
 import io.ferry.schema.request.MigrationRequest;
 import io.ferry.schema.common.Compression;
 import java.io.PrintStream;
@@ -81,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
                     JsonNode warm = follow(stack, api, submit(stack, to), new PrintStream(java.io.OutputStream.nullOutputStream()));
                     out.printf("warm-up %d/%d: SERVER2 -> %s %s in %d ms, downtime %d ms%n", i, warmUpRoundTrips, to,
                             warm.path("state").asString(), warm.path("totalMs").asLong(), warm.path("downtimeMs").asLong());
-                    if (!warm.path("state").asString().equals("COMPLETED")) {
+                    if (!warm.path("state").asString().equals(MigrationStatus.COMPLETED.name())) {
                         out.println("ferry demo: a warm-up migration ended " + warm.path("state").asString() + " ("
                                 + warm.path("failureReason").asString("") + "): " + warm.path("failureDetail").asString(""));
                         return 2;
@@ -94,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
                     requestId, stackOptions.memoryMb);
             JsonNode migration = follow(stack, api, requestId, out);
             String id = migration.path("migrationId").asString();
-            boolean completed = migration.path("state").asString().equals("COMPLETED");
+            boolean completed = migration.path("state").asString().equals(MigrationStatus.COMPLETED.name());
             JsonNode history = api.get("/api/migrations/" + id + "/history");
             if (json) {
                 System.out.println(summaryJson(migration, history, stack, warmUps));

@@ -24,7 +24,7 @@ public final class CancelCommand extends ClientCommand {
             return OK;
         }
         String state = answer.path("state").asString("");
-        if (state.equals("CANCELLED")) {
+        if (state.equals(io.ferry.schema.MigrationStatus.CANCELLED.name())) {
             out.println("migration " + migrationId + " is CANCELLED");
         } else {
             out.println("cancel accepted: migration " + migrationId + " is " + state

@@ -6,13 +6,14 @@ import static io.ferry.cli.output.Json.text;
 import io.ferry.cli.output.Downtime;
 import io.ferry.cli.output.Human;
 import io.ferry.cli.output.Table;
+import io.ferry.schema.MigrationStatus;
 import java.io.PrintWriter;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /** A migration as people read it: a row of the list, or the block of {@code status}. */
 public final class MigrationText {
-    public static final Set<String> TERMINAL = Set.of("COMPLETED", "CANCELLED", "ROLLED_BACK", "FAILED");
+    public static final Set<String> TERMINAL = Set.copyOf(MigrationStatus.names(MigrationStatus.TERMINAL));
 
     private MigrationText() {}
 

@@ -80,7 +80,7 @@ class Admissions extends BackgroundLoop {
                     (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
             int total = perSource.values().stream().mapToInt(Integer::intValue).sum();
             List<Map<String, Object>> queued = jdbc.queryForList("select migration_id, source_host from migrations "
-                    + "where state = 'QUEUED' order by created_at, migration_id limit 200");
+                    + "where state = '" + io.ferry.schema.MigrationStatus.QUEUED + "' order by created_at, migration_id limit 200");
             for (Map<String, Object> row : queued) {
                 if (total >= limits.maxConcurrent()) {
                     return;

@@ -1,6 +1,6 @@
 package io.ferry.orchestrator.api;
 
-import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.schema.MigrationStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -37,10 +37,9 @@ class MigrationQueries {
     /** Filters of the migrations list; null means "any". {@code host} matches the source or the destination. */
     record Filter(String vmId, String host, String state, String outcome, String requestId, Instant from, Instant to) {}
 
-    static final List<String> OUTCOMES = List.of("COMPLETED", "CANCELLED", "ROLLED_BACK", "FAILED");
+    static final List<String> OUTCOMES = MigrationStatus.names(MigrationStatus.TERMINAL);
     /** Every state a migration's row can hold, in the order they come: what the list's {@code state} filter takes. */
-    static final List<String> STATES = java.util.stream.Stream.of(List.of("QUEUED"), MigrationState.IN_FLIGHT, OUTCOMES)
-            .flatMap(List::stream).toList();
+    static final List<String> STATES = java.util.Arrays.stream(MigrationStatus.values()).map(Enum::name).toList();
 
     Page<MigrationView> list(Filter f, int page, int size) {
         StringBuilder where = new StringBuilder(" where true");

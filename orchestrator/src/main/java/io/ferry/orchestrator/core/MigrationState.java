@@ -18,8 +18,7 @@ import java.util.Optional;
 public sealed interface MigrationState {
 
     /** Labels of the states in flight: in a stage or rolling back. They hold a slot and are watched for timeouts. */
-    List<String> IN_FLIGHT = List.of("SETUP", "PRECOPY", "FINAL_COPY", "STORAGE", "RESUMING", "NETWORK_CLEANUP",
-            "CANCELLING", "ROLLING_BACK");
+    List<String> IN_FLIGHT = io.ferry.schema.MigrationStatus.names(io.ferry.schema.MigrationStatus.IN_FLIGHT);
 
     /** The label operators see (and the projection stores). */
     String label();

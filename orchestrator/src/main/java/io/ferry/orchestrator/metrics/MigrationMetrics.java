@@ -2,6 +2,7 @@ package io.ferry.orchestrator.metrics;
 
 import io.ferry.orchestrator.core.MigrationEvent;
 import io.ferry.orchestrator.eventlog.RecordedEvent;
+import io.ferry.schema.MigrationStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -39,10 +40,10 @@ public class MigrationMetrics {
                 .serviceLevelObjectives(1, 2, 3, 5, 10, 20).register(registry);
         this.bytesSent = Counter.builder("ferry.migration.bytes.sent").baseUnit("bytes")
                 .description("Page bytes sent on the data channels (pre-copy and final copy)").register(registry);
-        Gauge.builder("ferry.migrations.queued", jdbc, j -> count(j, "state = 'QUEUED'"))
+        Gauge.builder("ferry.migrations.queued", jdbc, j -> count(j, "state = '" + MigrationStatus.QUEUED + "'"))
                 .description("Migrations waiting for a slot under the concurrency limits").register(registry);
         Gauge.builder("ferry.migrations.active", jdbc, j -> count(j,
-                "state not in ('QUEUED', 'COMPLETED', 'CANCELLED', 'ROLLED_BACK', 'FAILED')"))
+                "state in (" + MigrationStatus.sqlList(MigrationStatus.IN_FLIGHT) + ")"))
                 .description("Migrations holding a slot (running or rolling back)").register(registry);
     }
 
@@ -59,14 +60,14 @@ public class MigrationMetrics {
         for (RecordedEvent recorded : events) {
             switch (recorded.event()) {
                 case MigrationEvent.MigrationCompleted c -> {
-                    ended("COMPLETED");
+                    ended(MigrationStatus.COMPLETED);
                     duration.record(Duration.ofMillis(c.totalMs()));
                     downtime.record(Duration.ofMillis(c.downtimeMs()));
                     rounds.record(c.rounds());
                 }
-                case MigrationEvent.MigrationCancelled c -> ended("CANCELLED");
-                case MigrationEvent.MigrationRolledBack r -> ended("ROLLED_BACK");
-                case MigrationEvent.RollbackIncomplete r -> ended("FAILED");
+                case MigrationEvent.MigrationCancelled c -> ended(MigrationStatus.CANCELLED);
+                case MigrationEvent.MigrationRolledBack r -> ended(MigrationStatus.ROLLED_BACK);
+                case MigrationEvent.RollbackIncomplete r -> ended(MigrationStatus.FAILED);
                 case MigrationEvent.MigrationFailed f -> Counter.builder("ferry.migration.failures")
                         .description("Failures before resume, by reason and stage").tag("reason", f.reason().name())
                         .tag("stage", f.stage().name()).register(registry).increment();
@@ -77,8 +78,8 @@ public class MigrationMetrics {
         }
     }
 
-    private void ended(String outcome) {
-        Counter.builder("ferry.migrations.ended").description("Migrations that ended, by outcome").tag("outcome", outcome)
+    private void ended(MigrationStatus outcome) {
+        Counter.builder("ferry.migrations.ended").description("Migrations that ended, by outcome").tag("outcome", outcome.name())
                 .register(registry).increment();
     }
 }

@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.progress;
 
+import io.ferry.schema.MigrationStatus;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,7 +40,7 @@ class ProgressReader {
         Double throughput = round == null ? null : round.path("throughputMbps").asDouble();
         Long dirty = round == null ? null : round.path("dirtyPagesRemaining").asLong();
         Double eta = throughput == null || throughput <= 0 ? null : dirty * 4096.0 * 8 / (throughput * 1_000_000);
-        double percent = "COMPLETED".equals(state) ? 100.0
+        double percent = MigrationStatus.COMPLETED.name().equals(state) ? 100.0
                 : memoryMb == 0 ? 0 : Math.min(99.0, 100.0 * pages / ((double) memoryMb * PAGES_PER_MB));
         return Optional.of(new ProgressView(id.toString(), ((Number) row.get("version")).intValue(), state,
                 stageOf(state), row.get("rounds") == null ? 0 : ((Number) row.get("rounds")).intValue(), memoryMb, pages,
@@ -51,14 +52,7 @@ class ProgressReader {
 
     /** Which of the six stages (1-6) a state belongs to, for the progress bar. */
     private static String stageOf(String state) {
-        return switch (state) {
-            case "SETUP" -> "1/6 setup";
-            case "PRECOPY" -> "2/6 memory pre-copy";
-            case "FINAL_COPY" -> "3/6 final copy";
-            case "STORAGE" -> "4/6 storage";
-            case "RESUMING" -> "5/6 resume";
-            case "NETWORK_CLEANUP" -> "6/6 network cleanup";
-            default -> state.toLowerCase().replace('_', ' ');
-        };
+        MigrationStatus status = MigrationStatus.parse(state);
+        return status != null ? status.progressLabel() : state.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 }

@@ -11,9 +11,7 @@ public record ProgressView(String migrationId, int version, String state, String
         Double etaSeconds, Long downtimeMs, Long totalMs, String failureReason, String failureDetail) {
 
     public boolean terminal() {
-        return switch (state) {
-            case "COMPLETED", "CANCELLED", "ROLLED_BACK", "FAILED" -> true;
-            default -> false;
-        };
+        io.ferry.schema.MigrationStatus status = io.ferry.schema.MigrationStatus.parse(state);
+        return status != null && status.terminal();
     }
 }

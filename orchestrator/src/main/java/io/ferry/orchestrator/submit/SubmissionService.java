@@ -214,8 +214,10 @@ public class SubmissionService {
     }
 
     private boolean activeMigrationOf(VmId vmId) {
-        Integer n = jdbc.queryForObject("select count(*) from migrations where vm_id = ? and state not in "
-                + "('COMPLETED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'REJECTED')", Integer.class, vmId.value());
+        // the predicate of the partial unique index migrations_one_active_per_vm (V1), whose rows this counts
+        Integer n = jdbc.queryForObject("select count(*) from migrations where vm_id = ? and state not in ("
+                + io.ferry.schema.MigrationStatus.sqlList(io.ferry.schema.MigrationStatus.TERMINAL) + ", 'REJECTED')",
+                Integer.class, vmId.value());
         return n != null && n > 0;
     }
 }

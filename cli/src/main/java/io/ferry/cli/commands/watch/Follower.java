@@ -110,6 +110,6 @@ public final class Follower {
             MigrationText.block(out, migration);
         }
         out.flush();
-        return migration.path("state").asString("").equals("COMPLETED") ? 0 : 1;
+        return migration.path("state").asString("").equals(io.ferry.schema.MigrationStatus.COMPLETED.name()) ? 0 : 1;
     }
 }
