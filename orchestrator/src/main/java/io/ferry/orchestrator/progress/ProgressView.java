@@ -1,5 +1,7 @@
 package io.ferry.orchestrator.progress;
 
+import io.ferry.schema.MigrationStatus;
+
 /**
  * One update of a migration's live progress, as the SSE stream and `ferry watch` show it.
  *
@@ -11,7 +13,7 @@ public record ProgressView(String migrationId, int version, String state, String
         Double etaSeconds, Long downtimeMs, Long totalMs, String failureReason, String failureDetail) {
 
     public boolean terminal() {
-        io.ferry.schema.MigrationStatus status = io.ferry.schema.MigrationStatus.parse(state);
+        MigrationStatus status = MigrationStatus.parse(state);
         return status != null && status.terminal();
     }
 }

@@ -38,9 +38,10 @@ import java.util.zip.CRC32C;
  * unmapped crashes the JVM. On a runtime without the API, close() drops the references and the GC unmaps.
  *
  * <p>Persistent memory ({@link #persistent}): the backing file is named and kept, with the {@code used} bitmap in a
- * mapped file beside it, so the guest's RAM outlives the agent process as a QEMU guest's does, and a restarted agent
- * re-opens it page for page. Each page's used bit is written through to that file the first time the page is used
- * (after its data), so a page whose content survives is always read back. The dirty log is not kept: a restarted
+ * mapped file of its own ({@link Kept}: beside it, or apart when the pages are on hugetlbfs), so the guest's RAM
+ * outlives the agent process as a QEMU guest's does, and a restarted agent re-opens it page for page. Each page's
+ * used bit is written through to that file the first time the page is used (after its data), so a page whose content
+ * survives is always read back. The dirty log is not kept: a restarted
  * agent lost any pre-copy it was doing, and a new one starts with a full copy of the used pages.
  */
 public final class GuestMemory implements AutoCloseable {
@@ -85,11 +86,6 @@ public final class GuestMemory implements AutoCloseable {
             memory = memory.toAbsolutePath();
             used = used.toAbsolutePath();
         }
-
-        /** The bitmap beside the pages, as {@code memory}.used. */
-        public static Kept beside(Path memory) {
-            return new Kept(memory, memory.resolveSibling(memory.getFileName() + ".used"));
-        }
     }
 
     /**
@@ -99,11 +95,6 @@ public final class GuestMemory implements AutoCloseable {
      */
     public static GuestMemory persistent(int memoryMb, Kept kept, boolean reopen) {
         return new GuestMemory(memoryMb, kept.memory().getParent(), kept, reopen);
-    }
-
-    /** As {@link #persistent(int, Kept, boolean)} with the bitmap beside the pages. */
-    public static GuestMemory persistent(int memoryMb, Path file, boolean reopen) {
-        return persistent(memoryMb, Kept.beside(file), reopen);
     }
 
     private GuestMemory(int memoryMb, Path directory, Kept kept, boolean reopen) {
@@ -135,11 +126,6 @@ public final class GuestMemory implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete guest memory " + kept.memory() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** As {@link #deleteFiles(Kept)} with the bitmap beside the pages. */
-    public static void deleteFiles(Path file) {
-        deleteFiles(Kept.beside(file));
     }
 
     /** Maps the used bitmap's file; when re-opening, the bits found there become this memory's used pages. */

@@ -50,7 +50,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
      * directory of this host's own, since hugetlbfs holds mappings but not the descriptions beside them.
      */
     private static Path keptMemoryDir(Settings settings) {
-        return settings.memoryDir() != null && HugePages.of(settings.memoryDir()) != null
+        return settings.memoryDir() != null && GuestMemory.onHugePages(settings.memoryDir())
                 ? settings.memoryDir().resolve(settings.runDir().getFileName().toString()) : settings.runDir();
     }
 
