@@ -1,7 +1,7 @@
 package io.ferry.bench;
 
-import io.ferry.agent.hypervisor.qemu.GuestImage;
-import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
+import io.ferry.hypervisor.qemu.GuestImage;
+import io.ferry.hypervisor.qemu.QemuHypervisor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.ferry.bench;
 
-import io.ferry.agent.hypervisor.qemu.SerialConsole;
+import io.ferry.hypervisor.qemu.SerialConsole;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Predicate;

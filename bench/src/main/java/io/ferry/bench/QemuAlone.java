@@ -1,13 +1,13 @@
 package io.ferry.bench;
 
-import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
-import io.ferry.agent.hypervisor.qemu.GuestImage;
-import io.ferry.agent.hypervisor.qemu.QemuCommandLine;
-import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
-import io.ferry.agent.hypervisor.qemu.QemuRounds;
-import io.ferry.agent.hypervisor.qemu.QmpClient;
-import io.ferry.agent.hypervisor.qemu.QmpEvent;
-import io.ferry.agent.hypervisor.qemu.QueryMigrate;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import io.ferry.hypervisor.qemu.GuestImage;
+import io.ferry.hypervisor.qemu.QemuCommandLine;
+import io.ferry.hypervisor.qemu.QemuHypervisor;
+import io.ferry.hypervisor.qemu.QemuRounds;
+import io.ferry.hypervisor.qemu.QmpClient;
+import io.ferry.hypervisor.qemu.QmpEvent;
+import io.ferry.hypervisor.qemu.QueryMigrate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

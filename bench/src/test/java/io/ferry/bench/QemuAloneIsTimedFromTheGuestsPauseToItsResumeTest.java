@@ -2,7 +2,7 @@ package io.ferry.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.agent.hypervisor.qemu.QueryMigrate;
+import io.ferry.hypervisor.qemu.QueryMigrate;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

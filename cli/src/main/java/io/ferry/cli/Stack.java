@@ -33,7 +33,7 @@ final class Stack implements AutoCloseable {
     private final PrintStream out;
     private final List<Child> children = new ArrayList<>();
     private KafkaNode kafka;
-    private io.ferry.agent.hypervisor.qemu.GuestImage guestImage;
+    private io.ferry.hypervisor.qemu.GuestImage guestImage;
     private DatabaseHandle db;
     private String restUrl;
     // Development users of this stack only, with fresh random passwords each start.
@@ -81,7 +81,7 @@ final class Stack implements AutoCloseable {
         Path orchestratorJar = jar("orchestrator", "ferry-orchestrator");
         Path agentJar = jar("host-agent", "ferry-host-agent");
         Directories.deleteRecursively(run.resolve("shared")); // each run starts with fresh leases and switch table
-        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests()); // and fresh hosts: the inventory boots again
+        io.ferry.hypervisor.simulated.GuestStore.wipe(guests()); // and fresh hosts: the inventory boots again
         stopQemus(); // QEMU guests a killed run left behind, too
 
         if (options.dbUrl() != null) {
@@ -98,12 +98,12 @@ final class Stack implements AutoCloseable {
         step("PostgreSQL      " + db.jdbcUrl() + " (" + db.description() + ")");
 
         if (options.qemu()) {
-            if (!io.ferry.agent.hypervisor.qemu.QemuHypervisor.installed("qemu-system-x86_64")) {
+            if (!io.ferry.hypervisor.qemu.QemuHypervisor.installed("qemu-system-x86_64")) {
                 throw new IllegalStateException("--driver qemu needs QEMU: apt-get install qemu-system-x86 qemu-utils "
                         + "busybox-static");
             }
-            Path guestDir = io.ferry.agent.hypervisor.qemu.GuestImage.defaultDir();
-            guestImage = io.ferry.agent.hypervisor.qemu.GuestImage.ensure(guestDir); // from Debian packages, once
+            Path guestDir = io.ferry.hypervisor.qemu.GuestImage.defaultDir();
+            guestImage = io.ferry.hypervisor.qemu.GuestImage.ensure(guestDir); // from Debian packages, once
             step("QEMU guest      " + guestDir + " (serial consoles in " + options.home().relativize(run) + "/qemu-*)");
         }
 
@@ -172,7 +172,7 @@ final class Stack implements AutoCloseable {
     /** QEMU guests outlive their agents (an agent restarted re-adopts them); the stack's own end stops them. */
     private void stopQemus() {
         for (String host : List.of(SOURCE, DESTINATION)) {
-            io.ferry.agent.hypervisor.qemu.QemuHypervisor.stopLeftovers(options.runDir().resolve("qemu-" + host));
+            io.ferry.hypervisor.qemu.QemuHypervisor.stopLeftovers(options.runDir().resolve("qemu-" + host));
         }
     }
 
@@ -181,7 +181,7 @@ final class Stack implements AutoCloseable {
      * directory, so two checkouts running ferry at once do not share hosts.
      */
     private Path guests() {
-        return io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0)
+        return io.ferry.hypervisor.simulated.GuestMemory.defaultDirectory(0)
                 .resolve("ferry-up-" + Integer.toHexString(options.runDir().toAbsolutePath().toString().hashCode()));
     }
 
@@ -263,7 +263,7 @@ final class Stack implements AutoCloseable {
             }
         }
         // The guests ended with the stack; their memory would otherwise stay in /dev/shm until the next start.
-        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests());
+        io.ferry.hypervisor.simulated.GuestStore.wipe(guests());
         stopQemus();
         if (kafka != null) {
             kafka.close();

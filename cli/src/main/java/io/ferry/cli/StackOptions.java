@@ -1,6 +1,6 @@
 package io.ferry.cli;
 
-import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import io.ferry.hypervisor.simulated.workload.GuestWorkload;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

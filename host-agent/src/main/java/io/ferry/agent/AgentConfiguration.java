@@ -1,12 +1,12 @@
 package io.ferry.agent;
 
-import io.ferry.agent.hypervisor.Hypervisor;
-import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
-import io.ferry.agent.hypervisor.qemu.GuestImage;
-import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
-import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
-import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
-import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import io.ferry.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import io.ferry.hypervisor.qemu.GuestImage;
+import io.ferry.hypervisor.qemu.QemuHypervisor;
+import io.ferry.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.hypervisor.simulated.workload.ContentMix;
+import io.ferry.hypervisor.simulated.workload.GuestWorkload;
 import io.ferry.agent.network.SimulatedSwitch;
 import io.ferry.agent.storage.StorageLeases;
 import java.nio.file.Path;

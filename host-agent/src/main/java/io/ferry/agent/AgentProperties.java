@@ -1,7 +1,7 @@
 package io.ferry.agent;
 
-import io.ferry.agent.hypervisor.simulated.workload.ContentMix;
-import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import io.ferry.hypervisor.simulated.workload.ContentMix;
+import io.ferry.hypervisor.simulated.workload.GuestWorkload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,8 +72,8 @@ public record AgentProperties(
         if (runDir == null) {
             // /dev/shm only when it can hold this host's memory (a container's is often 64 MB), as for unkept memory
             // (not on hugetlbfs, which holds the pages only: the descriptions then go to the default place)
-            Path base = memoryDir != null && !io.ferry.agent.hypervisor.simulated.GuestMemory.onHugePages(memoryDir) ? memoryDir
-                    : io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(totalMemoryMb * 1024 * 1024);
+            Path base = memoryDir != null && !io.ferry.hypervisor.simulated.GuestMemory.onHugePages(memoryDir) ? memoryDir
+                    : io.ferry.hypervisor.simulated.GuestMemory.defaultDirectory(totalMemoryMb * 1024 * 1024);
             runDir = base.resolve("ferry-" + host.strip());
         }
         if (switchDir == null) {

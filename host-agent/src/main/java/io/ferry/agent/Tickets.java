@@ -1,8 +1,8 @@
 package io.ferry.agent;
 
-import io.ferry.agent.hypervisor.Hypervisor.CopyPolicy;
-import io.ferry.agent.hypervisor.Hypervisor.MigrationTicket;
-import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
+import io.ferry.hypervisor.Hypervisor.CopyPolicy;
+import io.ferry.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
 import io.ferry.schema.agent.StageCommand;
 import io.ferry.schema.common.MigrationPolicy;
 import io.ferry.schema.common.VmConfig;
@@ -40,6 +40,6 @@ public final class Tickets {
             throw new IllegalArgumentException("START_PRECOPY for migration " + command.getMigrationId() + " carries no policy");
         }
         return new CopyPolicy(p.getMaxDowntimeMs(), p.getBandwidthMbps(), p.getMaxRounds(), p.getAutoConverge(),
-                io.ferry.agent.hypervisor.Hypervisor.Compression.valueOf(p.getCompression().name()), PROGRESS_TIMEOUT_MS);
+                io.ferry.hypervisor.Hypervisor.Compression.valueOf(p.getCompression().name()), PROGRESS_TIMEOUT_MS);
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.agent.AgentConfiguration.InventoryVm;
-import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import io.ferry.hypervisor.simulated.workload.GuestWorkload;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -61,7 +61,7 @@ final class SystemStack implements AutoCloseable {
         runDir = root.resolve(name);
         AppProcess.reapLeftovers(runDir);
         Directories.deleteRecursively(runDir);
-        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests()); // a killed earlier run's guests
+        io.ferry.hypervisor.simulated.GuestStore.wipe(guests()); // a killed earlier run's guests
         try {
             Files.createDirectories(runDir.resolve("logs"));
         } catch (IOException e) {
@@ -347,7 +347,7 @@ final class SystemStack implements AutoCloseable {
 
     /** This stack's agents' run directories: in /dev/shm when usable (guest memory), named after the stack's run dir. */
     private Path guests() {
-        return io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0)
+        return io.ferry.hypervisor.simulated.GuestMemory.defaultDirectory(0)
                 .resolve("ferry-system-" + Integer.toHexString(runDir.toString().hashCode()));
     }
 
@@ -359,7 +359,7 @@ final class SystemStack implements AutoCloseable {
         closed = true;
         try {
             stopProcesses();
-            io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests());
+            io.ferry.hypervisor.simulated.GuestStore.wipe(guests());
         } finally {
             try {
                 kafka.close();

@@ -1,6 +1,6 @@
 package io.ferry.agent.commands;
 
-import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.hypervisor.HypervisorException;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
 import java.util.Collections;

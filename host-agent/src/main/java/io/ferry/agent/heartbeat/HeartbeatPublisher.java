@@ -2,7 +2,7 @@ package io.ferry.agent.heartbeat;
 
 import io.ferry.agent.AgentProperties;
 import io.ferry.agent.Disks;
-import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor;
 import io.ferry.agent.storage.StorageLeases;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.agent.HostHeartbeat;

@@ -1,9 +1,9 @@
 package io.ferry.agent.inspect;
 
-import io.ferry.agent.hypervisor.Hypervisor;
-import io.ferry.agent.hypervisor.simulated.GuestMemory;
-import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
-import io.ferry.agent.hypervisor.simulated.SimulatedVm;
+import io.ferry.hypervisor.Hypervisor;
+import io.ferry.hypervisor.simulated.GuestMemory;
+import io.ferry.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.hypervisor.simulated.SimulatedVm;
 import java.util.List;
 
 /**

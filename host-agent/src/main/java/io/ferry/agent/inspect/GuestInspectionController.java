@@ -1,6 +1,6 @@
 package io.ferry.agent.inspect;
 
-import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor;
 import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;

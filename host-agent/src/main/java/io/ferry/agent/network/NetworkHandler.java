@@ -5,7 +5,7 @@ import io.ferry.agent.Tickets;
 import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
 import io.ferry.agent.heartbeat.HeartbeatPublisher;
-import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;

@@ -5,7 +5,7 @@ import io.ferry.agent.Disks;
 import io.ferry.agent.Tickets;
 import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
-import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor;
 import io.ferry.agent.storage.StorageLeases;
 import io.ferry.agent.switchover.Arrivals;
 import io.ferry.schema.agent.OutcomeKind;

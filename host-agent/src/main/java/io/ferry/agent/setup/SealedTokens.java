@@ -1,7 +1,7 @@
 package io.ferry.agent.setup;
 
 import io.ferry.agent.AgentProperties;
-import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.hypervisor.HypervisorException;
 import io.ferry.schema.DataTokenSeal;
 import io.ferry.schema.agent.StageCommand;
 import java.nio.ByteBuffer;

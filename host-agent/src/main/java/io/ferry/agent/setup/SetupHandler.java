@@ -3,7 +3,7 @@ package io.ferry.agent.setup;
 import io.ferry.agent.Tickets;
 import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
-import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor;
 import io.ferry.agent.switchover.Arrivals;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;

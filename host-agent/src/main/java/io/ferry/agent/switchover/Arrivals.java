@@ -2,11 +2,11 @@ package io.ferry.agent.switchover;
 
 import io.ferry.agent.AgentProperties;
 import io.ferry.agent.Disks;
-import io.ferry.agent.hypervisor.Hypervisor;
-import io.ferry.agent.hypervisor.Hypervisor.MigrationTicket;
-import io.ferry.agent.hypervisor.Hypervisor.ResumeResult;
-import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
-import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.hypervisor.Hypervisor.ResumeResult;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import io.ferry.hypervisor.HypervisorException;
 import io.ferry.agent.storage.Handoff;
 import io.ferry.agent.storage.StorageLeaseException;
 import io.ferry.agent.storage.StorageLeases;

@@ -1,6 +1,6 @@
 package io.ferry.agent.switchover;
 
-import io.ferry.agent.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor;
 import io.ferry.agent.storage.Handoff;
 import io.ferry.agent.storage.StorageLeases;
 import java.io.IOException;

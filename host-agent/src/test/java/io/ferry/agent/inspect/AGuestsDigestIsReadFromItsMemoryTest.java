@@ -2,10 +2,10 @@ package io.ferry.agent.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
-import io.ferry.agent.hypervisor.simulated.GuestMemory;
-import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
-import io.ferry.agent.hypervisor.simulated.workload.GuestWorkload;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import io.ferry.hypervisor.simulated.GuestMemory;
+import io.ferry.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.hypervisor.simulated.workload.GuestWorkload;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

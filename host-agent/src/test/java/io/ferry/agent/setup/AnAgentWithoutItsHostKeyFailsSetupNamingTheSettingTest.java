@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.agent.AgentProperties;
-import io.ferry.agent.hypervisor.HypervisorException;
+import io.ferry.hypervisor.HypervisorException;
 import io.ferry.schema.DataTokenSeal;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;

@@ -2,10 +2,10 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.agent.hypervisor.Hypervisor.MigrationTicket;
-import io.ferry.agent.hypervisor.Hypervisor.VmSpec;
-import io.ferry.agent.hypervisor.HypervisorException;
-import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import io.ferry.hypervisor.HypervisorException;
+import io.ferry.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;
 import io.ferry.schema.agent.AgentOutcome;

@@ -3,11 +3,11 @@ package io.ferry.orchestrator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ferry.agent.hypervisor.Hypervisor;
-import io.ferry.agent.hypervisor.Hypervisor.VmState;
-import io.ferry.agent.hypervisor.qemu.GuestImage;
-import io.ferry.agent.hypervisor.qemu.QemuHypervisor;
-import io.ferry.agent.hypervisor.qemu.SerialConsole;
+import io.ferry.hypervisor.Hypervisor;
+import io.ferry.hypervisor.Hypervisor.VmState;
+import io.ferry.hypervisor.qemu.GuestImage;
+import io.ferry.hypervisor.qemu.QemuHypervisor;
+import io.ferry.hypervisor.qemu.SerialConsole;
 import io.ferry.agent.storage.StorageLeases;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;

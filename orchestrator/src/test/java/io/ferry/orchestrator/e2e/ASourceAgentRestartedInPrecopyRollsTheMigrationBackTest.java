@@ -2,10 +2,10 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.agent.hypervisor.Hypervisor.VmState;
-import io.ferry.agent.hypervisor.simulated.GuestMemory;
-import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
-import io.ferry.agent.hypervisor.simulated.SimulatedVm;
+import io.ferry.hypervisor.Hypervisor.VmState;
+import io.ferry.hypervisor.simulated.GuestMemory;
+import io.ferry.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.hypervisor.simulated.SimulatedVm;
 import io.ferry.agent.storage.StorageLeases;
 import java.time.Duration;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.agent.hypervisor.Hypervisor.VmState;
-import io.ferry.agent.hypervisor.simulated.SimulatedHypervisor;
+import io.ferry.hypervisor.Hypervisor.VmState;
+import io.ferry.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.agent.storage.StorageLeases;
 import java.time.Duration;
 import java.util.UUID;

@@ -53,7 +53,7 @@ final class FerryStack implements AutoCloseable {
         this.db = db;
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         shared = Files.createTempDirectory("ferry-e2e");
-        guests = Files.createTempDirectory(io.ferry.agent.hypervisor.simulated.GuestMemory.defaultDirectory(0), "ferry-e2e-guests-");
+        guests = Files.createTempDirectory(io.ferry.hypervisor.simulated.GuestMemory.defaultDirectory(0), "ferry-e2e-guests-");
     }
 
     FerryStack startOrchestrator() {
@@ -201,6 +201,6 @@ final class FerryStack implements AutoCloseable {
         }
         kafka.close();
         db.close();
-        io.ferry.agent.hypervisor.simulated.GuestStore.wipe(guests);
+        io.ferry.hypervisor.simulated.GuestStore.wipe(guests);
     }
 }

@@ -1,0 +1,186 @@
+package io.ferry.hypervisor.qemu;
+
+import io.ferry.hypervisor.Hypervisor.FinalCopyResult;
+import io.ferry.hypervisor.Hypervisor.TailTimes;
+import io.ferry.hypervisor.HypervisorException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A source's side of one migration: its QEMU, where the stream goes, and what QEMU said along the way. */
+final class QemuOutgoing {
+    private static final Logger log = LoggerFactory.getLogger(QemuOutgoing.class);
+    final String migrationId;
+    final QemuVm vm;
+    final String dataAddress;
+    /** The sample the last round was reported at. */
+    volatile QueryMigrate reported = QueryMigrate.NONE;
+    /** At pre-switchover: QEMU has stopped the guest and waits for the final copy. */
+    volatile QueryMigrate converged;
+    /**
+     * Pre-copy is ready to switch but the guest still runs: QEMU iterates under the hold downtime limit until the
+     * final copy raises it to {@link #budgetMs}.
+     */
+    volatile boolean holding;
+    /** The request's downtime limit, set when the switchover is authorised. */
+    volatile long budgetMs;
+    /** The request's link, given back to QEMU when the switchover is authorised. */
+    volatile long bandwidthBytesPerSecond = QemuPrecopy.UNCAPPED_BYTES_PER_SECOND;
+    /** How long the raised limit may take to bring the guest to the switch before the final copy gives up. */
+    volatile Duration switchTimeout = Duration.ofSeconds(30);
+    volatile Instant pausedAt;
+    volatile QueryMigrate completed;
+
+    QemuOutgoing(String migrationId, QemuVm vm, String dataAddress) {
+        this.migrationId = migrationId;
+        this.vm = vm;
+        this.dataAddress = dataAddress;
+    }
+
+    /**
+     * Stage 3, authorised: a guest pre-copy left running gets the request's downtime limit, and QEMU switches at its
+     * next pass end: it stops the guest and waits at {@code pre-switchover}, where this answers {@code migrate-continue}
+     * at once. QEMU then sends what is left and the device state, inactivates the disk image and completes; then
+     * this waits until QEMU is {@code postmigrate}. The checksum is a digest of the paused source's vCPU registers.
+     */
+    FinalCopyResult finalCopy(Duration timeout) {
+        String vmId = vm.spec.vmId();
+        if (converged == null && !holding) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was asked for before "
+                    + "pre-copy converged");
+        }
+        Instant authorisedAt = Instant.now();
+        try {
+            long authorisationWaitUs = pauseAtGate(authorisedAt);
+            vm.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
+            Instant tailFrom = authorisationWaitUs > 0 ? authorisedAt : pausedAt;
+            QueryMigrate done = awaitFinished(vm, timeout);
+            if (!done.status().equals("completed")) {
+                throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " ended " + done.status()
+                        + ": " + done.errorDesc() + ". The source keeps the guest and its disk; the rollback runs it again "
+                        + "here.");
+            }
+            completed = done;
+            // QEMU says completed a moment before it leaves finish-migrate: return once the source is postmigrate, so the
+            // disk handoff that follows finds the image given up (releaseDisk waits too, should this run out).
+            String settled = DiskHandoff.settledRunState(vm, QemuHypervisor.HANDOFF_TIMEOUT, System::nanoTime);
+            if (!settled.equals(DiskHandoff.HANDED_OVER)) {
+                log.warn("the migration of {} completed but its QEMU is {}, not yet postmigrate", vmId, settled);
+            }
+            Instant tailDone = Instant.now();
+            String digest = vm.cpuStateDigest();
+            long digestUs = Duration.between(tailDone, Instant.now()).toNanos() / 1_000;
+            log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all", vmId,
+                    done.downtimeMs(), done.transferredBytes(), done.totalTimeMs());
+            QueryMigrate before = reported;
+            return new FinalCopyResult(pausedAt, done.pagesSent() - before.pagesSent(),
+                    done.transferredBytes() - before.transferredBytes(), digest,
+                    new TailTimes(Math.max(0, Duration.between(tailFrom, tailDone).toNanos() / 1_000), -1, digestUs,
+                            authorisationWaitUs));
+        } catch (QmpException e) {
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the final copy of " + vmId + ": "
+                    + e.getMessage() + "; " + vm.process.logTail(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was interrupted", e);
+        }
+    }
+
+    /**
+     * Brings QEMU to {@code pre-switchover} with the guest stopped: a guest held running gets the request's downtime
+     * limit and link back, and QEMU stops it at its next pass end. Returns how long the guest had already sat paused
+     * at the gate before {@code authorisedAt}: 0 unless it dirtied nothing under the hold and QEMU stopped it itself.
+     */
+    long pauseAtGate(Instant authorisedAt) throws InterruptedException {
+        if (converged == null) {
+            QueryMigrate now = vm.queryMigrate();
+            if (!now.status().equals("pre-switchover")) {
+                vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs, "max-bandwidth",
+                        bandwidthBytesPerSecond));
+                converged = awaitGate();
+                pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
+                vm.markPaused();
+                return 0;
+            }
+            converged = now; // the guest dirtied nothing under the hold: QEMU stopped it by itself
+            pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : authorisedAt;
+            vm.markPaused();
+        }
+        return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
+    }
+
+    /**
+     * Waits, woken by QEMU's events, for the raised limit to take QEMU to {@code pre-switchover} (guest stopped). A
+     * guest that does not get under the limit within the switch timeout is never paused: the migration is cancelled
+     * and it runs on here.
+     */
+    private QueryMigrate awaitGate() throws InterruptedException {
+        long deadline = System.nanoTime() + switchTimeout.toNanos();
+        while (true) {
+            long seen = vm.changes.version();
+            QueryMigrate now = vm.queryMigrate();
+            switch (now.status()) {
+                case "pre-switchover" -> {
+                    return now;
+                }
+                case "failed", "cancelling", "cancelled", "completed" -> throw new HypervisorException("DATA_CHANNEL_FAILED",
+                        "QEMU's migration of " + vm.spec.vmId() + " ended " + now.status() + " before the switchover"
+                        + (now.errorDesc() == null ? "" : ": " + now.errorDesc()) + "; the guest keeps running on the source");
+                default -> { }
+            }
+            if (System.nanoTime() > deadline) {
+                cancelAndRun(vm);
+                throw new HypervisorException("NOT_CONVERGING", String.format("the switchover of %s was authorised, but "
+                        + "in %d s under a downtime limit of %d ms QEMU never found the dirty set small enough to stop the "
+                        + "guest (%d pages left, %d pages/s dirtied); the migration was cancelled before any pause and the "
+                        + "guest keeps running on the source. Raise the downtime limit or the bandwidth, or allow "
+                        + "auto-converge.", vm.spec.vmId(), switchTimeout.toSeconds(), budgetMs, now.remainingPages(),
+                        now.dirtyPagesRate()));
+            }
+            vm.changes.awaitAfter(seen, Duration.ofMillis(20));
+        }
+    }
+
+    /**
+     * Cancels an unfinished outgoing migration and makes sure the guest runs: QEMU restarts a guest it stopped for the
+     * switchover, and a guest it had already handed over (completed) is left for the source's resume after abort,
+     * which takes the disk back first.
+     */
+    static void cancelAndRun(QemuVm vm) {
+        boolean interrupted = Thread.interrupted(); // an abort interrupts the pre-copy; the clean-up must still talk to QEMU
+        try {
+            QueryMigrate now = vm.queryMigrate();
+            if (!now.finished() && !now.status().equals("none")) {
+                vm.qmp().execute("migrate_cancel");
+                now = awaitFinished(vm, Duration.ofSeconds(30));
+                log.info("migration of {} cancelled ({}); the guest is {}", vm.spec.vmId(), now.status(), vm.runState());
+            }
+            if (!now.status().equals("completed") && !vm.runState().equals("running")) {
+                vm.cont();
+            }
+        } catch (QmpException e) {
+            log.warn("cancelling the migration of {}: {}", vm.spec.vmId(), e.getMessage());
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits until the source's migration finished (completed, failed or cancelled), or {@code timeout}. */
+    private static QueryMigrate awaitFinished(QemuVm vm, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long seen = vm.changes.version();
+            QueryMigrate now = vm.queryMigrate();
+            if (now.finished() || System.nanoTime() > deadline) {
+                return now;
+            }
+            vm.changes.awaitAfter(seen, Duration.ofMillis(50));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.ferry.hypervisor.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TheSkeletonIsTheSourcesMachineWaitingForTheStreamTest {
+
+    @Test
+    void the_destination_runs_the_same_machine_paused_and_deferring_its_incoming_migration() {
+        // given a guest's spec and a host's settings
+        QemuHypervisor.Settings settings = new QemuHypervisor.Settings("qemu-system-x86_64",
+                new GuestImage(Path.of("/cache/vmlinuz"), Path.of("/cache/initrd.gz")), "pc", "tcg", 64, 64, "none",
+                Path.of("/run/ferry"), 4096, List.of(), "127.0.0.1", "127.0.0.1");
+        VmSpec spec = new VmSpec("SERVER2", 256, 2, "00:15:5d:01:02:03", "/shared/disks/SERVER2.qcow2", List.of());
+        QemuCommandLine.Files source = QemuCommandLine.Files.in(Path.of("/run/ferry"), "SERVER2");
+        QemuCommandLine.Files destination = QemuCommandLine.Files.in(Path.of("/run/ferry"), "SERVER2-in-1");
+
+        // when the source's and the skeleton's command lines are built
+        List<String> guest = QemuCommandLine.guest(settings, spec, source);
+        List<String> skeleton = QemuCommandLine.skeleton(settings, spec, destination);
+
+        // then the skeleton is the same machine (memory, vCPUs, MAC, the shared disk) with only its own files differing,
+        // and it waits for the stream (-incoming defer) and stays paused after it (-S)
+        assertThat(guest).containsSequence("-m", "256").containsSequence("-smp", "2")
+                .contains("virtio-net-pci,netdev=net0,mac=00:15:5d:01:02:03")
+                .contains("file=/shared/disks/SERVER2.qcow2,format=qcow2,if=none,id=disk0,cache=none")
+                .containsSequence("-accel", "tcg").doesNotContain("-incoming", "-S");
+        List<String> withoutIncoming = new ArrayList<>(skeleton);
+        assertThat(withoutIncoming.subList(withoutIncoming.size() - 3, withoutIncoming.size()))
+                .containsExactly("-incoming", "defer", "-S");
+        List<String> sameMachine = withoutIncoming.subList(0, withoutIncoming.size() - 3).stream()
+                .map(arg -> arg.replace("SERVER2-in-1", "SERVER2")).toList();
+        assertThat(sameMachine).isEqualTo(guest);
+    }
+}

@@ -1,0 +1,75 @@
+package io.ferry.hypervisor.qemu;
+
+import io.ferry.devstack.Directories;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import io.ferry.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Two QEMU hosts of this machine for one test: hv-01 (the source) and hv-02 (the destination), each guest
+ * rewriting {@code dirtyMb} MiB; skips the test where QEMU is missing, and stops every QEMU afterwards.
+ */
+final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
+    private final int dirtyMb;
+    private final boolean tls;
+    private Path runDir;
+    QemuHypervisor source;
+    QemuHypervisor destination;
+
+    TwoQemuHosts(int dirtyMb) {
+        this(dirtyMb, false);
+    }
+
+    /** @param tls TLS-PSK on the migration stream, keyed by the ticket's token */
+    TwoQemuHosts(int dirtyMb, boolean tls) {
+        this.dirtyMb = dirtyMb;
+        this.tls = tls;
+    }
+
+    /** Boots {@code spec} on the source and waits until its guest ticks; returns its serial console. */
+    Path bootTicking(VmSpec spec) throws InterruptedException {
+        source.boot(spec);
+        Path console = source.serialLog(spec.vmId()).orElseThrow();
+        QemuGuests.await(console, Duration.ofSeconds(60), c -> QemuGuests.ticking(c, 3));
+        return console;
+    }
+
+    /** A new migration of {@code spec}: the destination's skeleton listens and the source is connected to it. */
+    MigrationTicket connect(VmSpec spec) {
+        MigrationTicket ticket = QemuGuests.ticket();
+        source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
+        return ticket;
+    }
+
+    /** Where both hosts keep their QMP sockets, consoles and TLS keys. */
+    Path runDir() {
+        return runDir;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        QemuGuests.assumeQemu();
+        runDir = Files.createTempDirectory("ferry-qemu-hosts");
+        source = QemuGuests.host(runDir.resolve("hv-01"), dirtyMb, tls);
+        destination = QemuGuests.host(runDir.resolve("hv-02"), dirtyMb, tls);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (source != null) {
+            source.close();
+        }
+        if (destination != null) {
+            destination.close();
+        }
+        if (runDir != null) {
+            Directories.deleteRecursively(runDir);
+        }
+    }
+}
