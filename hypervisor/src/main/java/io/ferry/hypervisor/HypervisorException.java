@@ -1,20 +1,27 @@
 package io.ferry.hypervisor;
 
-/** A stage could not be done; {@code reason} is one of the orchestrator's FailureReason names. */
+import io.ferry.schema.common.FailureReason;
+
+/** A stage could not be done, for a reason from the contract's one list; the message says the rest. */
 public class HypervisorException extends RuntimeException {
-    private final String reason;
+    private final FailureReason code;
 
-    public HypervisorException(String reason, String message) {
+    public HypervisorException(FailureReason code, String message) {
         super(message);
-        this.reason = reason;
+        this.code = code;
     }
 
-    public HypervisorException(String reason, String message, Throwable cause) {
+    public HypervisorException(FailureReason code, String message, Throwable cause) {
         super(message, cause);
-        this.reason = reason;
+        this.code = code;
     }
 
+    public FailureReason code() {
+        return code;
+    }
+
+    /** The reason's name, as an outcome carries it on the wire. */
     public String reason() {
-        return reason;
+        return code.name();
     }
 }

@@ -23,10 +23,29 @@ public enum SchemaCompatibility {
     public java.util.Optional<String> check(Schema candidate, List<Schema> released) {
         try {
             validator.validate(candidate, released);
-            return java.util.Optional.empty();
         } catch (SchemaValidationException e) {
             return java.util.Optional.of(candidate.getFullName() + " breaks " + name() + ": " + e.getMessage());
         }
+        // The validator resolves an enum symbol a reader lacks only when data holds it, so it passes an enum that
+        // lost its default; Avro's reader/writer check names the missing symbols.
+        for (Schema old : released) {
+            java.util.Optional<String> problem = readable(candidate, old);
+            if (problem.isEmpty() && this == FULL_TRANSITIVE) {
+                problem = readable(old, candidate);
+            }
+            if (problem.isPresent()) {
+                return java.util.Optional.of(candidate.getFullName() + " breaks " + name() + ": " + problem.get());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static java.util.Optional<String> readable(Schema reader, Schema writer) {
+        var result = org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+        return result.getCompatibility() == org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(result.getIncompatibilities().stream()
+                        .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")").toList().toString());
     }
 
     /** The rule each schema family must keep. */

@@ -3,6 +3,7 @@ package io.ferry.agent.commands;
 import io.ferry.hypervisor.HypervisorException;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.FailureReason;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public class CommandDispatcher implements AutoCloseable {
         StageHandler handler = handlers.get(command.getAction());
         if (handler == null) {
             log.warn("no handler for {} (command {}): reporting it as failed", command.getAction(), command.getCommandId());
-            outcomes.failed(command, "UNKNOWN_OUTCOME", "this agent does not know the action " + command.getAction());
+            outcomes.failed(command, FailureReason.UNKNOWN_OUTCOME, "this agent does not know the action " + command.getAction());
             return;
         }
         Lane lane = lanes.computeIfAbsent(command.getMigrationId(), id -> new Lane());
@@ -81,13 +82,13 @@ public class CommandDispatcher implements AutoCloseable {
                 return false;
             }
             log.warn("{} failed for migration {}: {}", command.getAction(), command.getMigrationId(), e.getMessage());
-            outcomes.failed(command, e.reason(), e.getMessage());
+            outcomes.failed(command, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             if (notReportedWhileStopping(command, e)) {
                 return false;
             }
             log.error("{} failed unexpectedly for migration {}", command.getAction(), command.getMigrationId(), e);
-            outcomes.failed(command, "AGENT_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage());
+            outcomes.failed(command, FailureReason.AGENT_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return false;
     }

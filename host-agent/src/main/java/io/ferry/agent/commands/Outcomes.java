@@ -5,6 +5,7 @@ import io.ferry.schema.AvroCodec;
 import io.ferry.schema.agent.AgentOutcome;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.FailureReason;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -63,7 +64,7 @@ public class Outcomes {
         report(command, kind, b -> {});
     }
 
-    public void failed(StageCommand command, String reason, String detail) {
-        report(command, OutcomeKind.FAILED, b -> b.setFailureReason(reason).setDetail(detail));
+    public void failed(StageCommand command, FailureReason reason, String detail) {
+        report(command, OutcomeKind.FAILED, b -> b.setFailureReason(reason.name()).setDetail(detail));
     }
 }

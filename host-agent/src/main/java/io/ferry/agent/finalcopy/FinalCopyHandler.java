@@ -15,6 +15,7 @@ import io.ferry.agent.storage.StorageLeases;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.FailureReason;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
@@ -59,7 +60,7 @@ public class FinalCopyHandler implements StageHandler {
                     new Handoff.SourceTimes(tail.lastPageUs(), tail.deviceStateUs(), tail.digestUs(),
                             tail.authorisationWaitUs())));
         } catch (StorageLeaseException e) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", e.getMessage(), e);
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, e.getMessage(), e);
         }
         outcomes.report(command, OutcomeKind.FINAL_COPY_DONE, b -> b.setPausedAt(result.pausedAt())
                 .setPagesSent(result.pagesSent()).setBytesSent(result.bytesSent())

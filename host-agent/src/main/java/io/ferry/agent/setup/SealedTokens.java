@@ -4,6 +4,7 @@ import io.ferry.agent.AgentProperties;
 import io.ferry.hypervisor.HypervisorException;
 import io.ferry.schema.DataTokenSeal;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.FailureReason;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public class SealedTokens {
             return null;
         }
         if (key == null) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", command.getAction() + " for migration "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, command.getAction() + " for migration "
                     + command.getMigrationId() + " carries its data-channel token sealed for " + host + ", but this "
                     + "agent has no host key: set " + PROPERTY + " to the key derived for " + host
                     + " from the orchestrator's data-token secret");
@@ -50,7 +51,7 @@ public class SealedTokens {
             return DataTokenSeal.open(key, new DataTokenSeal.Binding(command.getMigrationId(), host,
                     command.getAction().name()), bytes);
         } catch (DataTokenSeal.UnsealException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", command.getAction() + " for migration "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, command.getAction() + " for migration "
                     + command.getMigrationId() + ": " + e.getMessage() + "; check " + PROPERTY + " on " + host, e);
         }
     }

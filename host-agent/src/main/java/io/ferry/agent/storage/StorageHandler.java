@@ -12,6 +12,7 @@ import io.ferry.agent.switchover.Arrivals;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.FailureReason;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -63,7 +64,7 @@ public class StorageHandler implements StageHandler {
                 outcomes.report(command, OutcomeKind.STORAGE_ACQUIRED, b -> b.setStorageEpoch(lease.epoch()));
             }
         } catch (StorageLeaseException e) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", e.getMessage(), e);
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, e.getMessage(), e);
         }
     }
 }

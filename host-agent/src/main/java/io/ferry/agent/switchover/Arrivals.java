@@ -11,6 +11,7 @@ import io.ferry.agent.storage.Handoff;
 import io.ferry.agent.storage.StorageLeaseException;
 import io.ferry.agent.storage.StorageLeases;
 import io.ferry.agent.storage.StorageLeases.Lease;
+import io.ferry.schema.common.FailureReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +114,7 @@ public class Arrivals implements AutoCloseable {
     private Arrival arrival(String migrationId) {
         Arrival arrival = arrivals.get(migrationId);
         if (arrival == null) {
-            throw new HypervisorException("AGENT_RESTARTED", "no arrival of migration " + migrationId + " is expected on "
+            throw new HypervisorException(FailureReason.AGENT_RESTARTED, "no arrival of migration " + migrationId + " is expected on "
                     + "this host: its agent started after the skeleton was prepared, and the skeleton died with the "
                     + "previous one");
         }
@@ -125,16 +126,16 @@ public class Arrivals implements AutoCloseable {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof HypervisorException failure) {
-                throw new HypervisorException(failure.reason(), failure.getMessage(), failure);
+                throw new HypervisorException(failure.code(), failure.getMessage(), failure);
             }
-            throw new HypervisorException("AGENT_ERROR", "the arrival of migration " + migrationId + " failed: "
+            throw new HypervisorException(FailureReason.AGENT_ERROR, "the arrival of migration " + migrationId + " failed: "
                     + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "migration " + migrationId + " had not arrived here "
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, "migration " + migrationId + " had not arrived here "
                     + timeout.toSeconds() + " s after it was asked for: the source has not handed the disk over", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("RESUME_FAILED", "stopped waiting for migration " + migrationId
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "stopped waiting for migration " + migrationId
                     + ": it is being aborted", e);
         }
     }
@@ -168,13 +169,13 @@ public class Arrivals implements AutoCloseable {
                 if (!handoff.checksum().equals(arrived)) {
                     leases.refuseHandoff(disk, host, id, "the destination's copy " + arrived + " differs from the source's "
                             + handoff.checksum());
-                    throw new HypervisorException("MEMORY_MISMATCH", "what arrived of " + ticket.vmId() + " here (digest "
+                    throw new HypervisorException(FailureReason.MEMORY_MISMATCH, "what arrived of " + ticket.vmId() + " here (digest "
                             + arrived + ") differs from the source's at pause (" + handoff.checksum() + "); the handoff "
                             + "was refused, so the source keeps the disk and runs the guest again");
                 }
                 synchronized (this) {
                     if (aborted) {
-                        throw new HypervisorException("RESUME_FAILED", "migration " + id + " was aborted here before "
+                        throw new HypervisorException(FailureReason.RESUME_FAILED, "migration " + id + " was aborted here before "
                                 + "the disk was taken; the source keeps it");
                     }
                     Lease lease = leases.takeOver(disk, host, id);
@@ -199,10 +200,10 @@ public class Arrivals implements AutoCloseable {
             } catch (HypervisorException e) {
                 fail(e);
             } catch (StorageLeaseException e) {
-                fail(new HypervisorException("STORAGE_HANDOFF_FAILED", e.getMessage(), e));
+                fail(new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, e.getMessage(), e));
             } catch (RuntimeException e) {
                 log.error("arrival of migration {} failed unexpectedly", id, e);
-                fail(new HypervisorException("AGENT_ERROR", e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+                fail(new HypervisorException(FailureReason.AGENT_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage(), e));
             }
         }
 

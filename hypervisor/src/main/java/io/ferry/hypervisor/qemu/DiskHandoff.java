@@ -1,6 +1,7 @@
 package io.ferry.hypervisor.qemu;
 
 import io.ferry.hypervisor.HypervisorException;
+import io.ferry.schema.common.FailureReason;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -59,21 +60,21 @@ final class DiskHandoff {
         try {
             runState = settledRunState(qemu, timeout, nanoTime);
         } catch (QmpException e) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "cannot tell whether QEMU still holds the disk of "
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, "cannot tell whether QEMU still holds the disk of "
                     + vmId + ": " + e.getMessage() + "; the lease stays here", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "interrupted while waiting for QEMU to give the disk "
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, "interrupted while waiting for QEMU to give the disk "
                     + "of " + vmId + " up; the lease stays here", e);
         }
         if (runState.equals(PASSING)) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "QEMU was still finishing the migration of " + vmId
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, "QEMU was still finishing the migration of " + vmId
                     + " (run state finish-migrate) " + timeout.toMillis() + " ms after it was asked to hand the disk over, "
                     + "so it may still hold the disk image and the lease stays with this host; look at the source's QEMU "
                     + "(query-migrate) before retrying");
         }
         if (!runState.equals(HANDED_OVER)) {
-            throw new HypervisorException("STORAGE_HANDOFF_FAILED", "QEMU still runs " + vmId + " here (run state "
+            throw new HypervisorException(FailureReason.STORAGE_HANDOFF_FAILED, "QEMU still runs " + vmId + " here (run state "
                     + runState + ", not postmigrate), so it holds the disk image and the lease stays with this host; "
                     + "the final copy must complete first");
         }

@@ -3,6 +3,7 @@ package io.ferry.hypervisor.qemu;
 import io.ferry.hypervisor.Hypervisor;
 import io.ferry.hypervisor.HypervisorException;
 import io.ferry.hypervisor.qemu.QemuProcess.QemuStartException;
+import io.ferry.schema.common.FailureReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -148,7 +149,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     /** Boots a guest of this host's inventory, creating its qcow2 disk when there is none yet. */
     public void boot(VmSpec spec) {
         if (spec.memoryMb() > freeMemoryMb()) {
-            throw new HypervisorException("SKELETON_FAILED", "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
                     + " MB: only " + freeMemoryMb() + " MB free");
         }
         if (vms.containsKey(spec.vmId())) {
@@ -202,17 +203,17 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             return existing.address; // a redelivered command: the skeleton already listens
         }
         if (vms.containsKey(spec.vmId())) {
-            throw new HypervisorException("SKELETON_FAILED", "VM " + spec.vmId() + " already exists on this host");
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "VM " + spec.vmId() + " already exists on this host");
         }
         if (spec.memoryMb() > freeMemoryMb()) {
-            throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "need " + spec.memoryMb() + " MB for " + spec.vmId()
                     + " but only " + freeMemoryMb() + " MB are free");
         }
         QemuVm skeleton;
         try {
             skeleton = start(spec, spec.vmId() + "-in-" + shortId(ticket), true);
         } catch (QemuStartException e) {
-            throw new HypervisorException("SKELETON_FAILED", e.getMessage(), e);
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, e.getMessage(), e);
         }
         vms.put(spec.vmId(), skeleton);
         try {
@@ -224,7 +225,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         } catch (QmpException e) {
             vms.remove(spec.vmId(), skeleton);
             skeleton.quit(QUIT_GRACE);
-            throw new HypervisorException("SKELETON_FAILED", "the skeleton of " + spec.vmId() + " could not listen for "
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "the skeleton of " + spec.vmId() + " could not listen for "
                     + "the migration: " + e.getMessage() + "; " + skeleton.process.logTail(), e);
         }
     }
@@ -236,11 +237,11 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             return; // a redelivered command
         }
         if (dataAddress == null || !dataAddress.matches("[^\\s:]+:\\d+|\\[[0-9a-fA-F:]+]:\\d+")) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "the destination's address '" + dataAddress
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the destination's address '" + dataAddress
                     + "' is not HOST:PORT");
         }
         if (vm.state() != VmState.RUNNING) {
-            throw new HypervisorException("AGENT_ERROR", ticket.vmId() + " is " + vm.state() + " here, not RUNNING: "
+            throw new HypervisorException(FailureReason.AGENT_ERROR, ticket.vmId() + " is " + vm.state() + " here, not RUNNING: "
                     + "only a running guest is migrated");
         }
         try {
@@ -252,7 +253,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
                 QemuTls.enable(vm, settings.runDir(), ticket.migrationId(), ticket.token(), "client");
             }
         } catch (QmpException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not prepare " + ticket.vmId()
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "QEMU would not prepare " + ticket.vmId()
                     + " for migration: " + e.desc() + " (is a migration of it already running?)", e);
         }
         outgoing.put(ticket.migrationId(), new QemuOutgoing(ticket.migrationId(), vm, dataAddress));
@@ -285,7 +286,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     public String awaitArrival(MigrationTicket ticket, Duration timeout) {
         QemuIncoming in = incoming.get(ticket.migrationId());
         if (in == null) {
-            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "no incoming migration " + ticket.migrationId() + " on this host");
         }
         return in.awaitArrival(timeout);
     }
@@ -294,7 +295,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     public ResumeResult resume(MigrationTicket ticket) {
         QemuIncoming in = incoming.get(ticket.migrationId());
         if (in == null) {
-            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "no incoming migration " + ticket.migrationId() + " on this host");
         }
         ResumeResult resumed = in.resume(clock, SWITCHOVER_TIMEOUT);
         incoming.remove(ticket.migrationId());
@@ -320,12 +321,12 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     public void announce(MigrationTicket ticket) {
         QemuVm vm = vms.get(ticket.vmId());
         if (vm == null || !vm.alive()) {
-            throw new HypervisorException("AGENT_ERROR", ticket.vmId() + " does not run on this host: nothing to announce");
+            throw new HypervisorException(FailureReason.AGENT_ERROR, ticket.vmId() + " does not run on this host: nothing to announce");
         }
         try {
             vm.qmp().execute("announce-self", Map.of("initial", 50, "max", 550, "rounds", 5, "step", 100));
         } catch (QmpException e) {
-            throw new HypervisorException("AGENT_ERROR", "QEMU could not announce " + ticket.vmId() + ": " + e.desc(), e);
+            throw new HypervisorException(FailureReason.AGENT_ERROR, "QEMU could not announce " + ticket.vmId() + ": " + e.desc(), e);
         }
     }
 
@@ -349,7 +350,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public void abort(MigrationTicket ticket) {
         if (resumedHere.contains(ticket.migrationId())) {
-            throw new HypervisorException("ROLLBACK_REFUSED", ticket.vmId() + " already resumed on this host for migration "
+            throw new HypervisorException(FailureReason.ROLLBACK_REFUSED, ticket.vmId() + " already resumed on this host for migration "
                     + ticket.migrationId() + "; past resume a migration only moves forward, so it keeps running here");
         }
         QemuTls.forget(settings.runDir(), ticket.migrationId());
@@ -378,7 +379,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
                 log.info("{} runs again on the source (it was {})", ticket.vmId(), runState);
             }
         } catch (QmpException e) {
-            throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + ticket.vmId() + " again on the source: "
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "QEMU would not run " + ticket.vmId() + " again on the source: "
                     + e.desc() + (e.desc().contains("lock") ? " (the destination's QEMU holds the disk image: the guest may "
                     + "run there; do not force it here)" : ""), e);
         }
@@ -427,7 +428,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private QemuVm vm(String vmId) {
         QemuVm vm = vms.get(vmId);
         if (vm == null) {
-            throw new HypervisorException("AGENT_ERROR", "VM " + vmId + " is not on this host");
+            throw new HypervisorException(FailureReason.AGENT_ERROR, "VM " + vmId + " is not on this host");
         }
         return vm;
     }
@@ -435,7 +436,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private QemuOutgoing session(MigrationTicket ticket) {
         QemuOutgoing session = outgoing.get(ticket.migrationId());
         if (session == null) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "no migration " + ticket.migrationId() + " is prepared on "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "no migration " + ticket.migrationId() + " is prepared on "
                     + "this host (was CONNECT_SOURCE done here?)");
         }
         return session;

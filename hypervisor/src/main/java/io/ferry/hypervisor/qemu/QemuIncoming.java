@@ -2,6 +2,7 @@ package io.ferry.hypervisor.qemu;
 
 import io.ferry.hypervisor.Hypervisor.ResumeResult;
 import io.ferry.hypervisor.HypervisorException;
+import io.ferry.schema.common.FailureReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,17 +52,17 @@ final class QemuIncoming {
         try {
             String status = awaitLoaded(timeout);
             if (!status.equals("completed")) {
-                throw new HypervisorException("RESUME_FAILED", "the migration stream of " + vmId + " did not load here "
+                throw new HypervisorException(FailureReason.RESUME_FAILED, "the migration stream of " + vmId + " did not load here "
                         + "(status " + status + "); " + skeleton.process.logTail());
             }
             arrivedDigest = skeleton.cpuStateDigest();
             return arrivedDigest;
         } catch (QmpException e) {
-            throw new HypervisorException("RESUME_FAILED", "lost the destination's QEMU of " + vmId + ": " + e.getMessage()
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "lost the destination's QEMU of " + vmId + ": " + e.getMessage()
                     + "; " + skeleton.process.logTail(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("RESUME_FAILED", "interrupted while waiting for " + vmId + " to arrive", e);
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "interrupted while waiting for " + vmId + " to arrive", e);
         }
     }
 
@@ -75,7 +76,7 @@ final class QemuIncoming {
         try {
             skeleton.cont();
         } catch (QmpException e) {
-            throw new HypervisorException("RESUME_FAILED", "QEMU would not run " + vmId + " here: " + e.desc()
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "QEMU would not run " + vmId + " here: " + e.desc()
                     + (e.desc().contains("lock") ? ". Another QEMU still holds the disk image " + skeleton.spec.diskPath()
                             + " (did the source run the guest again?); this copy stays paused." : ""), e);
         }

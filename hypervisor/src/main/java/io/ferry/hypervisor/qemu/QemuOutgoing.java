@@ -3,6 +3,7 @@ package io.ferry.hypervisor.qemu;
 import io.ferry.hypervisor.Hypervisor.FinalCopyResult;
 import io.ferry.hypervisor.Hypervisor.TailTimes;
 import io.ferry.hypervisor.HypervisorException;
+import io.ferry.schema.common.FailureReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -48,7 +49,7 @@ final class QemuOutgoing {
     FinalCopyResult finalCopy(Duration timeout) {
         String vmId = vm.spec.vmId();
         if (converged == null && !holding) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was asked for before "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the final copy of " + vmId + " was asked for before "
                     + "pre-copy converged");
         }
         Instant authorisedAt = Instant.now();
@@ -58,7 +59,7 @@ final class QemuOutgoing {
             Instant tailFrom = authorisationWaitUs > 0 ? authorisedAt : pausedAt;
             QueryMigrate done = awaitFinished(vm, timeout);
             if (!done.status().equals("completed")) {
-                throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " ended " + done.status()
+                throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the final copy of " + vmId + " ended " + done.status()
                         + ": " + done.errorDesc() + ". The source keeps the guest and its disk; the rollback runs it again "
                         + "here.");
             }
@@ -80,11 +81,11 @@ final class QemuOutgoing {
                     new TailTimes(Math.max(0, Duration.between(tailFrom, tailDone).toNanos() / 1_000), -1, digestUs,
                             authorisationWaitUs));
         } catch (QmpException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the final copy of " + vmId + ": "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "lost QEMU during the final copy of " + vmId + ": "
                     + e.getMessage() + "; " + vm.process.logTail(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "the final copy of " + vmId + " was interrupted", e);
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the final copy of " + vmId + " was interrupted", e);
         }
     }
 
@@ -125,14 +126,14 @@ final class QemuOutgoing {
                 case "pre-switchover" -> {
                     return now;
                 }
-                case "failed", "cancelling", "cancelled", "completed" -> throw new HypervisorException("DATA_CHANNEL_FAILED",
+                case "failed", "cancelling", "cancelled", "completed" -> throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED,
                         "QEMU's migration of " + vm.spec.vmId() + " ended " + now.status() + " before the switchover"
                         + (now.errorDesc() == null ? "" : ": " + now.errorDesc()) + "; the guest keeps running on the source");
                 default -> { }
             }
             if (System.nanoTime() > deadline) {
                 cancelAndRun(vm);
-                throw new HypervisorException("NOT_CONVERGING", String.format("the switchover of %s was authorised, but "
+                throw new HypervisorException(FailureReason.NOT_CONVERGING, String.format("the switchover of %s was authorised, but "
                         + "in %d s under a downtime limit of %d ms QEMU never found the dirty set small enough to stop the "
                         + "guest (%d pages left, %d pages/s dirtied); the migration was cancelled before any pause and the "
                         + "guest keeps running on the source. Raise the downtime limit or the bandwidth, or allow "

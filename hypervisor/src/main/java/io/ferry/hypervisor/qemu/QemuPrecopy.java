@@ -4,6 +4,7 @@ import io.ferry.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.hypervisor.Hypervisor.PrecopyResult;
 import io.ferry.hypervisor.Hypervisor.RoundStats;
 import io.ferry.hypervisor.HypervisorException;
+import io.ferry.schema.common.FailureReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,14 +76,14 @@ final class QemuPrecopy {
                     expectedDowntimeMs = QemuRounds.tailMs(now);
                 }
                 switch (now.status()) {
-                    case "failed" -> throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU's migration of "
+                    case "failed" -> throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "QEMU's migration of "
                             + vm.spec.vmId() + " to " + session.dataAddress + " failed: " + now.errorDesc() + ". The guest"
                             + " keeps running on the source; check that the destination's QEMU still listens there "
                             + "(its skeleton exits when a stream breaks) and that the hosts reach each other.");
-                    case "cancelling", "cancelled" -> throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU's migration"
+                    case "cancelling", "cancelled" -> throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "QEMU's migration"
                             + " of " + vm.spec.vmId() + " was cancelled (the migration was aborted); the guest keeps running "
                             + "on the source.");
-                    case "completed" -> throw new HypervisorException("AGENT_ERROR", "QEMU completed the migration of "
+                    case "completed" -> throw new HypervisorException(FailureReason.AGENT_ERROR, "QEMU completed the migration of "
                             + vm.spec.vmId() + " without waiting at pre-switchover for the final copy; is the "
                             + "pause-before-switchover capability supported by this QEMU?");
                     default -> { }
@@ -126,14 +127,14 @@ final class QemuPrecopy {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + vm.spec.vmId() + " was interrupted (the "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "pre-copy of " + vm.spec.vmId() + " was interrupted (the "
                     + "migration is being aborted); the guest keeps running on the source", e);
         } catch (QmpException e) {
             if (e.errorClass().equals("Interrupted")) {
-                throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + vm.spec.vmId() + " was interrupted "
+                throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "pre-copy of " + vm.spec.vmId() + " was interrupted "
                         + "(the migration is being aborted); the guest keeps running on the source", e);
             }
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "lost QEMU during the pre-copy of " + vm.spec.vmId() + ": "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "lost QEMU during the pre-copy of " + vm.spec.vmId() + ": "
                     + e.getMessage() + "; " + vm.process.logTail(), e);
         }
     }
@@ -156,14 +157,14 @@ final class QemuPrecopy {
             }
             vm.qmp().execute("migrate", Map.of("uri", "tcp:" + session.dataAddress));
         } catch (QmpException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "QEMU would not start migrating " + vm.spec.vmId() + " to "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "QEMU would not start migrating " + vm.spec.vmId() + " to "
                     + session.dataAddress + ": " + e.desc() + ". The guest keeps running on the source.", e);
         }
     }
 
     private HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs) {
         QemuOutgoing.cancelAndRun(vm);
-        return new HypervisorException("NOT_CONVERGING", String.format("after %d rounds %d pages are still dirty (the "
+        return new HypervisorException(FailureReason.NOT_CONVERGING, String.format("after %d rounds %d pages are still dirty (the "
                 + "guest dirties %d pages/s against a link of %.0f Mbit/s), an expected downtime of %d ms against the %d ms "
                 + "allowed%s; QEMU's migration was cancelled and the guest keeps running on the source. %s raise the "
                 + "bandwidth or the downtime limit, or migrate when the guest is quieter.", QemuRounds.roundsAt(now),

@@ -2,6 +2,7 @@ package io.ferry.hypervisor.simulated;
 
 import io.ferry.hypervisor.Hypervisor.Compression;
 import io.ferry.hypervisor.HypervisorException;
+import io.ferry.schema.common.FailureReason;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -73,13 +74,13 @@ final class OutgoingMigration implements AutoCloseable {
     /** Stage 1: connect, prove both ends hold the migration's one-time token, then send the VM configuration. */
     static OutgoingMigration open(String migrationId, String token, SimulatedVm vm, String dataAddress) {
         if (token == null || token.isBlank()) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "the command to connect migration " + migrationId
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the command to connect migration " + migrationId
                     + " carried no data-channel token, so the destination would refuse it; the orchestrator must send"
                     + " the token it gave the destination");
         }
         int colon = dataAddress.lastIndexOf(':');
         if (colon < 1) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "data address '" + dataAddress + "' is not host:port");
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "data address '" + dataAddress + "' is not host:port");
         }
         Socket socket = null;
         try {
@@ -107,7 +108,7 @@ final class OutgoingMigration implements AutoCloseable {
             return outgoing;
         } catch (IOException | NumberFormatException e) {
             closeQuietly(socket);
-            throw new HypervisorException("DATA_CHANNEL_FAILED",
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED,
                     "cannot open the data channel to " + dataAddress + ": " + e.getMessage(), e);
         }
     }

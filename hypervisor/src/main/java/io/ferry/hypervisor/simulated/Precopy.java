@@ -4,6 +4,7 @@ import io.ferry.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.hypervisor.Hypervisor.PrecopyResult;
 import io.ferry.hypervisor.Hypervisor.RoundStats;
 import io.ferry.hypervisor.HypervisorException;
+import io.ferry.schema.common.FailureReason;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -104,7 +105,7 @@ final class Precopy {
     }
 
     private HypervisorException notConverging(int round, long dirty, long expectedMs, int throttle) {
-        return new HypervisorException("NOT_CONVERGING", String.format("after %d rounds %d pages are still dirty, an "
+        return new HypervisorException(FailureReason.NOT_CONVERGING, String.format("after %d rounds %d pages are still dirty, an "
                 + "expected downtime of %d ms against the %d ms allowed%s; the guest dirties memory faster than the link "
                 + "carries it and keeps running on the source. %s raise the bandwidth or the downtime limit, or migrate "
                 + "when the guest is quieter.", round, dirty, expectedMs, policy.maxDowntimeMs(),
@@ -113,7 +114,7 @@ final class Precopy {
     }
 
     private HypervisorException roundLimit(int round, long dirty, long expectedMs) {
-        return new HypervisorException("NOT_CONVERGING", String.format("pre-copy reached the request's limit of %d "
+        return new HypervisorException(FailureReason.NOT_CONVERGING, String.format("pre-copy reached the request's limit of %d "
                 + "rounds (maxRounds) with %d pages still dirty, an expected downtime of %d ms against the %d ms "
                 + "allowed; the guest keeps running on the source. Allow auto-converge, raise maxRounds, the bandwidth or "
                 + "the downtime limit, or migrate when the guest is quieter.", round, dirty, expectedMs,

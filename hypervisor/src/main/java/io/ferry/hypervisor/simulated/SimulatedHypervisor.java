@@ -4,6 +4,7 @@ import io.ferry.hypervisor.Hypervisor;
 import io.ferry.hypervisor.HypervisorException;
 import io.ferry.hypervisor.simulated.workload.ContentMix;
 import io.ferry.hypervisor.simulated.workload.GuestWorkload;
+import io.ferry.schema.common.FailureReason;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -133,7 +134,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     /** Boots a guest on this host that runs {@code guestWorkload} (null: this host's workload). */
     public SimulatedVm boot(VmSpec spec, GuestWorkload guestWorkload) {
         if (spec.memoryMb() > freeMemoryMb()) {
-            throw new HypervisorException("SKELETON_FAILED", "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "cannot boot " + spec.vmId() + " with " + spec.memoryMb()
                     + " MB: only " + freeMemoryMb() + " MB free");
         }
         if (vms.containsKey(spec.vmId())) { // checked first: booting a kept guest again would replace its memory
@@ -151,7 +152,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     public SimulatedVm vm(String vmId) {
         SimulatedVm vm = vms.get(vmId);
         if (vm == null) {
-            throw new HypervisorException("AGENT_ERROR", "VM " + vmId + " is not on this host");
+            throw new HypervisorException(FailureReason.AGENT_ERROR, "VM " + vmId + " is not on this host");
         }
         return vm;
     }
@@ -196,10 +197,10 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             return dataChannel.address(); // a redelivered command: the skeleton is already there
         }
         if (vms.containsKey(spec.vmId())) {
-            throw new HypervisorException("SKELETON_FAILED", "VM " + spec.vmId() + " already exists on this host");
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "VM " + spec.vmId() + " already exists on this host");
         }
         if (spec.memoryMb() > freeMemoryMb()) {
-            throw new HypervisorException("SKELETON_FAILED", "need " + spec.memoryMb() + " MB for " + spec.vmId()
+            throw new HypervisorException(FailureReason.SKELETON_FAILED, "need " + spec.memoryMb() + " MB for " + spec.vmId()
                     + " but only " + freeMemoryMb() + " MB are free");
         }
         SimulatedVm skeleton = SimulatedVm.skeleton(spec, workload, memoryDir, store, ticket.migrationId());
@@ -235,7 +236,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             session.startTrickle();
             return result;
         } catch (IOException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "pre-copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -246,7 +247,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         try {
             session.stopTrickle();
         } catch (IOException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "pre-copy of " + ticket.vmId() + " failed while waiting "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "pre-copy of " + ticket.vmId() + " failed while waiting "
                     + "for the final copy: " + e.getMessage(), e);
         }
         vm.pause();
@@ -272,7 +273,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
                     new TailTimes((lastPage - paused) / 1_000, (deviceState - lastPage) / 1_000, (verified - deviceState) / 1_000,
                             0));
         } catch (IOException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "final copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "final copy of " + ticket.vmId() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -281,20 +282,20 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     public String awaitArrival(MigrationTicket ticket, java.time.Duration timeout) {
         IncomingMigration session = incoming.get(ticket.migrationId());
         if (session == null) {
-            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "no incoming migration " + ticket.migrationId() + " on this host");
         }
         try {
             return session.verified.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw new HypervisorException(e.getCause() != null && String.valueOf(e.getCause().getMessage()).startsWith("memory mismatch")
-                    ? "MEMORY_MISMATCH" : "DATA_CHANNEL_FAILED", "memory of " + ticket.vmId() + " did not arrive verified: "
+                    ? FailureReason.MEMORY_MISMATCH : FailureReason.DATA_CHANNEL_FAILED, "memory of " + ticket.vmId() + " did not arrive verified: "
                     + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
-            throw new HypervisorException("DATA_CHANNEL_FAILED", "memory of " + ticket.vmId() + " had not arrived after "
+            throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "memory of " + ticket.vmId() + " had not arrived after "
                     + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HypervisorException("RESUME_FAILED", "interrupted while waiting for " + ticket.vmId() + " to arrive", e);
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "interrupted while waiting for " + ticket.vmId() + " to arrive", e);
         }
     }
 
@@ -302,7 +303,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     public ResumeResult resume(MigrationTicket ticket) {
         IncomingMigration session = incoming.get(ticket.migrationId());
         if (session == null) {
-            throw new HypervisorException("RESUME_FAILED", "no incoming migration " + ticket.migrationId() + " on this host");
+            throw new HypervisorException(FailureReason.RESUME_FAILED, "no incoming migration " + ticket.migrationId() + " on this host");
         }
         String checksum = awaitArrival(ticket, java.time.Duration.ofSeconds(30)); // at once when the arrival was awaited
         // The data channel is finished and the skeleton does not run, so the memory verified at COMPLETE is what
@@ -356,7 +357,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             vm.destroy(); // it lives on the destination now: nothing of it stays here
         }
         if (differing > 0) {
-            throw new HypervisorException("MEMORY_MISMATCH", differing + " pages of " + ticket.vmId()
+            throw new HypervisorException(FailureReason.MEMORY_MISMATCH, differing + " pages of " + ticket.vmId()
                     + " differ from what was sent: the dirty log lost writes; the copy on the destination is suspect");
         }
     }
@@ -364,7 +365,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public void abort(MigrationTicket ticket) {
         if (resumedHere.contains(ticket.migrationId())) {
-            throw new HypervisorException("ROLLBACK_REFUSED", ticket.vmId() + " already resumed on this host for migration "
+            throw new HypervisorException(FailureReason.ROLLBACK_REFUSED, ticket.vmId() + " already resumed on this host for migration "
                     + ticket.migrationId() + "; past resume a migration only moves forward, so it keeps running here");
         }
         OutgoingMigration out = outgoing.remove(ticket.migrationId());
@@ -393,7 +394,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         if (session == null) {
             // One migration's commands run in order on one lane and a failed CONNECT_SOURCE stops it, so a step finding
             // no channel means this agent restarted after connecting: the channel died with the previous process.
-            throw new HypervisorException("AGENT_RESTARTED", "no data channel is open for migration " + ticket.migrationId()
+            throw new HypervisorException(FailureReason.AGENT_RESTARTED, "no data channel is open for migration " + ticket.migrationId()
                     + " on this host: its agent restarted since CONNECT_SOURCE, and a pre-copy cannot be resumed");
         }
         return session;

@@ -2,6 +2,7 @@ package io.ferry.orchestrator.core;
 
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
+import io.ferry.schema.common.FailureReason;
 import java.time.Instant;
 
 /** What a host agent reported about a command it was given. */

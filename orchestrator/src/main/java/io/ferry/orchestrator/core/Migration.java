@@ -46,6 +46,7 @@ import io.ferry.orchestrator.core.MigrationState.Progress;
 import io.ferry.orchestrator.core.MigrationState.Queued;
 import io.ferry.orchestrator.core.MigrationState.RolledBack;
 import io.ferry.orchestrator.core.MigrationState.Unwinding;
+import io.ferry.schema.common.FailureReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
+import io.ferry.schema.common.FailureReason;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.ferry.orchestrator.eventlog;
 
 import io.ferry.orchestrator.core.CopyStats;
 import io.ferry.orchestrator.core.DowntimeBreakdown;
-import io.ferry.orchestrator.core.FailureReason;
+import io.ferry.schema.common.FailureReason;
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;

@@ -1,7 +1,7 @@
 package io.ferry.orchestrator.outcomes;
 
 import io.ferry.orchestrator.core.AgentReport;
-import io.ferry.orchestrator.core.FailureReason;
+import io.ferry.schema.common.FailureReason;
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.eventlog.EventCodec;
@@ -38,7 +38,7 @@ final class OutcomeMapper {
                 case NETWORK_ANNOUNCED -> new AgentReport.NetworkAnnounced(command, host, o.getDetail() == null ? "" : o.getDetail());
                 case SOURCE_STOPPED -> new AgentReport.SourceStopped(command, host);
                 case ABORTED -> new AgentReport.Aborted(command, host);
-                case FAILED -> new AgentReport.Failed(command, host, FailureReason.fromAgent(o.getFailureReason()),
+                case FAILED -> new AgentReport.Failed(command, host, reason(o.getFailureReason()),
                         o.getDetail() == null ? "no detail given" : o.getDetail());
                 case UNKNOWN -> new AgentReport.Failed(command, host, FailureReason.UNKNOWN_OUTCOME,
                         "the agent reported an outcome this orchestrator does not know");
@@ -46,6 +46,22 @@ final class OutcomeMapper {
         } catch (MissingFieldException e) {
             return new AgentReport.Failed(command, host, FailureReason.UNKNOWN_OUTCOME,
                     o.getKind() + " outcome lacks " + e.getMessage());
+        }
+    }
+
+    /**
+     * The wire keeps the reason a string (released AgentOutcome v1 has it so, and string to enum is no Avro
+     * promotion); a name this orchestrator does not know becomes AGENT_ERROR rather than being lost, as the enum's
+     * default does for Avro readers.
+     */
+    static FailureReason reason(String name) {
+        if (name == null) {
+            return FailureReason.AGENT_ERROR;
+        }
+        try {
+            return FailureReason.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return FailureReason.AGENT_ERROR;
         }
     }
 

@@ -17,6 +17,7 @@ import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
 import io.ferry.orchestrator.core.AgentReport.StorageReleased;
 import io.ferry.orchestrator.core.MigrationEvent.CleanupStepFailed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationCompleted;
+import io.ferry.schema.common.FailureReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -18,6 +18,7 @@ import io.ferry.orchestrator.core.AgentReport.StorageReleased;
 import io.ferry.orchestrator.core.MigrationEvent.AbortConfirmed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationFailed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationRolledBack;
+import io.ferry.schema.common.FailureReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

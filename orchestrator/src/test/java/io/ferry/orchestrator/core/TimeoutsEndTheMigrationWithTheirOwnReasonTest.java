@@ -15,6 +15,7 @@ import io.ferry.orchestrator.core.MigrationCommand.Tick;
 import io.ferry.orchestrator.core.MigrationEvent.AbortUnconfirmed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationFailed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationRolledBack;
+import io.ferry.schema.common.FailureReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.orchestrator.core.AgentReport;
 import io.ferry.orchestrator.core.CopyStats;
 import io.ferry.orchestrator.core.DowntimeBreakdown;
-import io.ferry.orchestrator.core.FailureReason;
+import io.ferry.schema.common.FailureReason;
 import io.ferry.orchestrator.core.Ids.CommandId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
