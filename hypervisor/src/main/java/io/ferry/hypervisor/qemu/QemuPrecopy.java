@@ -1,5 +1,6 @@
 package io.ferry.hypervisor.qemu;
 
+import io.ferry.hypervisor.Convergence;
 import io.ferry.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.hypervisor.Hypervisor.PrecopyResult;
 import io.ferry.hypervisor.Hypervisor.RoundStats;
@@ -28,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class QemuPrecopy {
     private static final Logger log = LoggerFactory.getLogger(QemuPrecopy.class);
-    /** A round must shrink the best remaining set by 5 % to count as progress (as the simulated driver's). */
-    private static final double PROGRESS = 0.95;
     /** No link cap: far above what any NIC here carries (QEMU's own default is 128 MiB/s). */
     static final long UNCAPPED_BYTES_PER_SECOND = 1L << 40;
     private static final Duration POLL = Duration.ofMillis(200);
@@ -64,8 +63,7 @@ final class QemuPrecopy {
     PrecopyResult run() {
         QemuVm vm = session.vm;
         start(vm);
-        long bestRemaining = Long.MAX_VALUE;
-        long lastProgress = System.nanoTime();
+        Convergence convergence = new Convergence(policy);
         long expectedDowntimeMs = policy.maxDowntimeMs();
         int throttle = 0;
         try {
@@ -105,13 +103,10 @@ final class QemuPrecopy {
                     if (now.status().equals("active")) {
                         if (round.throttlePercent() > throttle) {
                             throttle = round.throttlePercent();
-                            lastProgress = System.nanoTime(); // QEMU's new throttle step deserves its own chance
+                            convergence.restart(); // QEMU took a throttle step
                         }
-                        if (round.dirtyPagesRemaining() < bestRemaining * PROGRESS) {
-                            bestRemaining = round.dirtyPagesRemaining();
-                            lastProgress = System.nanoTime();
-                        } else if (System.nanoTime() - lastProgress > policy.progressTimeoutMs() * 1_000_000) {
-                            throw notConverging(vm, now, expectedDowntimeMs);
+                        if (!convergence.observe(round.dirtyPagesRemaining()) && convergence.stalled()) {
+                            throw notConverging(vm, now, expectedDowntimeMs, convergence);
                         }
                     }
                 }
@@ -150,7 +145,8 @@ final class QemuPrecopy {
             session.budgetMs = policy.maxDowntimeMs();
             session.switchTimeout = Duration.ofMillis(Math.max(1_000, policy.progressTimeoutMs()));
             vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", HOLD_DOWNTIME_MS,
-                    "max-bandwidth", bandwidth, "cpu-throttle-initial", 20, "cpu-throttle-increment", 10));
+                    "max-bandwidth", bandwidth, "cpu-throttle-initial", Convergence.THROTTLE_FIRST,
+                    "cpu-throttle-increment", Convergence.THROTTLE_STEP));
             if (policy.compression() != io.ferry.hypervisor.Hypervisor.Compression.NONE) {
                 log.info("the QEMU driver sends pages uncompressed; the request's {} compression does not apply",
                         policy.compression());
@@ -162,15 +158,13 @@ final class QemuPrecopy {
         }
     }
 
-    private HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs) {
+    private static HypervisorException notConverging(QemuVm vm, QueryMigrate now, long expectedDowntimeMs,
+            Convergence convergence) {
         QemuOutgoing.cancelAndRun(vm);
-        return new HypervisorException(FailureReason.NOT_CONVERGING, String.format("after %d rounds %d pages are still dirty (the "
-                + "guest dirties %d pages/s against a link of %.0f Mbit/s), an expected downtime of %d ms against the %d ms "
-                + "allowed%s; QEMU's migration was cancelled and the guest keeps running on the source. %s raise the "
-                + "bandwidth or the downtime limit, or migrate when the guest is quieter.", QemuRounds.roundsAt(now),
-                now.remainingPages(), now.dirtyPagesRate(), now.mbps(), expectedDowntimeMs, policy.maxDowntimeMs(),
-                now.cpuThrottlePercent() > 0 ? " even with the guest throttled " + now.cpuThrottlePercent() + " %" : "",
-                policy.autoConverge() ? "" : "Allow auto-converge,"));
+        return convergence.notConverging(QemuRounds.roundsAt(now), now.remainingPages(), String.format(
+                " (the guest dirties %d pages/s against a link of %.0f Mbit/s)", now.dirtyPagesRate(), now.mbps()),
+                expectedDowntimeMs, now.cpuThrottlePercent(),
+                "QEMU's migration was cancelled and the guest keeps running on the source");
     }
 
     private static Map<String, Object> capability(String name, boolean state) {

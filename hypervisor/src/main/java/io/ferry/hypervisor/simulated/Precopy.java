@@ -1,5 +1,6 @@
 package io.ferry.hypervisor.simulated;
 
+import io.ferry.hypervisor.Convergence;
 import io.ferry.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.hypervisor.Hypervisor.PrecopyResult;
 import io.ferry.hypervisor.Hypervisor.RoundStats;
@@ -20,11 +21,9 @@ import java.util.function.Consumer;
  */
 final class Precopy {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Precopy.class);
-    static final int THROTTLE_FIRST = 20;
-    static final int THROTTLE_STEP = 10;
-    static final int THROTTLE_MAX = 99;
-    /** A round must shrink the best remaining set by 5 % to count as progress. */
-    private static final double PROGRESS = 0.95;
+    static final int THROTTLE_FIRST = Convergence.THROTTLE_FIRST;
+    static final int THROTTLE_STEP = Convergence.THROTTLE_STEP;
+    static final int THROTTLE_MAX = Convergence.THROTTLE_MAX;
     /** Rounds shorter than this measure latency more than bandwidth; they do not update the link rate. */
     private static final long MEASURABLE_BYTES = 1 << 20;
 
@@ -48,8 +47,7 @@ final class Precopy {
         memory.clearDirtyLog(); // dirty logging starts now; round 1 covers everything used before
         long[] toSend = memory.usedPages();
         double linkRate = 0; // uncompressed page bytes per second the link carried
-        long bestRemaining = Long.MAX_VALUE;
-        long lastProgress = System.nanoTime();
+        Convergence convergence = new Convergence(policy);
         int round = 0;
         try {
             while (true) {
@@ -79,21 +77,18 @@ final class Precopy {
                     // The round limit holds: no round past it, and the downtime limit is not broken to finish either.
                     throw roundLimit(round, dirty, expectedDowntimeMs);
                 }
-                boolean progressed = dirty < bestRemaining * PROGRESS;
-                if (progressed) {
-                    bestRemaining = dirty;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > policy.progressTimeoutMs() * 1_000_000) {
-                    throw notConverging(round, dirty, expectedDowntimeMs, vm.throttlePercent());
+                boolean progressed = convergence.observe(dirty);
+                if (!progressed && convergence.stalled()) {
+                    throw convergence.notConverging(round, dirty, "", expectedDowntimeMs, vm.throttlePercent(),
+                            "the guest dirties memory faster than the link carries it and keeps running on the source");
                 }
                 // The downtime limit is never broken to finish sooner: a guest that stops shrinking its dirty set
                 // (or is still too fast at the round limit) is slowed down if allowed; otherwise pre-copy goes on
                 // only while it still makes progress.
                 if (policy.autoConverge() && (round >= policy.maxRounds() || (round > 1 && !progressed))) {
                     if (vm.throttlePercent() < THROTTLE_MAX) {
-                        int next = vm.throttlePercent() == 0 ? THROTTLE_FIRST : vm.throttlePercent() + THROTTLE_STEP;
-                        vm.throttle(Math.min(THROTTLE_MAX, next));
-                        lastProgress = System.nanoTime(); // a new throttle step deserves its own chance
+                        vm.throttle(Convergence.nextThrottle(vm.throttlePercent()));
+                        convergence.restart();
                     }
                 }
                 toSend = memory.harvestDirty();
@@ -102,15 +97,6 @@ final class Precopy {
             vm.throttle(0); // the guest stays on the source: give it its CPU back
             throw e;
         }
-    }
-
-    private HypervisorException notConverging(int round, long dirty, long expectedMs, int throttle) {
-        return new HypervisorException(FailureReason.NOT_CONVERGING, String.format("after %d rounds %d pages are still dirty, an "
-                + "expected downtime of %d ms against the %d ms allowed%s; the guest dirties memory faster than the link "
-                + "carries it and keeps running on the source. %s raise the bandwidth or the downtime limit, or migrate "
-                + "when the guest is quieter.", round, dirty, expectedMs, policy.maxDowntimeMs(),
-                throttle > 0 ? " even with the guest throttled " + throttle + " %" : "",
-                policy.autoConverge() ? "" : "Allow auto-converge,"));
     }
 
     private HypervisorException roundLimit(int round, long dirty, long expectedMs) {
