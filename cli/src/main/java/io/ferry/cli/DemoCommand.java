@@ -1,6 +1,7 @@
 package io.ferry.cli;
 
 import io.ferry.cli.commands.MigrationText;
+import io.ferry.cli.connection.FerryClient;
 import io.ferry.cli.output.Downtime;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.MigrationStatus;
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("ferry demo: starting Kafka, PostgreSQL, the orchestrator and agents hv-01, hv-02"
                 + (stackOptions.driver.equals("qemu") ? " with QEMU guests" : ""));
         try (Stack stack = Stack.start(options, out)) {
-            Api api = new Api(stack.restUrl(), stack.operator());
+            FerryClient api = stack.client();
             List<JsonNode> warmUps = new ArrayList<>();
             for (int i = 1; i <= warmUpRoundTrips; i++) {
                 for (String to : List.of(Stack.DESTINATION, Stack.SOURCE)) {
@@ -210,7 +211,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Prints each new event of the migration as it is recorded, until it ends. */
-    private static JsonNode follow(Stack stack, Api api, String requestId, PrintStream out) throws InterruptedException {
+    private static JsonNode follow(Stack stack, FerryClient api, String requestId, PrintStream out) throws InterruptedException {
         Instant deadline = Instant.now().plus(TIMEOUT);
         int printed = 0;
         String id = null;

@@ -1,5 +1,7 @@
 package io.ferry.cli;
 
+import io.ferry.cli.connection.Connection;
+import io.ferry.cli.connection.FerryClient;
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.Directories;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The embedded stack of {@code ferry demo} and {@code ferry up}: a KRaft Kafka broker and (unless a database URL is
@@ -37,8 +40,16 @@ final class Stack implements AutoCloseable {
     private DatabaseHandle db;
     private String restUrl;
     // Development users of this stack only, with fresh random passwords each start.
-    private final Api.Credentials operator = new Api.Credentials("ops", randomPassword());
-    private final Api.Credentials viewer = new Api.Credentials("viewer", randomPassword());
+    private final User operator = new User("ops", randomPassword());
+    private final User viewer = new User("viewer", randomPassword());
+
+    /** A user of this stack's REST API. */
+    record User(String user, String password) {
+        @Override
+        public String toString() {
+            return "User[" + user + "]"; // never the password
+        }
+    }
 
     private static String randomPassword() {
         byte[] bytes = new byte[12];
@@ -48,11 +59,11 @@ final class Stack implements AutoCloseable {
 
     private final String dataTokenSecret = randomPassword();
 
-    Api.Credentials operator() {
+    User operator() {
         return operator;
     }
 
-    Api.Credentials viewer() {
+    User viewer() {
         return viewer;
     }
 
@@ -139,11 +150,31 @@ final class Stack implements AutoCloseable {
         waitFor("the orchestrator to start and bind its REST port (" + portFile + ")", Duration.ofSeconds(180),
                 () -> Files.exists(portFile));
         restUrl = "http://127.0.0.1:" + Files.readString(portFile).strip();
-        Api api = new Api(restUrl, operator);
+        FerryClient api = client();
         waitFor("the orchestrator at " + restUrl, Duration.ofSeconds(90), api::healthy);
-        waitFor("both agents to report their inventory", Duration.ofSeconds(60), () -> api.hasVm(SOURCE, "SERVER2")
-                && api.hasHost(DESTINATION));
+        waitFor("both agents to report their inventory", Duration.ofSeconds(60), () -> listed(api, "/api/vms",
+                vm -> vm.path("host").asString("").equals(SOURCE) && vm.path("vmId").asString("").equals("SERVER2"))
+                && listed(api, "/api/hosts", h -> h.path("host").asString("").equals(DESTINATION)));
         step("REST API        " + restUrl + "/api/migrations");
+    }
+
+    /** The REST API as this stack's operator, with short timeouts: callers poll it and check the processes between. */
+    FerryClient client() {
+        return new FerryClient(new Connection(restUrl, operator.user(), operator.password(), "this stack"),
+                Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    private static boolean listed(FerryClient api, String path, java.util.function.Predicate<JsonNode> wanted) {
+        try {
+            for (JsonNode item : api.get(path)) {
+                if (wanted.test(item)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return false; // not up yet: asked again
+        }
     }
 
     private Child agent(String host, Path jar, List<String> jvm, String vms) throws IOException {

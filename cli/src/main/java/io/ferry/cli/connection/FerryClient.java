@@ -16,19 +16,33 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The orchestrator's REST API for the CLI commands: Basic auth on every call, errors as {@link ApiException}. */
 public final class FerryClient {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private final Connection connection;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Duration timeout;
+    private final HttpClient http;
     private final JsonMapper json = JsonMapper.builder().build();
 
     public FerryClient(Connection connection) {
+        this(connection, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    /** With shorter timeouts, for a caller that polls a server it started and checks on its processes between calls. */
+    public FerryClient(Connection connection, Duration connectTimeout, Duration requestTimeout) {
         this.connection = connection;
+        this.timeout = requestTimeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
     }
 
     public Connection connection() {
         return connection;
+    }
+
+    /** Whether the orchestrator serves requests: UP, or DEGRADED (an outbox falling behind still serves them). */
+    public boolean healthy() {
+        try {
+            return java.util.Set.of("UP", "DEGRADED").contains(get("/actuator/health").path("status").asString(""));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     public JsonNode get(String path) {
@@ -76,7 +90,7 @@ public final class FerryClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(connection.url() + path)).timeout(TIMEOUT)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(connection.url() + path)).timeout(timeout)
                 .header("Accept", "application/json, application/problem+json");
         if (connection.hasCredentials()) {
             builder.header("Authorization", connection.authorization());
