@@ -82,8 +82,9 @@ final class DataChannelServer implements AutoCloseable {
                 refuse(socket, out, "(none)", "it did not start with HELLO");
                 return;
             }
-            String migrationId = in.readUTF();
-            byte[] sourceNonce = Handshake.read(in, Handshake.NONCE);
+            DataChannelCodec.Hello hello = DataChannelCodec.readHello(in);
+            String migrationId = hello.migrationId();
+            byte[] sourceNonce = hello.sourceNonce();
             IncomingMigration incoming = expected.get(migrationId);
             String refusal = incoming == null ? "no skeleton VM waits for this migration here" : incoming.challengeable();
             if (refusal != null) {
@@ -91,17 +92,14 @@ final class DataChannelServer implements AutoCloseable {
                 return;
             }
             byte[] destinationNonce = Handshake.nonce();
-            out.writeByte(Frames.CHALLENGE);
-            out.write(destinationNonce);
-            out.write(incoming.proof(sourceNonce, destinationNonce));
-            out.flush();
+            DataChannelCodec.challenge(out, destinationNonce, incoming.proof(sourceNonce, destinationNonce));
             byte[] proof;
             try {
                 if (in.readByte() != Frames.PROOF) {
                     refuse(socket, out, migrationId, "it did not answer the challenge with PROOF");
                     return;
                 }
-                proof = Handshake.read(in, Handshake.PROOF);
+                proof = DataChannelCodec.readProof(in);
             } catch (IOException e) {
                 log.warn("refused data channel connection from {} for migration {}: it left without answering the "
                         + "challenge ({})", socket.getRemoteSocketAddress(), migrationId, e.toString());
@@ -113,7 +111,7 @@ final class DataChannelServer implements AutoCloseable {
                 return;
             }
             socket.setSoTimeout(0); // admitted: the source may rightly wait long between stages
-            IncomingMigration.reply(out, Frames.OK, "admitted to migration " + migrationId);
+            DataChannelCodec.reply(out, true, "admitted to migration " + migrationId);
             try {
                 incoming.serve(input, in, out);
             } catch (IOException | RuntimeException e) {
@@ -129,7 +127,7 @@ final class DataChannelServer implements AutoCloseable {
     private static void refuse(Socket socket, DataOutputStream out, String migrationId, String reason) throws IOException {
         log.warn("refused data channel connection from {} for migration {}: {}", socket.getRemoteSocketAddress(),
                 migrationId, reason);
-        IncomingMigration.reply(out, Frames.ERROR, "refused for migration " + migrationId + ": " + reason);
+        DataChannelCodec.reply(out, false, "refused for migration " + migrationId + ": " + reason);
     }
 
     @Override

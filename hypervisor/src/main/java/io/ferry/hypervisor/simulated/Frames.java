@@ -50,10 +50,6 @@ final class Frames {
     /** Raw batches are larger: fewer syscalls and headers per byte, and no codec works through them. */
     static final int RAW_BATCH_PAGES = 256;
     static final int RAW_BATCH_BYTES = RAW_BATCH_PAGES * GuestMemory.PAGE_SIZE;
-    /** Type, count and the header checksum: what a raw batch costs besides page headers, page checksums and payload. */
-    static final int RAW_BATCH_OVERHEAD = 1 + 4 + 4;
-    /** Type, count, codec, payload length and checksum: what a batch costs besides its page headers and payload. */
-    static final int BATCH_OVERHEAD = 1 + 4 + 1 + 4 + 8;
     static final int MAX_DEVICE_STATE = 1 << 20;
 
     /**

@@ -140,57 +140,39 @@ final class IncomingMigration {
             input.close(); // aborted while admitting it
         }
         if (in.readByte() != Frames.CONFIG) {
-            reply(out, Frames.ERROR, "expected the VM configuration after HELLO");
+            DataChannelCodec.reply(out, false, "expected the VM configuration after HELLO");
             return;
         }
-        String vmId = in.readUTF();
-        int memoryMb = in.readInt();
-        if (!vmId.equals(skeleton.spec().vmId()) || memoryMb != skeleton.spec().memoryMb()) {
-            reply(out, Frames.ERROR, "configuration " + vmId + "/" + memoryMb + " MB does not match the skeleton "
-                    + skeleton.spec().vmId() + "/" + skeleton.spec().memoryMb() + " MB");
+        DataChannelCodec.Config config = DataChannelCodec.readConfig(in);
+        if (!config.vmId().equals(skeleton.spec().vmId()) || config.memoryMb() != skeleton.spec().memoryMb()) {
+            DataChannelCodec.reply(out, false, "configuration " + config.vmId() + "/" + config.memoryMb()
+                    + " MB does not match the skeleton " + skeleton.spec().vmId() + "/" + skeleton.spec().memoryMb() + " MB");
             return;
         }
-        reply(out, Frames.OK, "skeleton " + vmId + " ready");
+        DataChannelCodec.reply(out, true, "skeleton " + config.vmId() + " ready");
         try (BatchDecompressor decompressor = new BatchDecompressor()) {
             while (!closed) {
                 byte type = in.readByte();
                 switch (type) {
                     case Frames.PAGES -> receivePages(in, decompressor);
                     case Frames.PAGES_RAW -> receiveRaw(input, in);
-                    case Frames.HINT -> {
-                        int words = in.readInt();
-                        if (words != (skeleton.memory().pages() + 63) / 64) {
-                            throw new IOException("a page hint of " + words + " words does not fit the skeleton's "
-                                    + skeleton.memory().pages() + " pages");
-                        }
-                        long[] bits = new long[words];
-                        for (int i = 0; i < words; i++) {
-                            bits[i] = in.readLong();
-                        }
-                        prefaulter.hint(bits);
-                    }
+                    case Frames.HINT -> prefaulter.hint(DataChannelCodec.readHint(in, skeleton.memory().pages()));
                     case Frames.AWAIT_PREFAULT -> {
-                        int bandwidthMbps = in.readInt();
+                        int bandwidthMbps = DataChannelCodec.readAwaitPrefault(in);
                         String outcome = prefaulter.awaitAhead(bandwidthMbps, PREFAULT_MAX_WAIT_MS, () -> closed);
                         if (closed) {
-                            reply(out, Frames.ERROR, "the migration was aborted on the destination");
+                            DataChannelCodec.reply(out, false, "the migration was aborted on the destination");
                             return;
                         }
                         log.info("migration {}: {}", migrationId, outcome);
-                        reply(out, Frames.OK, outcome);
+                        DataChannelCodec.reply(out, true, outcome);
                     }
-                    case Frames.DEVICE_STATE -> {
-                        int length = in.readInt();
-                        if (length < 0 || length > Frames.MAX_DEVICE_STATE) {
-                            throw new IOException("device state of " + length + " bytes is out of range");
-                        }
-                        skeleton.loadDeviceState(in.readNBytes(length));
-                    }
+                    case Frames.DEVICE_STATE -> skeleton.loadDeviceState(DataChannelCodec.readDeviceState(in));
                     case Frames.COMPLETE -> {
-                        String expected = in.readUTF();
-                        pausedAt = java.time.Instant.ofEpochMilli(in.readLong());
+                        DataChannelCodec.Complete complete = DataChannelCodec.readComplete(in);
+                        pausedAt = complete.pausedAt();
                         long started = System.nanoTime();
-                        verify(expected, out);
+                        verify(complete.checksum(), out);
                         org.slf4j.LoggerFactory.getLogger(IncomingMigration.class).info(
                                 "migration {}: COMPLETE received {} ms after the source paused, verified in {} ms",
                                 migrationId, System.currentTimeMillis() - pausedAt.toEpochMilli(),
@@ -208,34 +190,18 @@ final class IncomingMigration {
         String actual = GuestMemory.digest(pages, skeleton.deviceState());
         verifiedPages = pages;
         if (actual.equals(expected)) {
-            reply(out, Frames.OK, actual);
+            DataChannelCodec.reply(out, true, actual);
             verified.complete(actual);
         } else {
-            reply(out, Frames.ERROR, "destination memory " + actual + " != source " + expected);
+            DataChannelCodec.reply(out, false, "destination memory " + actual + " != source " + expected);
             verified.completeExceptionally(new IOException("memory mismatch: " + actual + " != " + expected));
         }
     }
 
     private void receivePages(DataInputStream in, BatchDecompressor decompressor) throws IOException {
-        int count = in.readInt();
-        if (count < 0 || count > Frames.BATCH_PAGES) {
-            throw new IOException("page batch of " + count + " pages is out of range");
-        }
-        int headerLength = count * Frames.PAGE_HEADER;
-        in.readFully(headers, 0, headerLength);
-        int dataPages = 0;
-        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
-            int page = headerView.getInt(at);
-            if (page < 0 || page >= skeleton.memory().pages()) {
-                throw new IOException("page " + page + " is outside the skeleton's " + skeleton.memory().pages() + " pages");
-            }
-            byte kind = headers[at + 4];
-            if (kind != Frames.PAGE_DATA && kind != Frames.PAGE_ZERO) {
-                throw new IOException("page " + page + " has unknown kind " + kind);
-            }
-            dataPages += kind == Frames.PAGE_DATA ? 1 : 0;
-        }
-        int rawLength = dataPages * GuestMemory.PAGE_SIZE;
+        DataChannelCodec.Batch batch = DataChannelCodec.readPageHeaders(in, headers, skeleton.memory().pages(), false);
+        int headerLength = batch.count() * Frames.PAGE_HEADER;
+        int rawLength = batch.dataPages() * GuestMemory.PAGE_SIZE;
         byte codec = in.readByte();
         int length = in.readInt();
         if (codec == Frames.CODEC_RAW) {
@@ -268,27 +234,9 @@ final class IncomingMigration {
      */
     private void receiveRaw(ChannelInput input, DataInputStream in) throws IOException {
         GuestMemory memory = skeleton.memory();
-        int count = in.readInt();
-        if (count < 1 || count > Frames.RAW_BATCH_PAGES) {
-            throw new IOException("raw page batch of " + count + " pages is out of range");
-        }
-        int headerLength = count * Frames.PAGE_HEADER;
-        in.readFully(headers, 0, headerLength);
-        int dataPages = 0;
-        int previous = -1;
-        for (int at = 0; at < headerLength; at += Frames.PAGE_HEADER) {
-            int page = headerView.getInt(at);
-            if (page <= previous || page >= memory.pages()) {
-                throw new IOException("page " + page + " of a raw batch is outside the skeleton's " + memory.pages()
-                        + " pages or not in ascending order");
-            }
-            previous = page;
-            byte kind = headers[at + 4];
-            if (kind != Frames.PAGE_DATA && kind != Frames.PAGE_ZERO) {
-                throw new IOException("page " + page + " has unknown kind " + kind);
-            }
-            dataPages += kind == Frames.PAGE_DATA ? 1 : 0;
-        }
+        DataChannelCodec.Batch batch = DataChannelCodec.readPageHeaders(in, headers, memory.pages(), true);
+        int headerLength = batch.count() * Frames.PAGE_HEADER;
+        int dataPages = batch.dataPages();
         in.readFully(pageCrcs, 0, dataPages * 4);
         int expected = in.readInt();
         crc.reset();
@@ -347,7 +295,7 @@ final class IncomingMigration {
                 storedCrc[page] = PageCrc.ZERO_PAGE;
             }
         }
-        prefaulter.streamedUpTo(previous + 1);
+        prefaulter.streamedUpTo(headerView.getInt(headerLength - Frames.PAGE_HEADER) + 1);
     }
 
     private void apply(int headerLength) {
@@ -369,9 +317,4 @@ final class IncomingMigration {
         }
     }
 
-    static void reply(DataOutputStream out, byte type, String message) throws IOException {
-        out.writeByte(type);
-        out.writeUTF(message);
-        out.flush();
-    }
 }

@@ -38,8 +38,7 @@ final class OutgoingMigration implements AutoCloseable {
     // is sent), written with the frame's head in one gathering write, without the JDK's copy of a heap array.
     private final ByteBuffer rawPayload = ByteBuffer.allocateDirect(Frames.RAW_BATCH_BYTES);
     private final ByteBuffer crcView = rawPayload.duplicate();
-    private final ByteBuffer rawHead = ByteBuffer.allocateDirect(Frames.RAW_BATCH_OVERHEAD
-            + Frames.RAW_BATCH_PAGES * (Frames.PAGE_HEADER + 4));
+    private final ByteBuffer rawHead = ByteBuffer.allocateDirect(DataChannelCodec.RAW_HEAD_CAPACITY);
     private final ByteBuffer[] rawFrame = {rawHead, rawPayload};
     private final int[] pageCrcs = new int[Frames.RAW_BATCH_PAGES];
     /** Sends the page hint after connecting (see {@link #open}); joined before pre-copy sends anything. */
@@ -91,10 +90,7 @@ final class OutgoingMigration implements AutoCloseable {
                     Integer.parseInt(dataAddress.substring(colon + 1))), 5_000);
             OutgoingMigration outgoing = new OutgoingMigration(migrationId, vm, channel);
             outgoing.handshake(token.getBytes(java.nio.charset.StandardCharsets.UTF_8), dataAddress);
-            outgoing.out.writeByte(Frames.CONFIG);
-            outgoing.out.writeUTF(vm.spec().vmId());
-            outgoing.out.writeInt(vm.spec().memoryMb());
-            outgoing.out.flush();
+            DataChannelCodec.config(outgoing.out, vm.spec().vmId(), vm.spec().memoryMb());
             outgoing.expectOk("configuration");
             // The hint reads every used page (about 0.1 s per GiB in a fresh agent): it goes while the orchestrator
             // hears that the source connected, and pre-copy waits for it before anything else is sent.
@@ -120,20 +116,17 @@ final class OutgoingMigration implements AutoCloseable {
      */
     private void handshake(byte[] token, String dataAddress) throws IOException {
         byte[] sourceNonce = Handshake.nonce();
-        out.writeByte(Frames.HELLO);
-        out.writeUTF(migrationId);
-        out.write(sourceNonce);
-        out.flush();
+        DataChannelCodec.hello(out, migrationId, sourceNonce);
         byte type = in.readByte();
         if (type != Frames.CHALLENGE) {
             String message = in.readUTF();
             throw new IOException("destination refused the connection: " + message);
         }
-        byte[] destinationNonce = Handshake.read(in, Handshake.NONCE);
-        byte[] destinationProof = Handshake.read(in, Handshake.PROOF);
-        out.writeByte(Frames.PROOF);
-        out.write(Handshake.proof(token, Handshake.Role.SOURCE, migrationId, sourceNonce, destinationNonce));
-        out.flush();
+        DataChannelCodec.Challenge challenge = DataChannelCodec.readChallenge(in);
+        byte[] destinationNonce = challenge.destinationNonce();
+        byte[] destinationProof = challenge.destinationProof();
+        DataChannelCodec.proof(out, Handshake.proof(token, Handshake.Role.SOURCE, migrationId, sourceNonce,
+                destinationNonce));
         expectOk("connection");
         if (!Handshake.matches(token, Handshake.Role.DESTINATION, migrationId, sourceNonce, destinationNonce,
                 destinationProof)) {
@@ -147,15 +140,10 @@ final class OutgoingMigration implements AutoCloseable {
      * and no others. Only a hint: the guest runs on, and a page it fills later is allocated when it arrives.
      */
     private void sendHint() throws IOException {
-        long[] data = vm.memory().contentPages();
-        out.writeByte(Frames.HINT);
-        out.writeInt(data.length);
-        for (long word : data) {
-            out.writeLong(word);
-        }
+        long bytes = DataChannelCodec.hint(out, vm.memory().contentPages());
         out.flush();
-        bytesSent += 1 + 4 + 8L * data.length;
-        uncompressedBytes += 1 + 4 + 8L * data.length;
+        bytesSent += bytes;
+        uncompressedBytes += bytes;
     }
 
     /**
@@ -172,11 +160,9 @@ final class OutgoingMigration implements AutoCloseable {
         if (hintFailure != null) {
             throw new IOException("the page hint could not be sent: " + hintFailure.getMessage(), hintFailure);
         }
-        out.writeByte(Frames.AWAIT_PREFAULT);
-        out.writeInt(bandwidthMbps);
-        out.flush();
-        bytesSent += 5;
-        uncompressedBytes += 5;
+        long bytes = DataChannelCodec.awaitPrefault(out, bandwidthMbps);
+        bytesSent += bytes;
+        uncompressedBytes += bytes;
         warmUp();
         return expectOk("wait for its memory");
     }
@@ -297,37 +283,24 @@ final class OutgoingMigration implements AutoCloseable {
         BatchCompressor codec = compressor;
         int packedLength = codec.compress(data, rawLength);
         boolean packed = packedLength >= 0;
-        out.writeByte(Frames.PAGES);
-        out.writeInt(batchSize);
-        out.write(headers, 0, headerLength);
-        out.writeByte(packed ? codec.codec() : Frames.CODEC_RAW);
-        out.writeInt(packed ? packedLength : rawLength);
-        out.write(packed ? codec.packed() : data, 0, packed ? packedLength : rawLength);
-        out.writeLong(crc.getValue());
-        long frame = Frames.BATCH_OVERHEAD + headerLength;
-        long wire = frame + (packed ? packedLength : rawLength);
-        counted(wire, frame + rawLength, pacer);
+        DataChannelCodec.pagesHead(out, batchSize, headers);
+        DataChannelCodec.pagesBody(out, packed ? codec.codec() : Frames.CODEC_RAW, packed ? codec.packed() : data,
+                packed ? packedLength : rawLength, crc.getValue());
+        counted(DataChannelCodec.pagesFrame(batchSize, packed ? packedLength : rawLength),
+                DataChannelCodec.pagesFrame(batchSize, rawLength), pacer);
     }
 
     private void flushRaw(Pacer pacer) throws IOException {
-        int headerLength = batchSize * Frames.PAGE_HEADER;
         int rawLength = dataPages * GuestMemory.PAGE_SIZE;
-        rawHead.clear();
-        rawHead.put(Frames.PAGES_RAW).putInt(batchSize).put(headers, 0, headerLength);
-        for (int i = 0; i < dataPages; i++) {
-            rawHead.putInt(pageCrcs[i]);
-        }
-        crc.reset();
-        crc.update(rawHead.duplicate().flip().position(1 + 4));
-        rawHead.putInt((int) crc.getValue()).flip();
+        DataChannelCodec.rawHead(rawHead, batchSize, headers, pageCrcs, dataPages, crc);
         rawPayload.clear().limit(rawLength);
         out.flush(); // anything queued on the stream goes first
         while (rawHead.hasRemaining() || rawPayload.hasRemaining()) {
             channel.write(rawFrame);
         }
         rawPayload.clear(); // the next batch stages its pages by absolute index, up to the capacity
-        long frame = Frames.RAW_BATCH_OVERHEAD + headerLength + 4L * dataPages;
-        counted(frame + rawLength, frame + rawLength, pacer);
+        long frame = DataChannelCodec.rawFrame(batchSize, dataPages);
+        counted(frame, frame, pacer);
     }
 
     private void counted(long wire, long uncompressed, Pacer pacer) {
@@ -342,22 +315,14 @@ final class OutgoingMigration implements AutoCloseable {
 
     /** Stage 3: the register/device state of the paused guest. */
     void sendDeviceState(byte[] deviceState) throws IOException {
-        out.writeByte(Frames.DEVICE_STATE);
-        out.writeInt(deviceState.length);
-        out.write(deviceState);
-        out.flush();
-        long bytes = 1 + 4 + deviceState.length;
+        long bytes = DataChannelCodec.deviceState(out, deviceState);
         bytesSent += bytes;
         uncompressedBytes += bytes;
     }
 
     /** Stage 3: the source's checksum; the destination answers whether its copy matches. */
     String complete(String checksum, java.time.Instant pausedAt) throws IOException {
-        out.writeByte(Frames.COMPLETE);
-        out.writeUTF(checksum);
-        out.writeLong(pausedAt.toEpochMilli()); // the destination reports the downtime, from pause to its resume
-        out.flush();
-        long bytes = 1 + 2 + checksum.length() + 8;
+        long bytes = DataChannelCodec.complete(out, checksum, pausedAt);
         bytesSent += bytes;
         uncompressedBytes += bytes;
         return expectOk("final copy");
@@ -418,12 +383,11 @@ final class OutgoingMigration implements AutoCloseable {
     }
 
     private String expectOk(String what) throws IOException {
-        byte type = in.readByte();
-        String message = in.readUTF();
-        if (type != Frames.OK) {
-            throw new IOException("destination refused the " + what + ": " + message);
+        DataChannelCodec.Reply reply = DataChannelCodec.readReply(in);
+        if (!reply.ok()) {
+            throw new IOException("destination refused the " + what + ": " + reply.message());
         }
-        return message;
+        return reply.message();
     }
 
     @Override
