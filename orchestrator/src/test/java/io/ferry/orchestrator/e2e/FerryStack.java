@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.e2e;
 
 import io.ferry.agent.HostAgentApplication;
+import io.ferry.devstack.AppSettings;
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.KafkaClusters;
@@ -62,18 +63,9 @@ final class FerryStack implements AutoCloseable {
 
     /** @param extra further properties, e.g. ferry.orchestrator.max-outbound-per-host */
     FerryStack startOrchestrator(Map<String, String> extra) {
-        Map<String, String> properties = new java.util.HashMap<>(Map.of(
-                "spring.datasource.url", db.jdbcUrl(),
-                "spring.datasource.username", db.username(),
-                "spring.datasource.password", db.password(),
-                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "server.port", "0",
-                "ferry.orchestrator.data-token-secret", DATA_TOKEN_SECRET,
-                "ferry.orchestrator.users", OPERATOR + ":" + OPERATOR_PASSWORD + ":OPERATOR," + VIEWER + ":"
-                        + VIEWER_PASSWORD + ":VIEWER"));
-        properties.putAll(kafkaSettings);
-        properties.putAll(extra);
-        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(properties));
+        AppSettings settings = AppSettings.orchestrator(db, kafka.bootstrapServers(), DATA_TOKEN_SECRET,
+                AppSettings.users(OPERATOR, OPERATOR_PASSWORD, VIEWER, VIEWER_PASSWORD)).with(kafkaSettings).with(extra);
+        orchestrator = new SpringApplicationBuilder(OrchestratorApplication.class).run(args(settings));
         return this;
     }
 
@@ -149,27 +141,18 @@ final class FerryStack implements AutoCloseable {
 
     /** @param extra further agent properties, e.g. ferry.agent.cpu-features */
     ConfigurableApplicationContext startAgent(String host, String vms, String workload, Map<String, String> extra) {
-        Map<String, String> properties = new java.util.HashMap<>(Map.of(
-                "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "server.port", "0",
-                "ferry.agent.host", host,
-                "ferry.agent.vms", vms,
-                "ferry.agent.workload", workload,
-                "ferry.agent.heartbeat-interval", "500ms",
-                "ferry.agent.storage-dir", shared.resolve("storage").toString(),
-                "ferry.agent.switch-dir", shared.resolve("switch").toString(),
-                "ferry.agent.host-key", io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host)));
-        properties.put("ferry.agent.run-dir", guests.resolve(host).toString());
-        properties.putAll(kafkaSettings);
-        properties.putAll(extra);
-        ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(properties));
+        AppSettings settings = AppSettings.agent(host, kafka.bootstrapServers(), shared, guests.resolve(host),
+                        io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host))
+                .with("ferry.agent.vms", vms).with("ferry.agent.workload", workload)
+                .with("ferry.agent.heartbeat-interval", "500ms").with(kafkaSettings).with(extra);
+        ConfigurableApplicationContext agent = new SpringApplicationBuilder(HostAgentApplication.class).run(args(settings));
         agents.add(agent);
         return agent;
     }
 
     /** As command-line arguments, which outrank application.yml and the environment. */
-    private static String[] args(Map<String, String> properties) {
-        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    private static String[] args(AppSettings settings) {
+        return settings.asArgs().toArray(String[]::new);
     }
 
     JdbcTemplate jdbc() {
