@@ -4,8 +4,6 @@ import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.KafkaClusters;
 import io.ferry.devstack.KafkaHandle;
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +11,6 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.function.ThrowingSupplier;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * One ferry for a whole test class, started before its first test and closed after its last:
@@ -27,11 +23,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * It starts the broker, the database, the orchestrator, then the agents in their order, and waits for the inventory
  * when asked to; a class's own {@code @BeforeAll} methods run after that, its {@code @AfterAll} ones before the close.
+ * Between the two, the tests use it as the {@link InProcessStack} it is (and may start and stop agents).
  */
-public final class FerryStackExtension extends FerryStack implements BeforeAllCallback, AfterAllCallback {
+public final class FerryStackExtension extends InProcessStack implements BeforeAllCallback, AfterAllCallback {
     private record Agent(String host, String vms, String workload, Map<String, String> extra) {}
 
-    private final InProcessStack.Apps apps;
     private ThrowingSupplier<KafkaHandle> kafka = KafkaClusters::forTests;
     private Map<String, String> kafkaSettings = Map.of();
     private ThrowingSupplier<DatabaseHandle> database = Databases::forTests;
@@ -39,14 +35,13 @@ public final class FerryStackExtension extends FerryStack implements BeforeAllCa
     private final List<Agent> agents = new ArrayList<>();
     private int inventoryHosts = -1;
     private int inventoryVms;
-    private InProcessStack running;
 
-    private FerryStackExtension(InProcessStack.Apps apps) {
-        this.apps = apps;
+    private FerryStackExtension(Apps apps) {
+        super(apps);
     }
 
     /** ferry's apps in this JVM: a fresh broker and database, the orchestrator, no agents yet. */
-    public static FerryStackExtension inProcess(InProcessStack.Apps apps) {
+    public static FerryStackExtension inProcess(Apps apps) {
         return new FerryStackExtension(apps);
     }
 
@@ -71,7 +66,7 @@ public final class FerryStackExtension extends FerryStack implements BeforeAllCa
 
     /** An agent whose guests write uniformly at {@code writesPerSecond} (0: idle). */
     public FerryStackExtension agent(String host, String vms, long writesPerSecond) {
-        return agent(host, vms, InProcessStack.workload(writesPerSecond));
+        return agent(host, vms, workload(writesPerSecond));
     }
 
     /** An agent whose guests run {@code workload}, e.g. hotset:20000 (a vms entry may name its own). */
@@ -102,13 +97,13 @@ public final class FerryStackExtension extends FerryStack implements BeforeAllCa
             broker.close();
             throw e;
         }
-        running = new InProcessStack(apps, broker, kafkaSettings, db); // closed after all, even if the rest fails
-        running.startOrchestrator(orchestrator);
+        open(broker, kafkaSettings, db); // closed after all, even if the rest fails
+        startOrchestrator(orchestrator);
         for (Agent agent : agents) {
-            running.startAgent(agent.host(), agent.vms(), agent.workload(), agent.extra());
+            startAgent(agent.host(), agent.vms(), agent.workload(), agent.extra());
         }
         if (inventoryHosts >= 0) {
-            running.awaitInventory(inventoryHosts, inventoryVms);
+            awaitInventory(inventoryHosts, inventoryVms);
         }
     }
 
@@ -124,71 +119,6 @@ public final class FerryStackExtension extends FerryStack implements BeforeAllCa
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (running != null) {
-            try {
-                running.close();
-            } finally {
-                running = null;
-            }
-        }
-    }
-
-    private InProcessStack running() {
-        if (running == null) {
-            throw new IllegalStateException("the stack runs from before the class's first test to after its last only");
-        }
-        return running;
-    }
-
-    /** Starts an agent now (again, after {@link #stopAgent}: it re-adopts the guests it kept). */
-    public ConfigurableApplicationContext startAgent(String host, String vms, long writesPerSecond) {
-        return running().startAgent(host, vms, writesPerSecond);
-    }
-
-    public ConfigurableApplicationContext startAgent(String host, String vms, String workload) {
-        return running().startAgent(host, vms, workload);
-    }
-
-    public ConfigurableApplicationContext startAgent(String host, String vms, String workload, Map<String, String> extra) {
-        return running().startAgent(host, vms, workload, extra);
-    }
-
-    /** Stops the agent of {@code host} as a shut-down process would (its kept guests stay for its next start). */
-    public void stopAgent(String host) {
-        running().stopAgent(host);
-    }
-
-    /** The running agent of {@code host}. */
-    public ConfigurableApplicationContext agent(String host) {
-        return running().agent(host);
-    }
-
-    public ConfigurableApplicationContext orchestrator() {
-        return running().orchestrator();
-    }
-
-    /** The directory every agent shares (storage leases, switch table). */
-    public Path shared() {
-        return running().shared();
-    }
-
-    @Override
-    public KafkaHandle kafka() {
-        return running().kafka();
-    }
-
-    @Override
-    public DatabaseHandle db() {
-        return running().db();
-    }
-
-    @Override
-    public JdbcTemplate jdbc() {
-        return running().jdbc();
-    }
-
-    @Override
-    public URI uri(String path) {
-        return running().uri(path);
+        close();
     }
 }

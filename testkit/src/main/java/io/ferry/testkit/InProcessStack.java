@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * (containers where Docker answers, otherwise a KRaft broker started here and the local or an embedded PostgreSQL):
  * one orchestrator and the host agents a test starts.
  */
-public final class InProcessStack extends FerryStack implements AutoCloseable {
+public class InProcessStack extends FerryStack implements AutoCloseable {
     /**
      * ferry's two applications, passed in since this module cannot depend on them (the orchestrator's tests depend on
      * it), and where the agents keep their guests.
@@ -31,13 +31,13 @@ public final class InProcessStack extends FerryStack implements AutoCloseable {
     public record Apps(Class<?> orchestrator, Class<?> agent, Path guestsRoot, Consumer<Path> wipeGuests) {}
 
     private final Apps apps;
-    private final KafkaHandle kafka;
-    private final DatabaseHandle db;
-    private final Path shared;
+    private KafkaHandle kafka;
+    private DatabaseHandle db;
+    private Path shared;
     /** The agents' run directories (kept guests), one per host under this; wiped at close. */
-    private final Path guests;
+    private Path guests;
     /** Spring properties every app gets to reach the broker (its security settings), beyond the address. */
-    private final Map<String, String> kafkaSettings;
+    private Map<String, String> kafkaSettings;
     private ConfigurableApplicationContext orchestrator;
     private final Map<String, ConfigurableApplicationContext> agents = new LinkedHashMap<>();
 
@@ -47,7 +47,18 @@ public final class InProcessStack extends FerryStack implements AutoCloseable {
      */
     public InProcessStack(Apps apps, KafkaHandle kafka, Map<String, String> kafkaSettings, DatabaseHandle db)
             throws IOException {
+        this(apps);
+        open(kafka, kafkaSettings, db);
+    }
+
+    /** A stack that {@link #open}s later (its broker and database come when it starts, e.g. before a test class). */
+    protected InProcessStack(Apps apps) {
         this.apps = apps;
+    }
+
+    /** Takes the broker and the database (closed with this stack) and makes the agents' directories. */
+    protected final void open(KafkaHandle kafka, Map<String, String> kafkaSettings, DatabaseHandle db)
+            throws IOException {
         this.kafka = kafka;
         this.db = db;
         this.kafkaSettings = Map.copyOf(kafkaSettings);
@@ -148,14 +159,23 @@ public final class InProcessStack extends FerryStack implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + orchestrator.getEnvironment().getProperty("local.server.port") + path);
     }
 
+    /** Stops the apps, then the broker and the database, and deletes the agents' guests (what of it was started). */
     @Override
     public void close() {
         agents.values().forEach(ConfigurableApplicationContext::close);
+        agents.clear();
         if (orchestrator != null) {
             orchestrator.close();
+            orchestrator = null;
         }
-        kafka.close();
-        db.close();
-        apps.wipeGuests().accept(guests);
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (guests != null) {
+            apps.wipeGuests().accept(guests);
+        }
     }
 }
