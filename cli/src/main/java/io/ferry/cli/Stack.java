@@ -2,6 +2,7 @@ package io.ferry.cli;
 
 import io.ferry.cli.connection.Connection;
 import io.ferry.cli.connection.FerryClient;
+import io.ferry.devstack.AppSettings;
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.Directories;
@@ -128,17 +129,11 @@ final class Stack implements AutoCloseable {
         Path portFile = run.resolve("orchestrator.port");
         Files.deleteIfExists(portFile);
         List<String> appJvm = List.of("-Xmx512m", "-XX:+UseZGC");
-        children.add(Child.start("orchestrator", orchestratorJar, appJvm, List.of(
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=" + askedPort,
-                "--ferry.port-file=" + portFile),
-                // secrets through the environment: any local user can read a command line
-                java.util.Map.of("SPRING_DATASOURCE_PASSWORD", db.password() == null ? "" : db.password(),
-                        "FERRY_ORCHESTRATOR_USERS", operator.user() + ":" + operator.password() + ":OPERATOR,"
-                                + viewer.user() + ":" + viewer.password() + ":VIEWER",
-                        "FERRY_ORCHESTRATOR_DATA_TOKEN_SECRET", dataTokenSecret), run));
+        AppSettings orchestrator = AppSettings.orchestrator(db, kafka.bootstrapServers(), dataTokenSecret,
+                        AppSettings.users(operator.user(), operator.password(), viewer.user(), viewer.password()))
+                .with("server.port", Integer.toString(askedPort))
+                .with("ferry.port-file", portFile.toString());
+        children.add(start("orchestrator", orchestratorJar, appJvm, orchestrator));
         // Guest memory is mapped off-heap, so a small heap does; ZGC keeps pauses out of the blackout.
         List<String> agentJvm = List.of("-Xmx256m", "-XX:+UseZGC");
         children.add(agent(SOURCE, agentJar, agentJvm, "SERVER2:" + options.memoryMb()));
@@ -178,26 +173,27 @@ final class Stack implements AutoCloseable {
     }
 
     private Child agent(String host, Path jar, List<String> jvm, String vms) throws IOException {
-        Path shared = options.runDir().resolve("shared");
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=0", // nothing here calls an agent's HTTP port
-                "--ferry.agent.host=" + host,
-                "--ferry.agent.vms=" + vms,
-                "--ferry.agent.workload=" + options.workload(),
-                "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
-                // kept guests: an agent killed and started again re-adopts them (see README, agent restarts)
-                "--ferry.agent.run-dir=" + guests().resolve(host)));
+        // port 0: nothing here calls an agent's HTTP port; kept guests: an agent killed and started again re-adopts
+        // them (see README, agent restarts)
+        AppSettings agent = AppSettings.agent(host, kafka.bootstrapServers(), options.runDir().resolve("shared"),
+                        guests().resolve(host), io.ferry.schema.DataTokenSeal.hostKeyText(dataTokenSecret, host))
+                .with("ferry.agent.vms", vms)
+                .with("ferry.agent.workload", options.workload());
         if (options.qemu()) {
-            args.addAll(List.of("--ferry.agent.driver=qemu",
-                    "--ferry.agent.qemu.kernel=" + guestImage.kernel(),
-                    "--ferry.agent.qemu.initrd=" + guestImage.initrd(),
-                    "--ferry.agent.qemu.run-dir=" + options.runDir().resolve("qemu-" + host)));
+            agent.with("ferry.agent.driver", "qemu")
+                    .with("ferry.agent.qemu.kernel", guestImage.kernel().toString())
+                    .with("ferry.agent.qemu.initrd", guestImage.initrd().toString())
+                    .with("ferry.agent.qemu.run-dir", options.runDir().resolve("qemu-" + host).toString());
         }
-        // the host key through the environment, like the orchestrator's secret it is derived from
-        return Child.start("agent-" + host, jar, jvm, args, java.util.Map.of(io.ferry.schema.DataTokenSeal.HOST_KEY_ENV,
-                io.ferry.schema.DataTokenSeal.hostKeyText(dataTokenSecret, host)), options.runDir());
+        return start("agent-" + host, jar, jvm, agent);
+    }
+
+    /**
+     * Secrets (the database password, the users, the data-token secret, a host key) go through the environment: any
+     * local user can read a command line.
+     */
+    private Child start(String name, Path jar, List<String> jvm, AppSettings settings) throws IOException {
+        return Child.start(name, jar, jvm, settings.withoutSecrets().asArgs(), settings.secrets().asEnv(), options.runDir());
     }
 
     /** QEMU guests outlive their agents (an agent restarted re-adopts them); the stack's own end stops them. */

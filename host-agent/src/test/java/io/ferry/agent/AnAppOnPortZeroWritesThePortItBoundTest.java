@@ -3,6 +3,7 @@ package io.ferry.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.devstack.Ports;
+import io.ferry.support.PortFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.ferry.systemtests;
 
 import io.ferry.agent.Disks;
 import io.ferry.agent.storage.StorageLeases;
+import io.ferry.devstack.AppSettings;
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.Directories;
@@ -111,16 +112,9 @@ final class SystemStack implements AutoCloseable {
     OrchestratorApi startOrchestrator(String name, String... extraArgs) {
         // It binds port 0 and writes the port it got (a port picked free here could be taken before it binds it).
         Path portFile = portFile(name);
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + (db.password() == null ? "" : db.password()),
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=0",
-                "--ferry.port-file=" + portFile,
-                // the same secret for every orchestrator: a restarted one must mint the tokens the agents expect
-                "--ferry.orchestrator.data-token-secret=" + DATA_TOKEN_SECRET,
-                "--ferry.orchestrator.users=" + OrchestratorApi.USERS));
+        // the same secret for every orchestrator: a restarted one must mint the tokens the agents expect
+        List<String> args = new ArrayList<>(AppSettings.orchestrator(db, kafka.bootstrapServers(), DATA_TOKEN_SECRET,
+                OrchestratorApi.USERS).with("ferry.port-file", portFile.toString()).asArgs());
         args.addAll(List.of(extraArgs));
         launch(name, orchestratorJar, args);
         OrchestratorApi api = new OrchestratorApi(() -> "http://127.0.0.1:" + boundPort(portFile));
@@ -130,19 +124,9 @@ final class SystemStack implements AutoCloseable {
 
     /** Starts the host agent of {@code host} with the guests {@code vms} (NAME:MB,...), each running {@code workload}. */
     void startAgent(String host, String vms, String workload, String... extraArgs) {
-        Path shared = runDir.resolve("shared");
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--server.port=0", // nothing calls an agent's HTTP port here
-                "--ferry.agent.host=" + host,
-                "--ferry.agent.vms=" + vms,
-                "--ferry.agent.workload=" + workload,
-                "--ferry.agent.heartbeat-interval=500ms",
-                "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
-                "--ferry.agent.host-key=" + io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host),
-                // kept guests (re-adopted by a restarted agent), apart from any other stack's hosts of the same name
-                "--ferry.agent.run-dir=" + guests().resolve(host)));
+        // on port 0: nothing calls an agent's HTTP port here
+        List<String> args = new ArrayList<>(agentSettings(host).with("ferry.agent.vms", vms)
+                .with("ferry.agent.workload", workload).with("ferry.agent.heartbeat-interval", "500ms").asArgs());
         args.addAll(List.of(extraArgs));
         launch(host, agentJar, args);
     }
@@ -152,16 +136,18 @@ final class SystemStack implements AutoCloseable {
      * besides the broker's address, the shared storage and switch directories, its host key and its run directory.
      */
     void startAgent(String host, List<String> prefix, List<String> args) {
-        Path shared = runDir.resolve("shared");
-        List<String> all = new ArrayList<>(List.of(
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--ferry.agent.host=" + host,
-                "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
-                "--ferry.agent.host-key=" + io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host),
-                "--ferry.agent.run-dir=" + guests().resolve(host)));
+        List<String> all = new ArrayList<>(agentSettings(host).without("server.port").asArgs());
         all.addAll(args);
         launch(host, agentJar, prefix, all);
+    }
+
+    /**
+     * The agent of {@code host} on this stack's broker and shared directories, with its host key and its kept guests
+     * (re-adopted by a restarted agent) apart from any other stack's hosts of the same name.
+     */
+    private AppSettings agentSettings(String host) {
+        return AppSettings.agent(host, kafka.bootstrapServers(), runDir.resolve("shared"), guests().resolve(host),
+                io.ferry.schema.DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host));
     }
 
     /** Changes the arguments the app is started with next time ({@link #restart}). */

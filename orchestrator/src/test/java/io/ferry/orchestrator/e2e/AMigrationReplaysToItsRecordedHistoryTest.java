@@ -2,23 +2,23 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AMigrationReplaysToItsRecordedHistoryTest {
-    private static FerryStack stack;
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", "uniform:2000")
+            .agent("hv-02", "", "idle").inventory(2, 1);
     private static String migrationId;
     private static int events;
 
     @BeforeAll
     static void startStackAndMigrate() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", "uniform:2000");
-        stack.startAgent("hv-02", "", "idle");
-        stack.awaitInventory(2, 1);
         String requestId = "replay-" + UUID.randomUUID();
         var submitted = stack.post("/api/migrations", """
                 {"requestId": "%s", "vmId": "SERVER2", "destinationHost": "hv-02"}""".formatted(requestId));
@@ -26,13 +26,6 @@ class AMigrationReplaysToItsRecordedHistoryTest {
         FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(requestId)));
         events = stack.jdbc().queryForObject("select count(*) from migration_events where migration_id = ?::uuid",
                 Integer.class, migrationId);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -3,18 +3,16 @@ package io.ferry.orchestrator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.devstack.Databases;
-import io.ferry.devstack.Directories;
-import io.ferry.devstack.KafkaClusters;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,27 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * machine's shared one.
  */
 class APausedDatabaseTurnsHealthDownAndCallsFailFastTest {
-    private static Path dataDir;
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        dataDir = Files.createTempDirectory("ferry-paused-pg");
-        stack = new FerryStack(KafkaClusters.forTests(), Map.of(), Databases.embedded(dataDir, 0)).startOrchestrator();
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-            }
-        } finally {
-            if (dataDir != null) {
-                Directories.deleteRecursively(dataDir);
-            }
-        }
-    }
+    @TempDir
+    static Path dataDir;
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().database(() -> Databases.embedded(dataDir, 0));
 
     @Test
     void health_turns_down_and_a_list_call_answers_503_within_seconds_then_all_is_well_after_resume() throws Exception {

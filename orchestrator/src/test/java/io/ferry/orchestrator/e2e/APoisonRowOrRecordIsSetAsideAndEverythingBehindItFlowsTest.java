@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.orchestrator.outbox.Outbox;
 import io.ferry.orchestrator.outbox.OutboxRelay;
 import io.ferry.schema.Topics;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,43 +20,29 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 class APoisonRowOrRecordIsSetAsideAndEverythingBehindItFlowsTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", "idle");
-        stack.startAgent("hv-02", "", "idle");
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", "idle")
+            .agent("hv-02", "", "idle").inventory(2, 1);
 
     @Test
     void a_row_too_large_for_the_broker_is_set_aside_and_the_rows_behind_it_are_published() throws Exception {
         // given three messages in the outbox, the middle one of 1.5 MB (the broker takes at most 1 MB)
-        Outbox outbox = stack.orchestrator.getBean(Outbox.class);
-        stack.orchestrator.getBean(TransactionTemplate.class).executeWithoutResult(status -> {
+        Outbox outbox = stack.orchestrator().getBean(Outbox.class);
+        stack.orchestrator().getBean(TransactionTemplate.class).executeWithoutResult(status -> {
             outbox.add(Topics.REQUESTS_DLQ, "poison-before", utf8("{\"n\": 1}"), Outbox.JSON);
             outbox.add(Topics.REQUESTS_DLQ, "poison-huge", new byte[1_500_000], Outbox.JSON);
             outbox.add(Topics.REQUESTS_DLQ, "poison-after", utf8("{\"n\": 3}"), Outbox.JSON);
         });
 
         // when the relay runs
-        stack.orchestrator.getBean(OutboxRelay.class).wakeUp();
+        stack.orchestrator().getBean(OutboxRelay.class).wakeUp();
 
         // then the message behind the large one is published, and the large one is set aside with Kafka's reason
         FerryStack.await("the message behind the large one to be published", Duration.ofSeconds(60),
@@ -114,7 +102,7 @@ class APoisonRowOrRecordIsSetAsideAndEverythingBehindItFlowsTest {
     }
 
     private static void send(String key, byte[] value) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             var record = new ProducerRecord<>(Topics.REQUESTS, key, value);
             record.headers().add("content-type", utf8("application/json"));
@@ -125,7 +113,7 @@ class APoisonRowOrRecordIsSetAsideAndEverythingBehindItFlowsTest {
     private static List<ConsumerRecord<String, String>> readDeadLetters(
             java.util.function.Predicate<ConsumerRecord<String, String>> wanted, int expected) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers(),
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers(),
                 "group.id", "dlq-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.REQUESTS_DLQ));

@@ -12,6 +12,8 @@ import io.ferry.schema.agent.AgentOutcome;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,6 +32,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Someone who can read every command and outcome on Kafka (a plain client, no agent's key) learns the migration id and
@@ -38,26 +41,22 @@ import org.junit.jupiter.api.Test;
 class AReaderOfTheCommandsTopicCannotTakeOverTheDataChannelTest {
     private static final VmSpec GUEST = new VmSpec("SERVER2", 64, 2, "00:15:5d:00:00:02", "/ferry/disks/SERVER2.vhdx",
             List.of("sse4_2", "avx", "avx2"));
-    private static FerryStack stack;
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", 20_000)
+            .agent("hv-02", "", 0);
     private static SimulatedHypervisor intruder;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", 20_000);
-        stack.startAgent("hv-02", "", 0);
+    static void startIntruder() throws Exception {
         intruder = new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, 0, "127.0.0.1", 0,
                 "127.0.0.1"), Clock.systemUTC());
         intruder.boot(GUEST);
     }
 
     @AfterAll
-    static void stopStack() throws Exception {
+    static void stopIntruder() throws Exception {
         if (intruder != null) {
             intruder.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -65,7 +64,7 @@ class AReaderOfTheCommandsTopicCannotTakeOverTheDataChannelTest {
     void the_commands_do_not_reveal_the_token_and_what_they_carry_does_not_open_the_data_channel() throws Exception {
         // given an eavesdropper reading both agents' command topics and the outcomes topic from the start
         stack.awaitInventory(2, 1);
-        try (var reader = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers(),
+        try (var reader = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers(),
                 "group.id", "eavesdropper-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             reader.subscribe(List.of(Topics.commandsFor("hv-01"), Topics.commandsFor("hv-02"), Topics.OUTCOMES));

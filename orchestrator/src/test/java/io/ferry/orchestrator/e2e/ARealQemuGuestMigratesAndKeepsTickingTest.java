@@ -1,7 +1,6 @@
 package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ferry.hypervisor.Hypervisor;
 import io.ferry.hypervisor.Hypervisor.VmState;
@@ -12,6 +11,8 @@ import io.ferry.agent.storage.StorageLeases;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;
 import io.ferry.schema.request.MigrationRequest;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,45 +24,42 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The whole of ferry with the QEMU driver: a real guest moves hv-01 -> hv-02 through Kafka and the event log. */
+@EnabledIf(value = "qemuInstalled", disabledReason = "qemu-system-x86_64 and qemu-img are not installed, so no real "
+        + "guest can be migrated here (apt-get install qemu-system-x86 qemu-utils busybox-static; .ci/run does)")
 class ARealQemuGuestMigratesAndKeepsTickingTest {
-    private static FerryStack stack;
-    private static ConfigurableApplicationContext hv01;
-    private static ConfigurableApplicationContext hv02;
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack();
+
+    static boolean qemuInstalled() {
+        return QemuHypervisor.installed("qemu-system-x86_64") && QemuHypervisor.installed("qemu-img");
+    }
 
     @BeforeAll
-    static void startStack() throws Exception {
-        assumeTrue(QemuHypervisor.installed("qemu-system-x86_64") && QemuHypervisor.installed("qemu-img"),
-                "qemu-system-x86_64 and qemu-img are not installed, so no real guest can be migrated here "
-                        + "(apt-get install qemu-system-x86 qemu-utils busybox-static; .ci/run does)");
+    static void startQemuHosts() throws Exception {
         GuestImage.ensure(GuestImage.defaultDir()); // built from Debian packages the first time, then cached
-        stack = new FerryStack().startOrchestrator();
-        hv01 = stack.startAgent("hv-01", "SERVER2:256:1", "idle", qemu("hv-01"));
-        hv02 = stack.startAgent("hv-02", "", "idle", qemu("hv-02"));
+        stack.startAgent("hv-01", "SERVER2:256:1", "idle", qemu("hv-01"));
+        stack.startAgent("hv-02", "", "idle", qemu("hv-02"));
     }
 
     /** A QEMU host: its guests rewrite 64 MiB of their memory in a loop. */
     private static Map<String, String> qemu(String host) {
         return Map.of("ferry.agent.driver", "qemu", "ferry.agent.qemu.dirty-mb", "64",
-                "ferry.agent.qemu.run-dir", stack.shared.resolve("qemu-" + host).toString(),
+                "ferry.agent.qemu.run-dir", stack.shared().resolve("qemu-" + host).toString(),
                 "ferry.agent.keep-guests", "false"); // its QEMUs end with the test's agents
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
     void the_guest_keeps_counting_on_the_destination_while_the_source_is_left_postmigrate_and_the_disk_moves()
             throws Exception {
+        ConfigurableApplicationContext hv01 = stack.agent("hv-01");
+        ConfigurableApplicationContext hv02 = stack.agent("hv-02");
         // given SERVER2 booted as a QEMU guest on hv-01 and ticking, and both hosts reported
         QemuHypervisor source = hv01.getBean(QemuHypervisor.class);
         QemuHypervisor destination = hv02.getBean(QemuHypervisor.class);
@@ -76,7 +74,7 @@ class ARealQemuGuestMigratesAndKeepsTickingTest {
         String requestId = "qemu-e2e-" + UUID.randomUUID();
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
                 .setDestinationHost("hv-02").setRequestedBy("e2e-test").build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
                     .get();

@@ -7,37 +7,26 @@ import io.ferry.hypervisor.simulated.GuestMemory;
 import io.ferry.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.hypervisor.simulated.SimulatedVm;
 import io.ferry.agent.storage.StorageLeases;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 class ASourceAgentRestartedInPrecopyRollsTheMigrationBackTest {
-    private static FerryStack stack;
-    private static ConfigurableApplicationContext hv01;
-    private static ConfigurableApplicationContext hv02;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        // a liveness timeout well above an agent's restart, so the restart itself, not the silence, ends the migration
-        stack = new FerryStack().startOrchestrator(Map.of("ferry.orchestrator.host-liveness-timeout", "60s"));
-        hv01 = stack.startAgent("hv-01", "SERVER2:256", "idle");
-        hv02 = stack.startAgent("hv-02", "", "idle");
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    // a liveness timeout well above an agent's restart, so the restart itself, not the silence, ends the migration
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack()
+            .orchestrator(Map.of("ferry.orchestrator.host-liveness-timeout", "60s"))
+            .agent("hv-01", "SERVER2:256", "idle").agent("hv-02", "", "idle").inventory(2, 1);
 
     @Test
     void the_migration_fails_agent_restarted_and_the_vm_runs_on_the_source_with_the_memory_it_had() throws Exception {
+        ConfigurableApplicationContext hv01 = stack.agent("hv-01");
+        ConfigurableApplicationContext hv02 = stack.agent("hv-02");
         // given an idle SERVER2 on hv-01 whose memory a guest changed since boot (so a fresh boot would differ)
         SimulatedVm server2 = hv01.getBean(SimulatedHypervisor.class).vm("SERVER2");
         for (int page = 0; page < 1_000; page++) {
@@ -55,8 +44,7 @@ class ASourceAgentRestartedInPrecopyRollsTheMigrationBackTest {
                 .vms().size() == 1 && hv02.getBean(SimulatedHypervisor.class).vm("SERVER2").memory().usedCount() > 0);
 
         // when hv-01's agent dies mid-pre-copy and starts again (its guest lives on in the host's run directory)
-        stack.agents.remove(hv01);
-        hv01.close();
+        stack.stopAgent("hv-01");
         hv01 = stack.startAgent("hv-01", "SERVER2:256", "idle");
 
         // then the migration is rolled back because the source's agent restarted

@@ -2,13 +2,14 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The inventory follows a migration, not the heartbeat clock: the agents beat every 10 s here, longer than the whole
@@ -16,22 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class AVmCanMigrateBackTheMomentItsMigrationCompletedTest {
     private static final Map<String, String> SLOW_BEATS = Map.of("ferry.agent.heartbeat-interval", "10s");
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:128", "idle", SLOW_BEATS);
-        stack.startAgent("hv-02", "", "idle", SLOW_BEATS);
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:128", "idle", SLOW_BEATS)
+            .agent("hv-02", "", "idle", SLOW_BEATS).inventory(2, 1);
 
     @Test
     void a_request_to_move_it_back_right_after_completion_is_admitted_and_completes() throws Exception {

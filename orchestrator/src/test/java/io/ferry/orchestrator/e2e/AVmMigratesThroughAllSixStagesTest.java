@@ -9,6 +9,8 @@ import io.ferry.agent.storage.StorageLeases;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;
 import io.ferry.schema.request.MigrationRequest;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,32 +20,20 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 class AVmMigratesThroughAllSixStagesTest {
-    private static FerryStack stack;
-    private static ConfigurableApplicationContext hv01;
-    private static ConfigurableApplicationContext hv02;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        hv01 = stack.startAgent("hv-01", "SERVER2:64", 20_000); // a guest that keeps writing while it migrates
-        hv02 = stack.startAgent("hv-02", "", 20_000);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack()
+            .agent("hv-01", "SERVER2:64", 20_000) // a guest that keeps writing while it migrates
+            .agent("hv-02", "", 20_000);
 
     @Test
     void a_request_on_the_topic_moves_the_running_vm_with_its_memory_page_for_page() throws Exception {
+        ConfigurableApplicationContext hv01 = stack.agent("hv-01");
+        ConfigurableApplicationContext hv02 = stack.agent("hv-02");
         // given both hosts have reported, SERVER2 running on hv-01
         FerryStack.await("inventory from both agents", Duration.ofSeconds(60), () -> stack.jdbc().queryForObject(
                 "select count(*) from host_vms where vm_id = 'SERVER2' and host = 'hv-01'", Integer.class) == 1
@@ -53,7 +43,7 @@ class AVmMigratesThroughAllSixStagesTest {
         String requestId = "e2e-" + UUID.randomUUID();
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
                 .setDestinationHost("hv-02").setRequestedBy("e2e-test").build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
                     .get();

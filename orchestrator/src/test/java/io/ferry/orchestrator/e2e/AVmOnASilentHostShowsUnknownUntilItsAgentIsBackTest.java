@@ -2,32 +2,20 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 class AVmOnASilentHostShowsUnknownUntilItsAgentIsBackTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        // a short liveness timeout, so a silent host is judged within seconds
-        stack = new FerryStack().startOrchestrator(Map.of("ferry.orchestrator.host-liveness-timeout", "2s"));
-        stack.startAgent("hv-01", "SERVER2:64", 0);
-        stack.startAgent("hv-02", "", 0);
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    // a short liveness timeout, so a silent host is judged within seconds
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack()
+            .orchestrator(Map.of("ferry.orchestrator.host-liveness-timeout", "2s")).agent("hv-01", "SERVER2:64", 0)
+            .agent("hv-02", "", 0).inventory(2, 1);
 
     @Test
     void the_vm_shows_unknown_and_its_host_unreachable_while_the_agent_is_down_and_running_once_it_is_back() throws Exception {
@@ -36,8 +24,7 @@ class AVmOnASilentHostShowsUnknownUntilItsAgentIsBackTest {
         assertThat(host("hv-01").get("status").asString()).isEqualTo("REACHABLE");
 
         // when hv-01's agent dies
-        ConfigurableApplicationContext hv01 = stack.agents.removeFirst();
-        hv01.close();
+        stack.stopAgent("hv-01");
 
         // then, past the liveness timeout, the VM shows UNKNOWN (what hv-01 last said is kept apart) and hv-01 UNREACHABLE
         FerryStack.await("SERVER2 UNKNOWN", Duration.ofSeconds(30), () -> "UNKNOWN".equals(state()));

@@ -3,32 +3,21 @@ package io.ferry.orchestrator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.schema.DataTokenSeal;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AnAgentWithTheWrongHostKeyFailsTheMigrationSayingSoTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", 0);
-        // hv-02 was given the key of another orchestrator's secret
-        stack.startAgent("hv-02", "", "idle",
-                Map.of(DataTokenSeal.HOST_KEY_PROPERTY, DataTokenSeal.hostKeyText("another-secret", "hv-02")));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", 0)
+            // hv-02 was given the key of another orchestrator's secret
+            .agent("hv-02", "", "idle",
+                    Map.of(DataTokenSeal.HOST_KEY_PROPERTY, DataTokenSeal.hostKeyText("another-secret", "hv-02")));
 
     @Test
     void the_migration_fails_its_data_channel_naming_the_host_key_setting_and_the_guest_stays() throws Exception {

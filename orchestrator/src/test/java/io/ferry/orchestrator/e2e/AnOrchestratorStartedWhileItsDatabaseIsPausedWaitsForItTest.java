@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.devstack.Databases;
 import io.ferry.devstack.Directories;
 import io.ferry.devstack.KafkaClusters;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.InProcessStack;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class AnOrchestratorStartedWhileItsDatabaseIsPausedWaitsForItTest {
     private Path dataDir;
-    private FerryStack stack;
+    private InProcessStack stack;
 
     @AfterEach
     void stopStack() throws Exception {
@@ -41,8 +43,9 @@ class AnOrchestratorStartedWhileItsDatabaseIsPausedWaitsForItTest {
     @Test
     void it_waits_for_the_database_and_serves_once_the_database_answers() throws Exception {
         dataDir = Files.createTempDirectory("ferry-paused-pg");
-        stack = new FerryStack(KafkaClusters.forTests(), Map.of(), Databases.embedded(dataDir, 0));
-        CompletableFuture<FerryStack> started;
+        stack = new InProcessStack(FerryApps.IN_PROCESS, KafkaClusters.forTests(), Map.of(),
+                Databases.embedded(dataDir, 0));
+        CompletableFuture<InProcessStack> started;
 
         // given the database does not answer
         try (PausedPostgres paused = PausedPostgres.pause(dataDir)) {
@@ -58,7 +61,7 @@ class AnOrchestratorStartedWhileItsDatabaseIsPausedWaitsForItTest {
         }
 
         // and once the database answers again it finishes starting and serves
-        FerryStack ready = started.get(240, java.util.concurrent.TimeUnit.SECONDS);
+        InProcessStack ready = started.get(240, java.util.concurrent.TimeUnit.SECONDS);
         FerryStack.await("health to be UP", Duration.ofSeconds(60), () -> health(ready) == 200);
     }
 

@@ -5,35 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.hypervisor.Hypervisor.VmState;
 import io.ferry.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.agent.storage.StorageLeases;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 class CancellingInPrecopyLeavesTheVmOnTheSourceTest {
-    private static FerryStack stack;
-    private static ConfigurableApplicationContext hv01;
-    private static ConfigurableApplicationContext hv02;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        hv01 = stack.startAgent("hv-01", "SERVER2:256", 5_000);
-        hv02 = stack.startAgent("hv-02", "", 5_000);
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:256", 5_000)
+            .agent("hv-02", "", 5_000).inventory(2, 1);
 
     @Test
     void the_destination_drops_its_skeleton_and_the_source_keeps_the_vm_and_its_disk() throws Exception {
+        ConfigurableApplicationContext hv01 = stack.agent("hv-01");
+        ConfigurableApplicationContext hv02 = stack.agent("hv-02");
         // given a migration in pre-copy over a slow link (256 MB at 40 Mbit/s takes about a minute)
         String requestId = "cancel-" + UUID.randomUUID();
         var submitted = stack.post("/api/migrations", """

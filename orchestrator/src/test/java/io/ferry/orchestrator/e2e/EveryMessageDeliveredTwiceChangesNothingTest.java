@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;
 import io.ferry.schema.request.MigrationRequest;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,8 +23,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -32,6 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A broker that delivers everything twice: a side consumer copies every request, stage command and agent outcome
@@ -41,25 +44,23 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
     private static final Pattern DUPLICATED = Pattern.compile(
             "ferry\\.(migration-requests|agent-outcomes|agent-commands\\..*)");
     private static final String COPY_HEADER = "ferry-test-copy";
-    private static FerryStack stack;
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", 2_000)
+            .agent("hv-02", "", 2_000).inventory(2, 1);
     private static final AtomicBoolean running = new AtomicBoolean(true);
     private static final AtomicInteger copied = new AtomicInteger();
     private static final AtomicBoolean joined = new AtomicBoolean();
     private static Thread duplicator;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", 2_000);
-        stack.startAgent("hv-02", "", 2_000);
-        stack.awaitInventory(2, 1);
+    static void startDuplicator() throws Exception {
         duplicator = Thread.ofPlatform().name("duplicator").start(EveryMessageDeliveredTwiceChangesNothingTest::duplicate);
         // the duplicator's group has its partitions before anything is sent (a busy machine may take a while)
         FerryStack.await("the duplicator to join its group", Duration.ofSeconds(60), joined::get);
     }
 
     private static void duplicate() {
-        String bootstrap = stack.kafka.bootstrapServers();
+        String bootstrap = stack.kafka().bootstrapServers();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
                 "group.id", "duplicator-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
                 "metadata.max.age.ms", "300"), new StringDeserializer(), new ByteArrayDeserializer());
@@ -84,13 +85,10 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
     }
 
     @AfterAll
-    static void stopStack() throws InterruptedException {
+    static void stopDuplicator() throws InterruptedException {
         running.set(false);
         if (duplicator != null) {
             duplicator.join(5_000);
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -103,7 +101,7 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
         String requestId = "twice-" + UUID.randomUUID();
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
                 .setDestinationHost("hv-02").setRequestedBy("dup-test").build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
                     .get();
@@ -141,7 +139,7 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
 
     /** Whether every consumer group but the duplicator's has committed the end of each partition it reads. */
     private static boolean everyGroupCaughtUp() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             for (var group : admin.listConsumerGroups().all().get(10, TimeUnit.SECONDS)) {
                 if (group.groupId().startsWith("duplicator-")) {
                     continue;

@@ -2,31 +2,20 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ExtraMigrationsWaitQueuedUnderTheLimitsTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        // one outbound migration per host, so a second one from hv-01 must wait
-        stack = new FerryStack().startOrchestrator(Map.of("ferry.orchestrator.max-outbound-per-host", "1"));
-        stack.startAgent("hv-01", "VM-A:64,VM-B:64,VM-C:64", 0);
-        stack.startAgent("hv-02", "", 0);
-        stack.awaitInventory(2, 3);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    // one outbound migration per host, so a second one from hv-01 must wait
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack()
+            .orchestrator(Map.of("ferry.orchestrator.max-outbound-per-host", "1"))
+            .agent("hv-01", "VM-A:64,VM-B:64,VM-C:64", 0).agent("hv-02", "", 0).inventory(2, 3);
 
     private static String submit(String vm, String requestId, int bandwidthMbps) throws Exception {
         var response = stack.post("/api/migrations", """

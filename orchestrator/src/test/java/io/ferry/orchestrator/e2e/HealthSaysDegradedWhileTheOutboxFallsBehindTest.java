@@ -5,42 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.orchestrator.outbox.Outbox;
 import io.ferry.orchestrator.outbox.OutboxRelay;
 import io.ferry.schema.Topics;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.transaction.support.TransactionTemplate;
 
 class HealthSaysDegradedWhileTheOutboxFallsBehindTest {
     /** The relay's advisory lock (OutboxRelay.RELAY_LOCK): held elsewhere, this instance publishes nothing. */
     private static final long RELAY_LOCK = 0x6665727279L;
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator(Map.of("ferry.orchestrator.outbox.degraded-age", "2s"));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack()
+            .orchestrator(Map.of("ferry.orchestrator.outbox.degraded-age", "2s"));
 
     @Test
     void an_old_unsent_message_makes_health_degraded_with_the_backlog_until_it_is_sent() throws Exception {
-        try (Connection other = DriverManager.getConnection(stack.db.jdbcUrl(), stack.db.username(), stack.db.password());
+        try (Connection other = DriverManager.getConnection(stack.db().jdbcUrl(), stack.db().username(), stack.db().password());
                 Statement statement = other.createStatement()) {
             // given another session holding the relay's lock (a stuck instance, say) and a message waiting
             statement.execute("select pg_advisory_lock(" + RELAY_LOCK + ")");
-            Outbox outbox = stack.orchestrator.getBean(Outbox.class);
-            stack.orchestrator.getBean(TransactionTemplate.class).executeWithoutResult(status -> outbox.add(
+            Outbox outbox = stack.orchestrator().getBean(Outbox.class);
+            stack.orchestrator().getBean(TransactionTemplate.class).executeWithoutResult(status -> outbox.add(
                     Topics.REQUESTS_DLQ, "late", "{}".getBytes(StandardCharsets.UTF_8), Outbox.JSON));
 
             // when it has waited longer than the threshold (2 s here)
@@ -63,7 +54,7 @@ class HealthSaysDegradedWhileTheOutboxFallsBehindTest {
 
             // when the lock is released and the message is sent
             statement.execute("select pg_advisory_unlock(" + RELAY_LOCK + ")");
-            stack.orchestrator.getBean(OutboxRelay.class).wakeUp();
+            stack.orchestrator().getBean(OutboxRelay.class).wakeUp();
         }
         // then health is UP again with an empty backlog
         FerryStack.await("health to be UP again", Duration.ofSeconds(20),

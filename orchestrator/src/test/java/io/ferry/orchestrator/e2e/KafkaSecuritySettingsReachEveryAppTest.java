@@ -5,39 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferry.devstack.KafkaClusters;
 import io.ferry.devstack.SaslPlain;
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Against a broker that requires SASL, the orchestrator and agents log in with Spring's Kafka settings. */
 class KafkaSecuritySettingsReachEveryAppTest {
     private static final SaslPlain LOGIN = new SaslPlain("ferry", "kafka-" + UUID.randomUUID());
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack(KafkaClusters.saslForTests(LOGIN), Map.of(
-                "spring.kafka.security.protocol", "SASL_PLAINTEXT",
-                "spring.kafka.properties.sasl.mechanism", "PLAIN",
-                "spring.kafka.properties.sasl.jaas.config", (String) LOGIN.clientProperties().get("sasl.jaas.config")))
-                .startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", "idle");
-        stack.startAgent("hv-02", "", "idle");
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().kafka(() -> KafkaClusters.saslForTests(LOGIN), Map.of(
+                    "spring.kafka.security.protocol", "SASL_PLAINTEXT",
+                    "spring.kafka.properties.sasl.mechanism", "PLAIN",
+                    "spring.kafka.properties.sasl.jaas.config", (String) LOGIN.clientProperties().get("sasl.jaas.config")))
+            .agent("hv-01", "SERVER2:64", "idle").agent("hv-02", "", "idle").inventory(2, 1);
 
     @Test
     void a_migration_completes_over_an_authenticated_broker_that_refuses_anonymous_clients() throws Exception {
@@ -52,7 +39,7 @@ class KafkaSecuritySettingsReachEveryAppTest {
         FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(requestId)));
 
         // and a client without the login is refused by the broker
-        try (Admin anonymous = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers(),
+        try (Admin anonymous = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers(),
                 "request.timeout.ms", 3000, "default.api.timeout.ms", 5000))) {
             assertThatThrownBy(() -> anonymous.listTopics().names().get(10, TimeUnit.SECONDS))
                     .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);

@@ -1,8 +1,9 @@
 package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,29 +12,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An outside client, kcat, submits a JSON request and reads the event log topic (the README shows the commands). */
+@EnabledIf(value = "kcatInstalled",
+        disabledReason = "kcat is not installed (apt-get install kcat; .ci/run installs it): skipping")
 class KcatSubmitsAndReadsTheEventLogTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        assumeTrue(kcatInstalled(), "kcat is not installed (apt-get install kcat; .ci/run installs it): skipping");
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", "idle");
-        stack.startAgent("hv-02", "", "idle");
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", "idle")
+            .agent("hv-02", "", "idle").inventory(2, 1);
 
     private static boolean kcatInstalled() {
         try {
@@ -44,7 +33,7 @@ class KcatSubmitsAndReadsTheEventLogTest {
     }
 
     private static String kcat(String stdin, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("kcat", "-b", stack.kafka.bootstrapServers()));
+        List<String> command = new java.util.ArrayList<>(List.of("kcat", "-b", stack.kafka().bootstrapServers()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("kcat", ".out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -2,33 +2,21 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 @ExtendWith(OutputCaptureExtension.class)
 class OnlyOperatorsMayChangeMigrationsTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64", "idle");
-        stack.startAgent("hv-02", "", "idle");
-        stack.awaitInventory(2, 1);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64", "idle")
+            .agent("hv-02", "", "idle").inventory(2, 1);
 
     private static String body(String requestId) {
         return """

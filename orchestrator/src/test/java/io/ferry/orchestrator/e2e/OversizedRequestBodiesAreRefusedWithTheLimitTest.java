@@ -2,28 +2,19 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OversizedRequestBodiesAreRefusedWithTheLimitTest {
-    private static FerryStack stack;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator(Map.of("ferry.orchestrator.max-replay-body-size", "100KB"));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack()
+            .orchestrator(Map.of("ferry.orchestrator.max-replay-body-size", "100KB"));
 
     private static String padded(int bytes) {
         return "{\"vmId\": \"SERVER2\", \"destinationHost\": \"hv-02\", \"pad\": \"" + "x".repeat(bytes) + "\"}";

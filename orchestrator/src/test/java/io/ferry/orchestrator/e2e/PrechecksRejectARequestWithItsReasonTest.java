@@ -2,36 +2,29 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.FerryStack;
+import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class PrechecksRejectARequestWithItsReasonTest {
-    private static FerryStack stack;
+    @RegisterExtension
+    static final FerryStackExtension stack = FerryApps.stack().agent("hv-01", "SERVER2:64,MID:128", "idle")
+            .agent("hv-02", "", "idle", Map.of("ferry.agent.total-memory-mb", "100"))
+            .agent("hv-03", "", "idle", Map.of("ferry.agent.cpu-features", "sse4_2,avx")).inventory(3, 2);
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = new FerryStack().startOrchestrator();
-        stack.startAgent("hv-01", "SERVER2:64,MID:128", "idle");
-        stack.startAgent("hv-02", "", "idle", Map.of("ferry.agent.total-memory-mb", "100"));
-        stack.startAgent("hv-03", "", "idle", Map.of("ferry.agent.cpu-features", "sse4_2,avx"));
-        stack.awaitInventory(3, 2);
         // a host that reported once, an hour ago, and never again
         stack.jdbc().update("""
                 insert into hosts (host, driver, total_memory_mb, free_memory_mb, cpu_features, last_heartbeat_at, received_at)
                 values ('hv-09', 'simulated', 16384, 16384, '{sse4_2,avx,avx2}', now() - interval '1 hour',
                         now() - interval '1 hour')""");
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @ParameterizedTest(name = "{0} -> {1}: {3}")

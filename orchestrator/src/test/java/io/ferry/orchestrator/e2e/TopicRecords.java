@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.e2e;
 
 import io.ferry.schema.Topics;
+import io.ferry.testkit.FerryStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class TopicRecords {
 
     /** Records with the same key land on the same partition, one behind the other. */
     void sendJson(String key, String json) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer())) {
             var record = new ProducerRecord<>(Topics.REQUESTS, key, json.getBytes(StandardCharsets.UTF_8));
             record.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
@@ -39,7 +40,7 @@ final class TopicRecords {
     JsonNode deadLetter(Predicate<JsonNode> matching, Duration timeout) {
         JsonMapper json = JsonMapper.builder().build();
         List<JsonNode> seen = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka.bootstrapServers(),
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers(),
                 "group.id", "dlq-reader-" + UUID.randomUUID(), "auto.offset.reset", "earliest"), new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.REQUESTS_DLQ));

@@ -1,4 +1,4 @@
-package io.ferry.agent;
+package io.ferry.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,18 +9,17 @@ import java.nio.file.StandardCopyOption;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
-import org.springframework.stereotype.Component;
 
 /**
  * Writes the HTTP port this process bound to {@code ferry.port-file} (when set): whoever starts it with
  * {@code server.port=0} learns the port from the server itself, instead of picking a free port that another process
  * may take before this one binds it. Written whole (a temporary file moved into place), so a reader never sees half.
+ * Each application {@code @Import}s it (they scan only their own packages).
  */
-@Component
-class PortFile implements ApplicationListener<WebServerInitializedEvent> {
+public class PortFile implements ApplicationListener<WebServerInitializedEvent> {
     private final String file;
 
-    PortFile(@Value("${ferry.port-file:}") String file) {
+    public PortFile(@Value("${ferry.port-file:}") String file) {
         this.file = file;
     }
 
