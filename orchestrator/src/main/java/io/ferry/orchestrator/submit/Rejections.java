@@ -2,8 +2,11 @@ package io.ferry.orchestrator.submit;
 
 import static io.ferry.orchestrator.support.Untrusted.forText;
 
+import io.ferry.orchestrator.api.Page;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -25,5 +28,31 @@ public class Rejections {
         jdbc.update("insert into request_rejections (request_id, vm_id, channel, reason, detail, received_at, source) "
                 + "values (?, ?, ?, ?, ?, ?, ?)", forText(requestId), forText(vmId), channel, rejection.reason().name(),
                 forText(rejection.getMessage()), Timestamp.from(at), forText(source));
+    }
+
+    record RejectionView(long id, String requestId, String vmId, String channel, String reason, String detail,
+            Instant receivedAt, String source) {}
+
+    /** Newest first, by reason and time received. */
+    Page<RejectionView> list(String reason, Instant from, Instant to, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> args = new ArrayList<>();
+        if (reason != null) {
+            where.append(" and reason = ?");
+            args.add(reason);
+        }
+        if (from != null) {
+            where.append(" and received_at >= ?");
+            args.add(java.sql.Timestamp.from(from));
+        }
+        if (to != null) {
+            where.append(" and received_at < ?");
+            args.add(java.sql.Timestamp.from(to));
+        }
+        return Page.query(jdbc, "select count(*) from request_rejections" + where, "select id, request_id, vm_id, "
+                + "channel, reason, detail, received_at, source from request_rejections" + where
+                + " order by received_at desc, id desc",
+                args, (rs, i) -> new RejectionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8)), page, size);
     }
 }

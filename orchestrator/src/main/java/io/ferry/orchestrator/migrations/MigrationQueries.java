@@ -1,0 +1,90 @@
+package io.ferry.orchestrator.migrations;
+
+import io.ferry.orchestrator.api.Page;
+import io.ferry.schema.MigrationStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Read side of the migrations read model, for the API and the CLI. */
+@Repository
+public class MigrationQueries {
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    MigrationQueries(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @param downtimeBreakdown where the blackout went, µs per phase; null until resumed or if the agents did not say */
+    public record MigrationView(UUID migrationId, String requestId, String vmId, String sourceHost, String destinationHost,
+            String state, String failureReason, String failureDetail, String requestedBy, String channel, int version,
+            Instant createdAt, Instant updatedAt, Long totalMs, Long downtimeMs, Integer rounds, Long pagesSent,
+            Long bytesSent, JsonNode downtimeBreakdown) {}
+
+    /** Filters of the migrations list; null means "any". {@code host} matches the source or the destination. */
+    public record Filter(String vmId, String host, String state, String outcome, String requestId, Instant from, Instant to) {}
+
+    public static final List<String> OUTCOMES = MigrationStatus.names(MigrationStatus.TERMINAL);
+    /** Every state a migration's row can hold, in the order they come: what the list's {@code state} filter takes. */
+    public static final List<String> STATES = java.util.Arrays.stream(MigrationStatus.values()).map(Enum::name).toList();
+
+    Page<MigrationView> list(Filter f, int page, int size) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> args = new ArrayList<>();
+        if (f.vmId() != null) {
+            where.append(" and vm_id = ?");
+            args.add(f.vmId());
+        }
+        if (f.host() != null) {
+            where.append(" and (source_host = ? or destination_host = ?)");
+            args.add(f.host());
+            args.add(f.host());
+        }
+        if (f.state() != null) {
+            where.append(" and state = ?");
+            args.add(f.state());
+        }
+        if (f.outcome() != null) {
+            where.append(" and state = ?");
+            args.add(f.outcome());
+        }
+        if (f.requestId() != null) {
+            where.append(" and request_id = ?");
+            args.add(f.requestId());
+        }
+        if (f.from() != null) {
+            where.append(" and created_at >= ?");
+            args.add(java.sql.Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            where.append(" and created_at < ?");
+            args.add(java.sql.Timestamp.from(f.to()));
+        }
+        return Page.query(jdbc, "select count(*) from migrations" + where, "select * from migrations" + where
+                + " order by created_at desc, migration_id", args, (rs, i) -> view(rs), page, size);
+    }
+
+    public Optional<MigrationView> one(UUID id) {
+        return jdbc.query("select * from migrations where migration_id = ?", (rs, i) -> view(rs), id).stream().findFirst();
+    }
+
+    private MigrationView view(ResultSet rs) throws SQLException {
+        String breakdown = rs.getString("downtime_breakdown");
+        return new MigrationView(rs.getObject("migration_id", UUID.class), rs.getString("request_id"), rs.getString("vm_id"),
+                rs.getString("source_host"), rs.getString("destination_host"), rs.getString("state"),
+                rs.getString("failure_reason"), rs.getString("failure_detail"), rs.getString("requested_by"),
+                rs.getString("channel"), rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(), (Long) rs.getObject("total_ms"), (Long) rs.getObject("downtime_ms"),
+                (Integer) rs.getObject("rounds"), (Long) rs.getObject("pages_sent"), (Long) rs.getObject("bytes_sent"),
+                breakdown == null ? null : json.readTree(breakdown));
+    }
+}
