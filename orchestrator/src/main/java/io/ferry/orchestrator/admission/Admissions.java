@@ -4,9 +4,9 @@ import io.ferry.orchestrator.OrchestratorProperties;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Admit;
-import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.migration.AdmissionSignal;
-import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.migration.Migrations;
 import io.ferry.orchestrator.outbox.OutboxRelay;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,12 +35,12 @@ class Admissions extends BackgroundLoop {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final MigrationService migrations;
+    private final Migrations migrations;
     private final AdmissionSignal signal;
     private final OrchestratorProperties limits;
     private final Clock clock;
     private final OutboxRelay relay;
-    Admissions(JdbcTemplate jdbc, TransactionTemplate tx, MigrationService migrations, AdmissionSignal signal,
+    Admissions(JdbcTemplate jdbc, TransactionTemplate tx, Migrations migrations, AdmissionSignal signal,
             OrchestratorProperties limits, Clock clock, OutboxRelay relay) {
         super("admissions");
         this.relay = relay;
@@ -92,8 +92,8 @@ class Admissions extends BackgroundLoop {
                 }
                 Instant now = clock.instant();
                 UUID id = (UUID) row.get("migration_id");
-                var added = migrations.handle(new MigrationId(id), new Admit(fromSource, total, now),
-                        new EventMetadata("orchestrator:scheduler", "admission", null, now), Optional.empty());
+                var added = migrations.decide(new MigrationId(id), new Admit(fromSource, total, now),
+                        new EventMetadata("orchestrator:scheduler", "admission", null, now), Optional.empty()).added();
                 if (!added.isEmpty()) {
                     log.info("migration {} admitted ({} of {} leaving {}, {} of {} in the cluster)", id, fromSource + 1,
                             limits.maxOutboundPerHost(), source, total + 1, limits.maxConcurrent());

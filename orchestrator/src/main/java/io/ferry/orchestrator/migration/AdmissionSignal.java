@@ -1,5 +1,10 @@
 package io.ferry.orchestrator.migration;
 
+import io.ferry.orchestrator.core.MigrationCommand;
+import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.orchestrator.decision.Appended;
+import io.ferry.orchestrator.decision.Reactor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -11,15 +16,18 @@ import org.springframework.stereotype.Component;
  * a migration that ended), so a free slot is used at once instead of at the next poll.
  */
 @Component
-public class AdmissionSignal {
+public class AdmissionSignal implements Reactor<MigrationCommand, MigrationEvent, MigrationState> {
     private final ThreadLocal<Boolean> pending = ThreadLocal.withInitial(() -> false);
     private final AtomicBoolean raised = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
-    /** Called inside the transaction: remembered until {@link #fire()} runs after the commit. */
-    void signal() {
-        pending.set(true);
+    /** Inside the transaction: remembered until {@link #fire()} runs after the commit. */
+    @Override
+    public void inTransaction(Appended<MigrationCommand, MigrationEvent, MigrationState> a) {
+        if (a.after().terminal() || a.after() instanceof MigrationState.Queued) {
+            pending.set(true); // a slot may have freed, or a request may be waiting for one
+        }
     }
 
     /** Called after the transaction: wakes the scheduler if the transaction signalled. */
