@@ -5,9 +5,7 @@ import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Admit;
 import io.ferry.orchestrator.decision.EventMetadata;
-import io.ferry.orchestrator.migration.AdmissionSignal;
 import io.ferry.orchestrator.migration.Migrations;
-import io.ferry.orchestrator.outbox.OutboxRelay;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,11 +37,9 @@ class Admissions extends BackgroundLoop {
     private final AdmissionSignal signal;
     private final OrchestratorProperties limits;
     private final Clock clock;
-    private final OutboxRelay relay;
     Admissions(JdbcTemplate jdbc, TransactionTemplate tx, Migrations migrations, AdmissionSignal signal,
-            OrchestratorProperties limits, Clock clock, OutboxRelay relay) {
+            OrchestratorProperties limits, Clock clock) {
         super("admissions");
-        this.relay = relay;
         this.jdbc = jdbc;
         this.tx = tx;
         this.migrations = migrations;
@@ -65,7 +61,6 @@ class Admissions extends BackgroundLoop {
 
     void admitWhatFits() {
         tx.executeWithoutResult(status -> admitUnderLock());
-        relay.wakeUp(); // the admitted migrations' first commands are committed now
     }
 
     private void admitUnderLock() {

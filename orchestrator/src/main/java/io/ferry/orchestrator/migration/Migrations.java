@@ -8,7 +8,6 @@ import io.ferry.orchestrator.decision.Decision;
 import io.ferry.orchestrator.decision.DecisionLoop;
 import io.ferry.orchestrator.decision.DedupKey;
 import io.ferry.orchestrator.decision.EventMetadata;
-import io.ferry.orchestrator.outbox.OutboxRelay;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -16,25 +15,15 @@ import org.springframework.stereotype.Service;
 @Service
 public class Migrations {
     private final DecisionLoop<MigrationCommand, MigrationEvent, MigrationState> loop;
-    private final OutboxRelay relay;
-    private final AdmissionSignal admissions;
 
-    Migrations(DecisionLoop<MigrationCommand, MigrationEvent, MigrationState> loop, OutboxRelay relay,
-            AdmissionSignal admissions) {
+    Migrations(DecisionLoop<MigrationCommand, MigrationEvent, MigrationState> loop) {
         this.loop = loop;
-        this.relay = relay;
-        this.admissions = admissions;
     }
 
     /** @param dedup consumer and message id; when that message was handled before, nothing is appended */
     public Decision<MigrationEvent, MigrationState> decide(MigrationId id, MigrationCommand command, EventMetadata meta,
             Optional<DedupKey> dedup) {
-        Decision<MigrationEvent, MigrationState> decision = loop.decide(id.value(), command, meta, dedup);
-        if (!decision.added().isEmpty()) {
-            relay.wakeUp();
-        }
-        admissions.fire();
-        return decision;
+        return loop.decide(id.value(), command, meta, dedup);
     }
 
     /** The migration as its log says now (Absent when there is no such migration). */
