@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -14,7 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Decides one input against one stream: in a transaction, mark the dedup key, load, fold, decide, append with the
  * version the decision saw, and let the reactors write their part. A racing writer makes the append fail on the
- * version check; the input is then decided again in a new transaction. It knows nothing of what the events mean.
+ * version check; the input is then decided again in a new transaction, which is why a caller's transaction is
+ * refused: the retry would join it, and PostgreSQL has aborted it. It knows nothing of what the events mean.
  */
 public final class DecisionLoop<C, E, S> {
     static final int ATTEMPTS = 5;
@@ -43,6 +45,10 @@ public final class DecisionLoop<C, E, S> {
 
     /** @param dedup when a message with this key was decided before, nothing is appended */
     public Decision<E, S> decide(UUID id, C input, EventMetadata meta, Optional<DedupKey> dedup) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalTransactionStateException("DecisionLoop owns its transactions: a retry inside a caller's "
+                    + "transaction would run in an aborted one");
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> attempt(id, input, meta, dedup));
