@@ -74,10 +74,12 @@ class MigrationsController {
     @PostMapping("/migrations/{id}/cancel")
     ResponseEntity<CancelResponse> cancel(@PathVariable String id, Principal user) {
         MigrationId migrationId = MigrationId.parse(id);
-        if (queries.one(migrationId.value()).isEmpty()) {
-            throw new NotFound("no migration " + id + "; list them with GET /api/migrations");
+        MigrationState state;
+        try {
+            state = cancels.cancel(migrationId, user.getName());
+        } catch (CancelService.NoSuchMigrationException e) {
+            throw new NotFound("no migration " + id + "; list them with GET /api/migrations"); // as the id was written
         }
-        MigrationState state = cancels.cancel(migrationId, user.getName());
         return ResponseEntity.status(state.terminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .body(new CancelResponse(id, state.label()));
     }

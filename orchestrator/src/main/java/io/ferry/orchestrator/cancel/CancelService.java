@@ -40,20 +40,30 @@ public class CancelService {
         }
     }
 
-    /** @return the state after the cancel: CANCELLING (hosts rolling back) or CANCELLED */
+    /** Thrown when the log holds no such migration. */
+    public static final class NoSuchMigrationException extends RuntimeException {
+        NoSuchMigrationException(MigrationId id) {
+            super("no migration " + id);
+        }
+    }
+
+    /**
+     * One decision answers everything: whether the cancel was refused, whether the migration exists, and its state.
+     *
+     * @return the state after the cancel: CANCELLING (hosts rolling back) or CANCELLED
+     */
     public MigrationState cancel(MigrationId id, String requestedBy) {
         Instant now = clock.instant();
-        var added = migrations.decide(id, new Cancel(requestedBy, now),
-                new EventMetadata(requestedBy, "cancel:" + ids.get(), null, now), Optional.empty()).added();
-        Optional<CancelRefused> refused = added.stream().map(e -> e.event()).filter(CancelRefused.class::isInstance)
+        var decision = migrations.decide(id, new Cancel(requestedBy, now),
+                new EventMetadata(requestedBy, "cancel:" + ids.get(), null, now), Optional.empty());
+        Optional<CancelRefused> refused = decision.added().stream().map(e -> e.event()).filter(CancelRefused.class::isInstance)
                 .map(CancelRefused.class::cast).findFirst();
         if (refused.isPresent()) {
             throw new CancelRefusedException(refused.get().state(), "cancel refused: " + refused.get().detail());
         }
-        MigrationState after = migrations.current(id);
+        MigrationState after = decision.after();
         return switch (after) {
-            case MigrationState.Absent a -> throw new IllegalArgumentException("no migration " + id
-                    + "; list them with GET /api/migrations");
+            case MigrationState.Absent a -> throw new NoSuchMigrationException(id);
             case MigrationState.Cancelled c -> c;
             case MigrationState.Unwinding u when u.cause() instanceof MigrationState.Cause.Cancel -> u;
             case MigrationState.Unwinding u -> throw new CancelRefusedException(u.label(), "cancel refused: the "
