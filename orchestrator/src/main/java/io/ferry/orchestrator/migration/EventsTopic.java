@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Order(40)
 class EventsTopic implements Reactor<MigrationCommand, MigrationEvent, MigrationState> {
     private final Outbox outbox;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     EventsTopic(Outbox outbox) {
         this.outbox = outbox;
@@ -33,7 +33,7 @@ class EventsTopic implements Reactor<MigrationCommand, MigrationEvent, Migration
     }
 
     private byte[] envelope(Recorded<MigrationEvent> e) {
-        ObjectNode node = json.createObjectNode();
+        ObjectNode node = JSON.createObjectNode();
         node.put("eventId", e.eventId().toString());
         node.put("migrationId", e.streamId().toString());
         node.put("version", e.version());
@@ -42,7 +42,7 @@ class EventsTopic implements Reactor<MigrationCommand, MigrationEvent, Migration
         node.put("actor", e.actor());
         node.put("causationId", e.causationId());
         node.put("correlationId", e.correlationId());
-        node.set("payload", json.readTree(e.payloadJson()));
-        return json.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+        node.set("payload", JSON.readTree(e.payloadJson()));
+        return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
     }
 }
