@@ -4,10 +4,8 @@ import io.ferry.orchestrator.OrchestratorProperties;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Admit;
-import io.ferry.orchestrator.eventlog.EventMetadata;
-import io.ferry.orchestrator.migration.AdmissionSignal;
-import io.ferry.orchestrator.migration.MigrationService;
-import io.ferry.orchestrator.outbox.OutboxRelay;
+import io.ferry.orchestrator.decision.EventMetadata;
+import io.ferry.orchestrator.migration.Migrations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,31 +19,29 @@ import org.slf4j.LoggerFactory;
 import io.ferry.orchestrator.support.BackgroundLoop;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Starts queued migrations in request order while the limits allow: per source host (Hyper-V's default 2) and in
- * the whole cluster (KubeVirt's default 5). One transaction counts, decides and appends under an advisory lock, so
- * two orchestrator instances never both take the last slot. A migration being rolled back still holds its slot.
+ * the whole cluster (KubeVirt's default 5). The round counts and decides under an advisory lock, so two orchestrator
+ * instances never both take the last slot; it opens no transaction, and each admission is decided in its own, so one
+ * that loses a race (a cancel, say) is decided again without undoing the others. A migration being rolled back still
+ * holds its slot.
  */
 @Component
 class Admissions extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(Admissions.class);
-    private static final long ADMISSION_LOCK = 0x666572727941L; // "ferryA"
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
-    private final MigrationService migrations;
+    private final AdmissionLock lock;
+    private final Migrations migrations;
     private final AdmissionSignal signal;
     private final OrchestratorProperties limits;
     private final Clock clock;
-    private final OutboxRelay relay;
-    Admissions(JdbcTemplate jdbc, TransactionTemplate tx, MigrationService migrations, AdmissionSignal signal,
-            OrchestratorProperties limits, Clock clock, OutboxRelay relay) {
+    Admissions(JdbcTemplate jdbc, AdmissionLock lock, Migrations migrations, AdmissionSignal signal,
+            OrchestratorProperties limits, Clock clock) {
         super("admissions");
-        this.relay = relay;
         this.jdbc = jdbc;
-        this.tx = tx;
+        this.lock = lock;
         this.migrations = migrations;
         this.signal = signal;
         this.limits = limits;
@@ -64,44 +60,37 @@ class Admissions extends BackgroundLoop {
     }
 
     void admitWhatFits() {
-        tx.executeWithoutResult(status -> admitUnderLock());
-        relay.wakeUp(); // the admitted migrations' first commands are committed now
+        lock.tryRun(this::admitUnderLock);
     }
 
     private void admitUnderLock() {
-        {
-            if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class,
-                    ADMISSION_LOCK))) {
-                return; // another instance is admitting right now
+        // the counts can only shrink while the lock is held: nobody else admits
+        Map<String, Integer> perSource = new HashMap<>();
+        jdbc.query("select source_host, count(*) from migrations where state = any(?) group by source_host",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perSource.put(rs.getString(1), rs.getInt(2)),
+                (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
+        int total = perSource.values().stream().mapToInt(Integer::intValue).sum();
+        List<Map<String, Object>> queued = jdbc.queryForList("select migration_id, source_host from migrations "
+                + "where state = '" + io.ferry.schema.MigrationStatus.QUEUED + "' order by created_at, migration_id limit 200");
+        for (Map<String, Object> row : queued) {
+            if (total >= limits.maxConcurrent()) {
+                return;
             }
-            Map<String, Integer> perSource = new HashMap<>();
-            jdbc.query("select source_host, count(*) from migrations where state = any(?) group by source_host",
-                    (org.springframework.jdbc.core.RowCallbackHandler) rs -> perSource.put(rs.getString(1), rs.getInt(2)),
-                    (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
-            int total = perSource.values().stream().mapToInt(Integer::intValue).sum();
-            List<Map<String, Object>> queued = jdbc.queryForList("select migration_id, source_host from migrations "
-                    + "where state = '" + io.ferry.schema.MigrationStatus.QUEUED + "' order by created_at, migration_id limit 200");
-            for (Map<String, Object> row : queued) {
-                if (total >= limits.maxConcurrent()) {
-                    return;
-                }
-                String source = (String) row.get("source_host");
-                int fromSource = perSource.getOrDefault(source, 0);
-                if (fromSource >= limits.maxOutboundPerHost()) {
-                    continue; // this host is busy; a later request from another host may still fit
-                }
-                Instant now = clock.instant();
-                UUID id = (UUID) row.get("migration_id");
-                var added = migrations.handle(new MigrationId(id), new Admit(fromSource, total, now),
-                        new EventMetadata("orchestrator:scheduler", "admission", null, now), Optional.empty());
-                if (!added.isEmpty()) {
-                    log.info("migration {} admitted ({} of {} leaving {}, {} of {} in the cluster)", id, fromSource + 1,
-                            limits.maxOutboundPerHost(), source, total + 1, limits.maxConcurrent());
-                    perSource.merge(source, 1, Integer::sum);
-                    total++;
-                }
+            String source = (String) row.get("source_host");
+            int fromSource = perSource.getOrDefault(source, 0);
+            if (fromSource >= limits.maxOutboundPerHost()) {
+                continue; // this host is busy; a later request from another host may still fit
+            }
+            Instant now = clock.instant();
+            UUID id = (UUID) row.get("migration_id");
+            var added = migrations.decide(new MigrationId(id), new Admit(fromSource, total, now),
+                    new EventMetadata("orchestrator:scheduler", "admission", null, now), Optional.empty()).added();
+            if (!added.isEmpty()) {
+                log.info("migration {} admitted ({} of {} leaving {}, {} of {} in the cluster)", id, fromSource + 1,
+                        limits.maxOutboundPerHost(), source, total + 1, limits.maxConcurrent());
+                perSource.merge(source, 1, Integer::sum);
+                total++;
             }
         }
     }
-
 }

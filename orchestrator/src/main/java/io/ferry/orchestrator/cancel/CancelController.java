@@ -4,7 +4,6 @@ import io.ferry.orchestrator.api.ApiEndpoint;
 import io.ferry.orchestrator.api.NotFound;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationState;
-import io.ferry.orchestrator.migrations.MigrationQueries;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import org.springframework.http.HttpStatus;
@@ -20,11 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 @ApiEndpoint
 @Tag(name = "migrations-controller")
 class CancelController {
-    private final MigrationQueries queries;
     private final CancelService cancels;
 
-    CancelController(MigrationQueries queries, CancelService cancels) {
-        this.queries = queries;
+    CancelController(CancelService cancels) {
         this.cancels = cancels;
     }
 
@@ -33,11 +30,12 @@ class CancelController {
     /** 202 while the hosts roll back (CANCELLING), 200 once CANCELLED; 409 after the final copy began. */
     @PostMapping("/migrations/{id}/cancel")
     ResponseEntity<CancelResponse> cancel(@PathVariable String id, Principal user) {
-        MigrationId migrationId = MigrationId.parse(id);
-        if (queries.one(migrationId.value()).isEmpty()) {
-            throw NotFound.migration(id);
+        MigrationState state;
+        try {
+            state = cancels.cancel(MigrationId.parse(id), user.getName());
+        } catch (CancelService.NoSuchMigrationException e) {
+            throw NotFound.migration(id); // as the id was written
         }
-        MigrationState state = cancels.cancel(migrationId, user.getName());
         return ResponseEntity.status(state.terminal() ? HttpStatus.OK : HttpStatus.ACCEPTED)
                 .body(new CancelResponse(id, state.label()));
     }

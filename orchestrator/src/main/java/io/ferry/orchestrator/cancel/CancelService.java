@@ -4,8 +4,8 @@ import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationCommand.Cancel;
 import io.ferry.orchestrator.core.MigrationEvent.CancelRefused;
 import io.ferry.orchestrator.core.MigrationState;
-import io.ferry.orchestrator.eventlog.EventMetadata;
-import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.decision.EventMetadata;
+import io.ferry.orchestrator.migration.Migrations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,11 +16,11 @@ import org.springframework.stereotype.Service;
 /** Cancels a migration: accepted while queued or before the final copy, refused after it, with the reason. */
 @Service
 public class CancelService {
-    private final MigrationService migrations;
+    private final Migrations migrations;
     private final Clock clock;
     private final Supplier<UUID> ids;
 
-    public CancelService(MigrationService migrations, Clock clock, Supplier<UUID> ids) {
+    public CancelService(Migrations migrations, Clock clock, Supplier<UUID> ids) {
         this.migrations = migrations;
         this.clock = clock;
         this.ids = ids;
@@ -40,20 +40,30 @@ public class CancelService {
         }
     }
 
-    /** @return the state after the cancel: CANCELLING (hosts rolling back) or CANCELLED */
+    /** Thrown when the log holds no such migration. */
+    public static final class NoSuchMigrationException extends RuntimeException {
+        NoSuchMigrationException(MigrationId id) {
+            super("no migration " + id);
+        }
+    }
+
+    /**
+     * One decision answers everything: whether the cancel was refused, whether the migration exists, and its state.
+     *
+     * @return the state after the cancel: CANCELLING (hosts rolling back) or CANCELLED
+     */
     public MigrationState cancel(MigrationId id, String requestedBy) {
         Instant now = clock.instant();
-        var added = migrations.handle(id, new Cancel(requestedBy, now),
+        var decision = migrations.decide(id, new Cancel(requestedBy, now),
                 new EventMetadata(requestedBy, "cancel:" + ids.get(), null, now), Optional.empty());
-        Optional<CancelRefused> refused = added.stream().map(e -> e.event()).filter(CancelRefused.class::isInstance)
+        Optional<CancelRefused> refused = decision.added().stream().map(e -> e.event()).filter(CancelRefused.class::isInstance)
                 .map(CancelRefused.class::cast).findFirst();
         if (refused.isPresent()) {
             throw new CancelRefusedException(refused.get().state(), "cancel refused: " + refused.get().detail());
         }
-        MigrationState after = migrations.state(id);
+        MigrationState after = decision.after();
         return switch (after) {
-            case MigrationState.Absent a -> throw new IllegalArgumentException("no migration " + id
-                    + "; list them with GET /api/migrations");
+            case MigrationState.Absent a -> throw new NoSuchMigrationException(id);
             case MigrationState.Cancelled c -> c;
             case MigrationState.Unwinding u when u.cause() instanceof MigrationState.Cause.Cancel -> u;
             case MigrationState.Unwinding u -> throw new CancelRefusedException(u.label(), "cancel refused: the "

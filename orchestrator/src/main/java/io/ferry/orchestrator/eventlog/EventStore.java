@@ -1,7 +1,10 @@
 package io.ferry.orchestrator.eventlog;
 
-import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.decision.ConcurrentAppendException;
+import io.ferry.orchestrator.decision.EventMetadata;
+import io.ferry.orchestrator.decision.EventStream;
+import io.ferry.orchestrator.decision.Recorded;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,7 @@ import org.springframework.stereotype.Repository;
 
 /** The append-only event log in PostgreSQL. Appends carry the version they expect to follow. */
 @Repository
-public class EventStore {
+public class EventStore implements EventStream<MigrationEvent> {
     private static final String COLUMNS = "position, event_id, migration_id, version, type, payload, payload_json::text, "
             + "causation_id, correlation_id, actor, recorded_at";
     private final JdbcTemplate jdbc;
@@ -27,14 +30,16 @@ public class EventStore {
         this.ids = ids;
     }
 
-    public List<RecordedEvent> load(MigrationId id) {
+    @Override
+    public List<Recorded<MigrationEvent>> load(UUID id) {
         return jdbc.query("select " + COLUMNS + " from migration_events where migration_id = ? order by version", mapper(),
-                id.value());
+                id);
     }
 
-    /** @throws ConcurrentAppendException when {@code expectedVersion} is no longer the stream's last version */
-    public List<RecordedEvent> append(MigrationId id, int expectedVersion, List<MigrationEvent> events, EventMetadata meta) {
-        List<RecordedEvent> recorded = new ArrayList<>(events.size());
+    @Override
+    public List<Recorded<MigrationEvent>> append(UUID id, int expectedVersion, List<MigrationEvent> events,
+            EventMetadata meta) {
+        List<Recorded<MigrationEvent>> recorded = new ArrayList<>(events.size());
         int version = expectedVersion;
         try {
             for (MigrationEvent event : events) {
@@ -46,9 +51,9 @@ public class EventStore {
                         insert into migration_events (event_id, migration_id, version, type, payload, payload_json,
                             causation_id, correlation_id, actor, recorded_at)
                         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) returning position""", Long.class,
-                        eventId, id.value(), version, type, codec.encode(event), json, meta.causationId(),
+                        eventId, id, version, type, codec.encode(event), json, meta.causationId(),
                         meta.correlationId(), meta.actor(), Timestamp.from(meta.recordedAt()));
-                recorded.add(new RecordedEvent(position, eventId, id.value(), version, type, event, json, meta.causationId(),
+                recorded.add(new Recorded<>(position, eventId, id, version, type, event, json, meta.causationId(),
                         meta.correlationId(), meta.actor(), meta.recordedAt()));
             }
         } catch (DuplicateKeyException e) {
@@ -58,8 +63,8 @@ public class EventStore {
         return recorded;
     }
 
-    private RowMapper<RecordedEvent> mapper() {
-        return (rs, row) -> new RecordedEvent(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
+    private RowMapper<Recorded<MigrationEvent>> mapper() {
+        return (rs, row) -> new Recorded<>(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
                 rs.getInt(4), rs.getString(5), codec.decode(rs.getString(5), rs.getBytes(6)), rs.getString(7),
                 rs.getString(8), rs.getString(9), rs.getString(10), rs.getTimestamp(11).toInstant());
     }

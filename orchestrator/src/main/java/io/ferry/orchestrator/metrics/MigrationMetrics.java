@@ -1,7 +1,11 @@
 package io.ferry.orchestrator.metrics;
 
 import io.ferry.orchestrator.core.MigrationEvent;
-import io.ferry.orchestrator.eventlog.RecordedEvent;
+import io.ferry.orchestrator.core.MigrationCommand;
+import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.orchestrator.decision.Appended;
+import io.ferry.orchestrator.decision.Reactor;
+import io.ferry.orchestrator.decision.Recorded;
 import io.ferry.schema.MigrationStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -9,7 +13,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,7 +22,7 @@ import org.springframework.stereotype.Component;
  * read the shared read model, so every instance reports the cluster's figure.
  */
 @Component
-public class MigrationMetrics {
+public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEvent, MigrationState> {
     private final MeterRegistry registry;
     private final Timer duration;
     private final Timer downtime;
@@ -56,8 +59,9 @@ public class MigrationMetrics {
         }
     }
 
-    public void appended(List<RecordedEvent> events) {
-        for (RecordedEvent recorded : events) {
+    @Override
+    public void afterCommit(Appended<MigrationCommand, MigrationEvent, MigrationState> appended) {
+        for (Recorded<MigrationEvent> recorded : appended.added()) {
             switch (recorded.event()) {
                 case MigrationEvent.MigrationCompleted c -> {
                     ended(MigrationStatus.COMPLETED);

@@ -1,12 +1,13 @@
 package io.ferry.orchestrator.migration;
 
 import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationEvent;
 import io.ferry.orchestrator.core.MigrationEvent.StageCommandIssued;
 import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.MigrationState.Progress;
+import io.ferry.orchestrator.decision.Recorded;
 import io.ferry.orchestrator.eventlog.EventCodec;
-import io.ferry.orchestrator.eventlog.RecordedEvent;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
 import java.time.Instant;
@@ -19,7 +20,7 @@ final class CommandFactory {
      * @param tokens seals the data channel's secret, put only into the commands of the two ends of the channel
      * @param sourceDataHost where the source's data channel connects from (null: unknown), told to the destination
      */
-    static StageCommand build(MigrationId id, RecordedEvent recorded, StageCommandIssued issued, MigrationState state,
+    static StageCommand build(MigrationId id, Recorded<MigrationEvent> recorded, StageCommandIssued issued, MigrationState state,
             Instant now, DataTokens tokens, String sourceDataHost) {
         Plan plan = state.requested().orElseThrow(
                 () -> new IllegalStateException("a command was issued for a migration that was never requested"));

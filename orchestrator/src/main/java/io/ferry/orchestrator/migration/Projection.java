@@ -1,18 +1,25 @@
 package io.ferry.orchestrator.migration;
 
-import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationCommand;
+import io.ferry.orchestrator.core.MigrationEvent;
 import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.MigrationState.Progress;
+import io.ferry.orchestrator.decision.Appended;
+import io.ferry.orchestrator.decision.Reactor;
 import java.sql.Timestamp;
-import java.time.Instant;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Keeps the migrations read model in step with the log, in the same transaction as the append. */
+/**
+ * Keeps the migrations read model in step with the log, in the same transaction as the append: its unique index on
+ * a VM's active migration is what refuses a second one, so this must fail the append, not follow it.
+ */
 @Repository
-class Projection {
+@Order(10)
+class Projection implements Reactor<MigrationCommand, MigrationEvent, MigrationState> {
     private final JdbcTemplate jdbc;
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -20,7 +27,9 @@ class Projection {
         this.jdbc = jdbc;
     }
 
-    void save(MigrationId id, MigrationState state, int version, Instant at) {
+    @Override
+    public void inTransaction(Appended<MigrationCommand, MigrationEvent, MigrationState> a) {
+        MigrationState state = a.after();
         Row row = Row.of(state);
         jdbc.update("""
                 insert into migrations (migration_id, request_id, vm_id, source_host, destination_host, state, failure_reason,
@@ -32,9 +41,10 @@ class Projection {
                     total_ms = excluded.total_ms, downtime_ms = excluded.downtime_ms, rounds = excluded.rounds,
                     pages_sent = excluded.pages_sent, bytes_sent = excluded.bytes_sent,
                     downtime_breakdown = excluded.downtime_breakdown""",
-                id.value(), row.plan.requestId().value(), row.plan.vm().vmId().value(), row.plan.source().value(),
+                a.stream(), row.plan.requestId().value(), row.plan.vm().vmId().value(), row.plan.source().value(),
                 row.plan.destination().value(), state.label(), row.reason, row.detail, row.plan.requestedBy(),
-                row.plan.channel().name(), version, Timestamp.from(row.plan.requestedAt()), Timestamp.from(at), row.totalMs,
+                row.plan.channel().name(), a.versionAfter(), Timestamp.from(row.plan.requestedAt()),
+                Timestamp.from(a.meta().recordedAt()), row.totalMs,
                 row.progress.downtimeMs() == 0 && row.totalMs == null ? null : row.progress.downtimeMs(),
                 row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent(),
                 row.progress.breakdown() == null ? null : json.writeValueAsString(row.progress.breakdown()));

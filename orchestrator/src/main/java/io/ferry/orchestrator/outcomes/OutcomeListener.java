@@ -2,9 +2,9 @@ package io.ferry.orchestrator.outcomes;
 
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationCommand.Report;
-import io.ferry.orchestrator.eventlog.EventMetadata;
-import io.ferry.orchestrator.migration.MigrationService;
-import io.ferry.orchestrator.migration.MigrationService.DedupKey;
+import io.ferry.orchestrator.decision.EventMetadata;
+import io.ferry.orchestrator.decision.DedupKey;
+import io.ferry.orchestrator.migration.Migrations;
 import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.AvroCodec;
 import io.ferry.schema.SchemaMismatchException;
@@ -23,10 +23,10 @@ import org.springframework.stereotype.Component;
 class OutcomeListener {
     private static final Logger log = LoggerFactory.getLogger(OutcomeListener.class);
     private final AvroCodec<AgentOutcome> codec = AvroCodec.of(AgentOutcome.class);
-    private final MigrationService migrations;
+    private final Migrations migrations;
     private final Clock clock;
 
-    OutcomeListener(MigrationService migrations, Clock clock) {
+    OutcomeListener(Migrations migrations, Clock clock) {
         this.migrations = migrations;
         this.clock = clock;
     }
@@ -41,9 +41,9 @@ class OutcomeListener {
             return;
         }
         MigrationId id = MigrationId.parse(outcome.getMigrationId());
-        var added = migrations.handle(id, new Report(OutcomeMapper.toReport(outcome), clock.instant()),
+        var added = migrations.decide(id, new Report(OutcomeMapper.toReport(outcome), clock.instant()),
                 new EventMetadata("agent:" + outcome.getHost(), outcome.getOutcomeId(), null, clock.instant()),
-                Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId())));
+                Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId()))).added();
         added.forEach(e -> log.info("migration {} v{}: {}", id, e.version(), e.type()));
     }
 }

@@ -1,10 +1,11 @@
 package io.ferry.orchestrator.replay;
 
 import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.decision.Recorded;
 import io.ferry.orchestrator.eventlog.EventCodec;
 import io.ferry.orchestrator.eventlog.EventStore;
 import io.ferry.orchestrator.eventlog.InputCodec;
-import io.ferry.orchestrator.eventlog.RecordedEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ class ReplayService {
 
     /** @return null when there is no such migration */
     ObjectNode export(MigrationId id) {
-        List<RecordedEvent> events = store.load(id);
+        List<Recorded<MigrationEvent>> events = store.load(id.value());
         if (events.isEmpty()) {
             return null;
         }
@@ -56,7 +57,7 @@ class ReplayService {
         doc.put("migrationId", id.toString());
         doc.put("exportedAt", clock.instant().toString());
         ArrayNode list = doc.putArray("events");
-        for (RecordedEvent e : events) {
+        for (Recorded<MigrationEvent> e : events) {
             ObjectNode node = list.addObject();
             node.put("version", e.version());
             node.put("type", e.type());

@@ -3,7 +3,6 @@ package io.ferry.orchestrator.submit;
 import static io.ferry.orchestrator.support.Untrusted.forLog;
 
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
-import io.ferry.orchestrator.outbox.OutboxRelay;
 import io.ferry.schema.Topics;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
@@ -27,16 +26,14 @@ class RequestListener {
     private final Rejections rejections;
     private final DeadLetters deadLetters;
     private final TransactionTemplate tx;
-    private final OutboxRelay relay;
     private final Clock clock;
 
     RequestListener(SubmissionService submissions, Rejections rejections, DeadLetters deadLetters, TransactionTemplate tx,
-            OutboxRelay relay, Clock clock) {
+            Clock clock) {
         this.submissions = submissions;
         this.rejections = rejections;
         this.deadLetters = deadLetters;
         this.tx = tx;
-        this.relay = relay;
         this.clock = clock;
     }
 
@@ -58,7 +55,6 @@ class RequestListener {
             // Only now is it parked: a failed write above is retried by the error handler and says so itself.
             log.warn("rejected request {} at {}: {} ({}); parked on {}", forLog(requestId), where, forLog(e.getMessage()),
                     e.reason(), DeadLetters.TOPIC);
-            relay.wakeUp();
         }
     }
 }

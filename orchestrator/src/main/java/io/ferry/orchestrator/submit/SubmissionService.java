@@ -10,10 +10,10 @@ import io.ferry.orchestrator.core.MigrationCommand.Submit;
 import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.Policy;
 import io.ferry.orchestrator.core.VmSpec;
-import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.inventory.Inventory.VmRow;
-import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.migration.Migrations;
 import io.ferry.orchestrator.submit.RejectedRequestException.Reason;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
@@ -35,14 +35,14 @@ public class SubmissionService {
     /** What a topic request's claimed requester is recorded behind: kafka:ops is not the REST user ops. */
     public static final String TOPIC_ACTOR_PREFIX = "kafka:";
     private final Inventory inventory;
-    private final MigrationService migrations;
+    private final Migrations migrations;
     private final Rejections rejections;
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final OrchestratorProperties properties;
 
-    public SubmissionService(Inventory inventory, MigrationService migrations, Rejections rejections, JdbcTemplate jdbc,
+    public SubmissionService(Inventory inventory, Migrations migrations, Rejections rejections, JdbcTemplate jdbc,
             Clock clock, Supplier<UUID> ids, OrchestratorProperties properties) {
         this.properties = properties;
         this.inventory = inventory;
@@ -116,7 +116,7 @@ public class SubmissionService {
         VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
         try {
-            migrations.handle(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
+            migrations.decide(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
                     clock.instant()), new EventMetadata(requestedBy, requestId.value(), requestId.value(), clock.instant()),
                     Optional.empty());
         } catch (DuplicateKeyException e) {
@@ -147,7 +147,7 @@ public class SubmissionService {
 
     /** The same requestId with other parameters is another request under a reused key, not a retry: refuse it. */
     private void sameParameters(MigrationId id, MigrationRequest request) {
-        Plan earlier = migrations.state(id).requested().orElseThrow();
+        Plan earlier = migrations.current(id).requested().orElseThrow();
         Policy policy = policy(request);
         List<String> differ = new ArrayList<>();
         differ(differ, "vmId", earlier.vm().vmId().value(), request.getVmId());

@@ -5,9 +5,9 @@ import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationCommand.Tick;
 import io.ferry.orchestrator.core.MigrationState;
-import io.ferry.orchestrator.eventlog.EventMetadata;
+import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.inventory.Inventory;
-import io.ferry.orchestrator.migration.MigrationService;
+import io.ferry.orchestrator.migration.Migrations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,13 +36,13 @@ class Watchdog extends BackgroundLoop {
 
     private final JdbcTemplate jdbc;
     private final Inventory inventory;
-    private final MigrationService migrations;
+    private final Migrations migrations;
     private final OrchestratorProperties properties;
     private final Clock clock;
     private Instant startedAt;
     private Set<HostId> lastUnreachable = Set.of();
 
-    Watchdog(JdbcTemplate jdbc, Inventory inventory, MigrationService migrations, OrchestratorProperties properties,
+    Watchdog(JdbcTemplate jdbc, Inventory inventory, Migrations migrations, OrchestratorProperties properties,
             Clock clock) {
         super("watchdog");
         this.jdbc = jdbc;
@@ -79,8 +79,8 @@ class Watchdog extends BackgroundLoop {
         for (UUID id : ids) {
             Instant now = clock.instant();
             var tick = new Tick(unreachable, restarted.getOrDefault(id, Set.of()), now);
-            var added = migrations.handle(new MigrationId(id), tick,
-                    new EventMetadata("orchestrator:watchdog", "timer:" + now, null, now), Optional.empty());
+            var added = migrations.decide(new MigrationId(id), tick,
+                    new EventMetadata("orchestrator:watchdog", "timer:" + now, null, now), Optional.empty()).added();
             added.forEach(e -> log.info("migration {} v{}: {} (watchdog)", id, e.version(), e.type()));
         }
     }

@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 class ADeadLetterCarriesABoundedCopyOfTheRecordTest {
     private final List<byte[]> written = new ArrayList<>();
-    private final DeadLetters deadLetters = new DeadLetters(new Outbox(null) {
+    private final DeadLetters deadLetters = new DeadLetters(new Outbox(null, null) {
         @Override
         public void add(String topic, String key, byte[] payload, String contentType) {
             written.add(payload);

@@ -1,9 +1,8 @@
-package io.ferry.orchestrator.eventlog;
+package io.ferry.orchestrator.decision;
 
-import io.ferry.orchestrator.core.MigrationEvent;
 import java.time.Instant;
 import java.util.UUID;
 
 /** An event as the log holds it, with its envelope. */
-public record RecordedEvent(long position, UUID eventId, UUID migrationId, int version, String type, MigrationEvent event,
+public record Recorded<E>(long position, UUID eventId, UUID streamId, int version, String type, E event,
         String payloadJson, String causationId, String correlationId, String actor, Instant recordedAt) {}

@@ -1,4 +1,4 @@
-package io.ferry.orchestrator.migration;
+package io.ferry.orchestrator.admission;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,26 +11,12 @@ import org.springframework.stereotype.Component;
  * a migration that ended), so a free slot is used at once instead of at the next poll.
  */
 @Component
-public class AdmissionSignal {
-    private final ThreadLocal<Boolean> pending = ThreadLocal.withInitial(() -> false);
+class AdmissionSignal {
     private final AtomicBoolean raised = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
-    /** Called inside the transaction: remembered until {@link #fire()} runs after the commit. */
-    void signal() {
-        pending.set(true);
-    }
-
-    /** Called after the transaction: wakes the scheduler if the transaction signalled. */
-    void fire() {
-        if (pending.get()) {
-            pending.set(false);
-            raise();
-        }
-    }
-
-    public void raise() {
+    void raise() {
         lock.lock();
         try {
             raised.set(true);
@@ -41,7 +27,7 @@ public class AdmissionSignal {
     }
 
     /** Waits until raised or the timeout passes; clears the signal. */
-    public void await(long timeoutMs) throws InterruptedException {
+    void await(long timeoutMs) throws InterruptedException {
         lock.lock();
         try {
             if (!raised.get()) {

@@ -1,4 +1,4 @@
-package io.ferry.orchestrator.eventlog;
+package io.ferry.orchestrator.decision;
 
 /** Another writer appended to the same migration first; reload and decide again. */
 public final class ConcurrentAppendException extends RuntimeException {

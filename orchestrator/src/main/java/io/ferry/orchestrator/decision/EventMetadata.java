@@ -1,4 +1,4 @@
-package io.ferry.orchestrator.eventlog;
+package io.ferry.orchestrator.decision;
 
 import java.time.Instant;
 
