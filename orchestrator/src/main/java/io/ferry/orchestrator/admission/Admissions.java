@@ -6,6 +6,7 @@ import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.core.MigrationCommand.Admit;
 import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.migration.Migrations;
+import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,7 +18,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.ferry.orchestrator.support.BackgroundLoop;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,16 +31,17 @@ import org.springframework.stereotype.Component;
 class Admissions extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(Admissions.class);
 
-    private final JdbcTemplate jdbc;
+    private final MigrationsReadModel readModel;
     private final AdmissionLock lock;
     private final Migrations migrations;
     private final AdmissionSignal signal;
     private final OrchestratorProperties limits;
     private final Clock clock;
-    Admissions(JdbcTemplate jdbc, AdmissionLock lock, Migrations migrations, AdmissionSignal signal,
+
+    Admissions(MigrationsReadModel readModel, AdmissionLock lock, Migrations migrations, AdmissionSignal signal,
             OrchestratorProperties limits, Clock clock) {
         super("admissions");
-        this.jdbc = jdbc;
+        this.readModel = readModel;
         this.lock = lock;
         this.migrations = migrations;
         this.signal = signal;
@@ -65,24 +66,19 @@ class Admissions extends BackgroundLoop {
 
     private void admitUnderLock() {
         // the counts can only shrink while the lock is held: nobody else admits
-        Map<String, Integer> perSource = new HashMap<>();
-        jdbc.query("select source_host, count(*) from migrations where state = any(?) group by source_host",
-                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perSource.put(rs.getString(1), rs.getInt(2)),
-                (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
+        Map<String, Integer> perSource = readModel.inFlightBySource();
         int total = perSource.values().stream().mapToInt(Integer::intValue).sum();
-        List<Map<String, Object>> queued = jdbc.queryForList("select migration_id, source_host from migrations "
-                + "where state = '" + io.ferry.schema.MigrationStatus.QUEUED + "' order by created_at, migration_id limit 200");
-        for (Map<String, Object> row : queued) {
+        for (MigrationsReadModel.Queued queued : readModel.queued(200)) {
             if (total >= limits.maxConcurrent()) {
                 return;
             }
-            String source = (String) row.get("source_host");
+            String source = queued.sourceHost();
             int fromSource = perSource.getOrDefault(source, 0);
             if (fromSource >= limits.maxOutboundPerHost()) {
                 continue; // this host is busy; a later request from another host may still fit
             }
             Instant now = clock.instant();
-            UUID id = (UUID) row.get("migration_id");
+            UUID id = queued.migrationId();
             var added = migrations.decide(new MigrationId(id), new Admit(fromSource, total, now),
                     new EventMetadata("orchestrator:scheduler", "admission", null, now), Optional.empty()).added();
             if (!added.isEmpty()) {

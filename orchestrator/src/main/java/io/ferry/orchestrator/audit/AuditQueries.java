@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.audit;
 
 import io.ferry.orchestrator.api.Page;
+import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,22 +33,8 @@ class AuditQueries {
     Page<AuditEntry> audit(AuditFilter f, int page, int size) {
         // Migrations are filtered first (on their own indexes) and materialized, so a VM's or host's trail is read
         // through the (migration_id, version) index instead of scanning the whole log newest-first.
-        StringBuilder migrations = new StringBuilder("select migration_id, vm_id, source_host, destination_host "
-                + "from migrations where true");
-        List<Object> args = new ArrayList<>();
-        if (f.vmId() != null) {
-            migrations.append(" and vm_id = ?");
-            args.add(f.vmId());
-        }
-        if (f.host() != null) {
-            migrations.append(" and (source_host = ? or destination_host = ?)");
-            args.add(f.host());
-            args.add(f.host());
-        }
-        if (f.outcome() != null) {
-            migrations.append(" and state = ?");
-            args.add(f.outcome());
-        }
+        MigrationsReadModel.Matching migrations = MigrationsReadModel.matching(f.vmId(), f.host(), f.outcome());
+        List<Object> args = new ArrayList<>(migrations.args());
         StringBuilder where = new StringBuilder(" where true");
         if (f.actor() != null) {
             where.append(" and e.actor = ?");
@@ -66,7 +53,7 @@ class AuditQueries {
             args.add(java.sql.Timestamp.from(f.to()));
         }
         boolean byMigration = f.vmId() != null || f.host() != null || f.outcome() != null;
-        String from = "with m as " + (byMigration ? "materialized " : "") + "(" + migrations + ")"
+        String from = "with m as " + (byMigration ? "materialized " : "") + "(" + migrations.sql() + ")"
                 + " select %s from migration_events e join m using (migration_id)" + where;
         return Page.query(jdbc, from.formatted("count(*)"), from.formatted("e.migration_id, m.vm_id, m.source_host, "
                 + "m.destination_host, e.version, e.type, e.recorded_at, e.actor, e.causation_id, e.payload_json::text")

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import org.springframework.jdbc.core.JdbcTemplate;
+import io.ferry.orchestrator.migrations.MigrationsReadModel;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +30,7 @@ public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEven
     private final DistributionSummary rounds;
     private final Counter bytesSent;
 
-    public MigrationMetrics(MeterRegistry registry, JdbcTemplate jdbc) {
+    public MigrationMetrics(MeterRegistry registry, MigrationsReadModel readModel) {
         this.registry = registry;
         this.duration = Timer.builder("ferry.migration.duration").description("Request to completion of migrations")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
@@ -43,17 +44,15 @@ public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEven
                 .serviceLevelObjectives(1, 2, 3, 5, 10, 20).register(registry);
         this.bytesSent = Counter.builder("ferry.migration.bytes.sent").baseUnit("bytes")
                 .description("Page bytes sent on the data channels (pre-copy and final copy)").register(registry);
-        Gauge.builder("ferry.migrations.queued", jdbc, j -> count(j, "state = '" + MigrationStatus.QUEUED + "'"))
+        Gauge.builder("ferry.migrations.queued", readModel, m -> count(m, Set.of(MigrationStatus.QUEUED)))
                 .description("Migrations waiting for a slot under the concurrency limits").register(registry);
-        Gauge.builder("ferry.migrations.active", jdbc, j -> count(j,
-                "state in (" + MigrationStatus.sqlList(MigrationStatus.IN_FLIGHT) + ")"))
+        Gauge.builder("ferry.migrations.active", readModel, m -> count(m, MigrationStatus.IN_FLIGHT))
                 .description("Migrations holding a slot (running or rolling back)").register(registry);
     }
 
-    private static double count(JdbcTemplate jdbc, String where) {
+    private static double count(MigrationsReadModel readModel, Set<MigrationStatus> statuses) {
         try {
-            Long n = jdbc.queryForObject("select count(*) from migrations where " + where, Long.class);
-            return n == null ? Double.NaN : n;
+            return readModel.count(statuses);
         } catch (RuntimeException e) {
             return Double.NaN; // the database is unreachable: say so rather than report zero
         }

@@ -4,7 +4,7 @@ import io.ferry.schema.MigrationStatus;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
+import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,26 +13,19 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class ProgressReader {
     private static final int PAGES_PER_MB = 256;
-    private final JdbcTemplate jdbc;
+    private final MigrationsReadModel readModel;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    ProgressReader(JdbcTemplate jdbc) {
-        this.jdbc = jdbc;
+    ProgressReader(MigrationsReadModel readModel) {
+        this.readModel = readModel;
     }
 
     Optional<ProgressView> read(UUID id) {
-        var rows = jdbc.queryForList("""
-                select m.version, m.state, m.rounds, m.pages_sent, m.bytes_sent, m.downtime_ms, m.total_ms, m.failure_reason,
-                    m.failure_detail,
-                    (select (payload_json->'vm'->>'memoryMb')::int from migration_events
-                      where migration_id = m.migration_id and version = 1) as memory_mb,
-                    (select payload_json::text from migration_events where migration_id = m.migration_id
-                      and type = 'PrecopyRoundCompleted' order by version desc limit 1) as last_round
-                from migrations m where m.migration_id = ?""", id);
-        if (rows.isEmpty()) {
+        Optional<Map<String, Object>> found = readModel.progressRow(id);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, Object> row = rows.getFirst();
+        Map<String, Object> row = found.get();
         String state = (String) row.get("state");
         int memoryMb = row.get("memory_mb") == null ? 0 : ((Number) row.get("memory_mb")).intValue();
         long pages = row.get("pages_sent") == null ? 0 : ((Number) row.get("pages_sent")).longValue();

@@ -14,6 +14,7 @@ import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.inventory.Inventory.VmRow;
 import io.ferry.orchestrator.migration.Migrations;
+import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import io.ferry.orchestrator.submit.RejectedRequestException.Reason;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -37,18 +37,18 @@ public class SubmissionService {
     private final Inventory inventory;
     private final Migrations migrations;
     private final Rejections rejections;
-    private final JdbcTemplate jdbc;
+    private final MigrationsReadModel readModel;
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final OrchestratorProperties properties;
 
-    public SubmissionService(Inventory inventory, Migrations migrations, Rejections rejections, JdbcTemplate jdbc,
+    public SubmissionService(Inventory inventory, Migrations migrations, Rejections rejections, MigrationsReadModel readModel,
             Clock clock, Supplier<UUID> ids, OrchestratorProperties properties) {
         this.properties = properties;
         this.inventory = inventory;
         this.migrations = migrations;
         this.rejections = rejections;
-        this.jdbc = jdbc;
+        this.readModel = readModel;
         this.clock = clock;
         this.ids = ids;
     }
@@ -202,8 +202,7 @@ public class SubmissionService {
     }
 
     private Optional<MigrationId> existingMigration(RequestId requestId) {
-        return jdbc.query("select migration_id from migrations where request_id = ?",
-                (rs, i) -> new MigrationId(rs.getObject(1, UUID.class)), requestId.value()).stream().findFirst();
+        return readModel.idByRequestId(requestId.value()).map(MigrationId::new);
     }
 
     private void rejectIfMigrating(VmId vmId) {
@@ -214,10 +213,6 @@ public class SubmissionService {
     }
 
     private boolean activeMigrationOf(VmId vmId) {
-        // the predicate of the partial unique index migrations_one_active_per_vm (V1), whose rows this counts
-        Integer n = jdbc.queryForObject("select count(*) from migrations where vm_id = ? and state not in ("
-                + io.ferry.schema.MigrationStatus.sqlList(io.ferry.schema.MigrationStatus.TERMINAL) + ", 'REJECTED')",
-                Integer.class, vmId.value());
-        return n != null && n > 0;
+        return readModel.hasActiveMigration(vmId.value());
     }
 }

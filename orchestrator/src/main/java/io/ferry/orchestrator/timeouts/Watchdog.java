@@ -8,6 +8,7 @@ import io.ferry.orchestrator.core.MigrationState;
 import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.migration.Migrations;
+import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.ferry.orchestrator.support.BackgroundLoop;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
 class Watchdog extends BackgroundLoop {
     private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
 
-    private final JdbcTemplate jdbc;
+    private final MigrationsReadModel readModel;
     private final Inventory inventory;
     private final Migrations migrations;
     private final OrchestratorProperties properties;
@@ -42,10 +42,10 @@ class Watchdog extends BackgroundLoop {
     private Instant startedAt;
     private Set<HostId> lastUnreachable = Set.of();
 
-    Watchdog(JdbcTemplate jdbc, Inventory inventory, Migrations migrations, OrchestratorProperties properties,
+    Watchdog(MigrationsReadModel readModel, Inventory inventory, Migrations migrations, OrchestratorProperties properties,
             Clock clock) {
         super("watchdog");
-        this.jdbc = jdbc;
+        this.readModel = readModel;
         this.inventory = inventory;
         this.migrations = migrations;
         this.properties = properties;
@@ -73,8 +73,7 @@ class Watchdog extends BackgroundLoop {
             log.warn("hosts without a heartbeat for over {}: {}", properties.hostLivenessTimeout(), unreachable);
             lastUnreachable = unreachable;
         }
-        List<UUID> ids = jdbc.queryForList("select migration_id from migrations where state = any(?)", UUID.class,
-                (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
+        List<UUID> ids = readModel.inFlightIds();
         Map<UUID, Set<HostId>> restarted = restartedHosts();
         for (UUID id : ids) {
             Instant now = clock.instant();
@@ -93,17 +92,8 @@ class Watchdog extends BackgroundLoop {
      */
     private Map<UUID, Set<HostId>> restartedHosts() {
         Map<UUID, Set<HostId>> restarted = new HashMap<>();
-        jdbc.query("""
-                select m.migration_id, h.host
-                from migrations m
-                join hosts h on h.host in (m.source_host, m.destination_host)
-                join lateral (select min(e.recorded_at) as admitted_at from migration_events e
-                              where e.migration_id = m.migration_id and e.type = 'MigrationAdmitted') a on true
-                where m.state = any(?) and h.incarnation_heard_at > a.admitted_at""",
-                rs -> {
-                    restarted.computeIfAbsent(rs.getObject(1, UUID.class), k -> new HashSet<>())
-                            .add(new HostId(rs.getString(2)));
-                }, (Object) MigrationState.IN_FLIGHT.toArray(String[]::new));
+        readModel.inFlightWithRestartedHosts().forEach((id, hosts) -> restarted.put(id,
+                hosts.stream().map(HostId::new).collect(java.util.stream.Collectors.toSet())));
         return restarted;
     }
 

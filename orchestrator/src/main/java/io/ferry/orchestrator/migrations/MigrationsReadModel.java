@@ -1,0 +1,196 @@
+package io.ferry.orchestrator.migrations;
+
+import io.ferry.orchestrator.core.MigrationCommand;
+import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.core.MigrationState;
+import io.ferry.orchestrator.core.MigrationState.Plan;
+import io.ferry.orchestrator.core.MigrationState.Progress;
+import io.ferry.orchestrator.decision.Appended;
+import io.ferry.orchestrator.decision.Reactor;
+import io.ferry.schema.MigrationStatus;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The {@code migrations} read model's one owner besides the API's views ({@link MigrationQueries}, same package): it
+ * keeps the table in step with the log, in the same transaction as the append (its unique index on a VM's active
+ * migration is what refuses a second one, so this must fail the append, not follow it), and answers the questions the
+ * orchestrator's loops ask of it. No other class writes or reads the table.
+ */
+@Repository
+@Order(10)
+public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationEvent, MigrationState> {
+    /** The partial unique index migrations_one_active_per_vm (V1) covers rows in none of these states. */
+    private static final String ACTIVE = "state not in (" + MigrationStatus.sqlList(MigrationStatus.TERMINAL)
+            + ", 'REJECTED')";
+    private static final String[] IN_FLIGHT = MigrationStatus.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new);
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    MigrationsReadModel(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A migration waiting for a slot, and the host it would leave. */
+    public record Queued(UUID migrationId, String sourceHost) {}
+
+    /** A WHERE fragment on the table's columns and its arguments, for a query that starts from it. */
+    public record Matching(String sql, List<Object> args) {}
+
+    public Optional<UUID> idByRequestId(String requestId) {
+        return jdbc.query("select migration_id from migrations where request_id = ?",
+                (rs, i) -> rs.getObject(1, UUID.class), requestId).stream().findFirst();
+    }
+
+    /** Whether the VM has a migration the one-active-per-VM index still counts (the same predicate, so its plan). */
+    public boolean hasActiveMigration(String vmId) {
+        Integer n = jdbc.queryForObject("select count(*) from migrations where vm_id = ? and " + ACTIVE, Integer.class,
+                vmId);
+        return n != null && n > 0;
+    }
+
+    /** Migrations holding a slot, per source host. */
+    public Map<String, Integer> inFlightBySource() {
+        Map<String, Integer> perSource = new HashMap<>();
+        jdbc.query("select source_host, count(*) from migrations where state = any(?) group by source_host",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perSource.put(rs.getString(1), rs.getInt(2)),
+                (Object) IN_FLIGHT);
+        return perSource;
+    }
+
+    /** The oldest queued migrations first, at most {@code limit}. */
+    public List<Queued> queued(int limit) {
+        return jdbc.query("select migration_id, source_host from migrations where state = '" + MigrationStatus.QUEUED
+                + "' order by created_at, migration_id limit ?", (rs, i) -> new Queued(rs.getObject(1, UUID.class),
+                rs.getString(2)), limit);
+    }
+
+    public List<UUID> inFlightIds() {
+        return jdbc.queryForList("select migration_id from migrations where state = any(?)", UUID.class,
+                (Object) IN_FLIGHT);
+    }
+
+    /**
+     * For each in-flight migration, its hosts whose agent incarnation was first heard after the migration was
+     * admitted (both times the database's and the orchestrator's, never an agent's).
+     */
+    public Map<UUID, Set<String>> inFlightWithRestartedHosts() {
+        Map<UUID, Set<String>> restarted = new HashMap<>();
+        jdbc.query("""
+                select m.migration_id, h.host
+                from migrations m
+                join hosts h on h.host in (m.source_host, m.destination_host)
+                join lateral (select min(e.recorded_at) as admitted_at from migration_events e
+                              where e.migration_id = m.migration_id and e.type = 'MigrationAdmitted') a on true
+                where m.state = any(?) and h.incarnation_heard_at > a.admitted_at""",
+                rs -> {
+                    restarted.computeIfAbsent(rs.getObject(1, UUID.class), k -> new HashSet<>()).add(rs.getString(2));
+                }, (Object) IN_FLIGHT);
+        return restarted;
+    }
+
+    /** How many migrations are in one of {@code statuses}. */
+    public long count(Set<MigrationStatus> statuses) {
+        Long n = jdbc.queryForObject("select count(*) from migrations where state in ("
+                + MigrationStatus.sqlList(statuses) + ")", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * One migration's row with what its progress needs from the log: the VM's memory from the request and the last
+     * pre-copy round's payload. Empty when there is no such migration.
+     */
+    public Optional<Map<String, Object>> progressRow(UUID id) {
+        var rows = jdbc.queryForList("""
+                select m.version, m.state, m.rounds, m.pages_sent, m.bytes_sent, m.downtime_ms, m.total_ms, m.failure_reason,
+                    m.failure_detail,
+                    (select (payload_json->'vm'->>'memoryMb')::int from migration_events
+                      where migration_id = m.migration_id and version = 1) as memory_mb,
+                    (select payload_json::text from migration_events where migration_id = m.migration_id
+                      and type = 'PrecopyRoundCompleted' order by version desc limit 1) as last_round
+                from migrations m where m.migration_id = ?""", id);
+        return rows.stream().findFirst();
+    }
+
+    /**
+     * The migrations of a VM, a host (source or destination) and an outcome, each null for any, as the rows a query
+     * starts from: {@code select migration_id, vm_id, source_host, destination_host from migrations where ...}.
+     */
+    public static Matching matching(String vmId, String host, String outcome) {
+        StringBuilder sql = new StringBuilder("select migration_id, vm_id, source_host, destination_host "
+                + "from migrations where true");
+        List<Object> args = new ArrayList<>();
+        if (vmId != null) {
+            sql.append(" and vm_id = ?");
+            args.add(vmId);
+        }
+        if (host != null) {
+            sql.append(" and (source_host = ? or destination_host = ?)");
+            args.add(host);
+            args.add(host);
+        }
+        if (outcome != null) {
+            sql.append(" and state = ?");
+            args.add(outcome);
+        }
+        return new Matching(sql.toString(), args);
+    }
+
+    @Override
+    public void inTransaction(Appended<MigrationCommand, MigrationEvent, MigrationState> a) {
+        MigrationState state = a.after();
+        Row row = Row.of(state);
+        jdbc.update("""
+                insert into migrations (migration_id, request_id, vm_id, source_host, destination_host, state, failure_reason,
+                    failure_detail, requested_by, channel, version, created_at, updated_at, total_ms, downtime_ms, rounds,
+                    pages_sent, bytes_sent, downtime_breakdown)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                on conflict (migration_id) do update set state = excluded.state, failure_reason = excluded.failure_reason,
+                    failure_detail = excluded.failure_detail, version = excluded.version, updated_at = excluded.updated_at,
+                    total_ms = excluded.total_ms, downtime_ms = excluded.downtime_ms, rounds = excluded.rounds,
+                    pages_sent = excluded.pages_sent, bytes_sent = excluded.bytes_sent,
+                    downtime_breakdown = excluded.downtime_breakdown""",
+                a.stream(), row.plan.requestId().value(), row.plan.vm().vmId().value(), row.plan.source().value(),
+                row.plan.destination().value(), state.label(), row.reason, row.detail, row.plan.requestedBy(),
+                row.plan.channel().name(), a.versionAfter(), Timestamp.from(row.plan.requestedAt()),
+                Timestamp.from(a.meta().recordedAt()), row.totalMs,
+                row.progress.downtimeMs() == 0 && row.totalMs == null ? null : row.progress.downtimeMs(),
+                row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent(),
+                row.progress.breakdown() == null ? null : json.writeValueAsString(row.progress.breakdown()));
+    }
+
+    private record Row(Plan plan, Progress progress, String reason, String detail, Long totalMs) {
+        static Row of(MigrationState state) {
+            return switch (state) {
+                case MigrationState.Queued q -> new Row(q.plan(), Progress.NONE, null, null, null);
+                case MigrationState.Active a -> new Row(a.plan(), a.progress(), null,
+                        a.warnings().isEmpty() ? null : String.join("; ", a.warnings()), null);
+                case MigrationState.Unwinding u -> switch (u.cause()) {
+                    case MigrationState.Cause.Cancel c -> new Row(u.plan(), u.progress(), null,
+                            "cancelled by " + c.requestedBy() + " in " + c.stage(), null);
+                    case MigrationState.Cause.Failure f -> new Row(u.plan(), u.progress(), f.reason().name(), f.detail(),
+                            null);
+                };
+                case MigrationState.Completed c -> new Row(c.plan(), c.progress(), null,
+                        c.warnings().isEmpty() ? null : "completed with warnings: " + String.join("; ", c.warnings()),
+                        c.totalMs());
+                case MigrationState.Cancelled c -> new Row(c.plan(), c.progress(), null,
+                        "cancelled by " + c.requestedBy() + " in " + c.cancelledIn(), null);
+                case MigrationState.RolledBack r -> new Row(r.plan(), r.progress(), r.reason().name(), r.detail(), null);
+                case MigrationState.Failed f -> new Row(f.plan(), f.progress(), f.reason().name(), f.detail(), null);
+                case MigrationState.Absent a -> throw new IllegalStateException("nothing to project for an absent migration");
+            };
+        }
+    }
+}
