@@ -4,44 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.hypervisor.Hypervisor.VmState;
 import io.ferry.hypervisor.Hypervisor.VmSpec;
-import io.ferry.devstack.Directories;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An agent that stops leaves its QEMU guests running; the next agent on the same run directory takes them back. */
-class AQemuGuestOutlivesItsAgentAndTheNextAgentReadoptsItUnrebootedTest {
-    @TempDir
-    Path dir;
-    private Path runDir;
-    private QemuHypervisor first;
-    private QemuHypervisor second;
-
-    @BeforeEach
-    void qemu() throws Exception {
-        QemuGuests.assumeQemu();
-        runDir = Files.createTempDirectory("ferry-qemu-readopt");
-    }
-
-    @AfterEach
-    void stopEverything() {
-        for (QemuHypervisor host : new QemuHypervisor[] {second, first}) {
-            if (host != null) {
-                host.stopGuests();
-                host.close();
-            }
-        }
-        if (runDir != null) {
-            QemuHypervisor.stopLeftovers(runDir);
-            Directories.deleteRecursively(runDir);
-        }
-    }
-
+class AQemuGuestOutlivesItsAgentAndTheNextAgentReadoptsItUnrebootedTest extends SuccessiveAgents {
     @Test
     void the_same_qemu_runs_on_listed_running_and_its_tick_counter_continues() throws Exception {
         // given a guest booted and ticking under an agent that keeps its guests

@@ -3,45 +3,15 @@ package io.ferry.hypervisor.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.hypervisor.Hypervisor.VmSpec;
-import io.ferry.devstack.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A QEMU left by an earlier agent that no longer answers on its QMP socket cannot be driven: it is stopped, not adopted. */
-class AQemuWhoseQmpSocketIsDeadIsStoppedWhenTheNextAgentStartsTest {
-    @TempDir
-    Path dir;
-    private Path runDir;
-    private QemuHypervisor first;
-    private QemuHypervisor second;
-
-    @BeforeEach
-    void qemu() throws Exception {
-        QemuGuests.assumeQemu();
-        runDir = Files.createTempDirectory("ferry-qemu-dead-qmp");
-    }
-
-    @AfterEach
-    void stopEverything() {
-        for (QemuHypervisor host : new QemuHypervisor[] {second, first}) {
-            if (host != null) {
-                host.stopGuests();
-                host.close();
-            }
-        }
-        if (runDir != null) {
-            QemuHypervisor.stopLeftovers(runDir);
-            Directories.deleteRecursively(runDir);
-        }
-    }
-
+class AQemuWhoseQmpSocketIsDeadIsStoppedWhenTheNextAgentStartsTest extends SuccessiveAgents {
     @Test
     void it_is_killed_and_its_files_are_cleaned_and_nothing_is_listed() throws Exception {
         // given a guest left running by an agent that stopped, whose QMP socket has since gone

@@ -6,20 +6,14 @@ import io.ferry.orchestrator.api.NotFound;
 import io.ferry.orchestrator.api.Page;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.migrations.MigrationQueries;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 /** REST: the event log, as one migration's history and as the audit trail across migrations. */
-@RestController
-@RequestMapping("/api")
 @ApiEndpoint
-@Tag(name = "migrations-controller")
 class AuditController {
     private final AuditQueries queries;
 

@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.audit;
 
 import io.ferry.orchestrator.api.Page;
+import io.ferry.orchestrator.api.Where;
 import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,24 +35,9 @@ class AuditQueries {
         // Migrations are filtered first (on their own indexes) and materialized, so a VM's or host's trail is read
         // through the (migration_id, version) index instead of scanning the whole log newest-first.
         MigrationsReadModel.Matching migrations = MigrationsReadModel.matching(f.vmId(), f.host(), f.outcome());
+        Where where = new Where().eq("e.actor", f.actor()).eq("e.type", f.type()).between("e.recorded_at", f.from(), f.to());
         List<Object> args = new ArrayList<>(migrations.args());
-        StringBuilder where = new StringBuilder(" where true");
-        if (f.actor() != null) {
-            where.append(" and e.actor = ?");
-            args.add(f.actor());
-        }
-        if (f.type() != null) {
-            where.append(" and e.type = ?");
-            args.add(f.type());
-        }
-        if (f.from() != null) {
-            where.append(" and e.recorded_at >= ?");
-            args.add(java.sql.Timestamp.from(f.from()));
-        }
-        if (f.to() != null) {
-            where.append(" and e.recorded_at < ?");
-            args.add(java.sql.Timestamp.from(f.to()));
-        }
+        args.addAll(where.args());
         boolean byMigration = f.vmId() != null || f.host() != null || f.outcome() != null;
         String from = "with m as " + (byMigration ? "materialized " : "") + "(" + migrations.sql() + ")"
                 + " select %s from migration_events e join m using (migration_id)" + where;

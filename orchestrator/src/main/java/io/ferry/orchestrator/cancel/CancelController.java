@@ -4,20 +4,14 @@ import io.ferry.orchestrator.api.ApiEndpoint;
 import io.ferry.orchestrator.api.NotFound;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationState;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 /** REST: cancel a migration before its final copy. */
-@RestController
-@RequestMapping("/api")
 @ApiEndpoint
-@Tag(name = "migrations-controller")
 class CancelController {
     private final CancelService cancels;
 

@@ -1,11 +1,11 @@
 package io.ferry.orchestrator.migrations;
 
 import io.ferry.orchestrator.api.Page;
+import io.ferry.orchestrator.api.Where;
 import io.ferry.schema.MigrationStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,39 +38,11 @@ public class MigrationQueries {
     public static final List<String> STATES = java.util.Arrays.stream(MigrationStatus.values()).map(Enum::name).toList();
 
     Page<MigrationView> list(Filter f, int page, int size) {
-        StringBuilder where = new StringBuilder(" where true");
-        List<Object> args = new ArrayList<>();
-        if (f.vmId() != null) {
-            where.append(" and vm_id = ?");
-            args.add(f.vmId());
-        }
-        if (f.host() != null) {
-            where.append(" and (source_host = ? or destination_host = ?)");
-            args.add(f.host());
-            args.add(f.host());
-        }
-        if (f.state() != null) {
-            where.append(" and state = ?");
-            args.add(f.state());
-        }
-        if (f.outcome() != null) {
-            where.append(" and state = ?");
-            args.add(f.outcome());
-        }
-        if (f.requestId() != null) {
-            where.append(" and request_id = ?");
-            args.add(f.requestId());
-        }
-        if (f.from() != null) {
-            where.append(" and created_at >= ?");
-            args.add(java.sql.Timestamp.from(f.from()));
-        }
-        if (f.to() != null) {
-            where.append(" and created_at < ?");
-            args.add(java.sql.Timestamp.from(f.to()));
-        }
+        Where where = new Where().eq("vm_id", f.vmId()).either("source_host", "destination_host", f.host())
+                .eq("state", f.state()).eq("state", f.outcome()).eq("request_id", f.requestId())
+                .between("created_at", f.from(), f.to());
         return Page.query(jdbc, "select count(*) from migrations" + where, "select * from migrations" + where
-                + " order by created_at desc, migration_id", args, (rs, i) -> view(rs), page, size);
+                + " order by created_at desc, migration_id", where.args(), (rs, i) -> view(rs), page, size);
     }
 
     public Optional<MigrationView> one(UUID id) {

@@ -5,19 +5,13 @@ import io.ferry.orchestrator.api.Filters;
 import io.ferry.orchestrator.api.NotFound;
 import io.ferry.orchestrator.api.Page;
 import io.ferry.orchestrator.core.Ids.MigrationId;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 /** REST: the migrations, as a filtered list and one by one. */
-@RestController
-@RequestMapping("/api")
 @ApiEndpoint
-@Tag(name = "migrations-controller")
 class MigrationsController {
     private final MigrationQueries queries;
 

@@ -7,9 +7,9 @@ import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.MigrationState.Progress;
 import io.ferry.orchestrator.decision.Appended;
 import io.ferry.orchestrator.decision.Reactor;
+import io.ferry.orchestrator.api.Where;
 import io.ferry.schema.MigrationStatus;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -128,23 +128,9 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      * starts from: {@code select migration_id, vm_id, source_host, destination_host from migrations where ...}.
      */
     public static Matching matching(String vmId, String host, String outcome) {
-        StringBuilder sql = new StringBuilder("select migration_id, vm_id, source_host, destination_host "
-                + "from migrations where true");
-        List<Object> args = new ArrayList<>();
-        if (vmId != null) {
-            sql.append(" and vm_id = ?");
-            args.add(vmId);
-        }
-        if (host != null) {
-            sql.append(" and (source_host = ? or destination_host = ?)");
-            args.add(host);
-            args.add(host);
-        }
-        if (outcome != null) {
-            sql.append(" and state = ?");
-            args.add(outcome);
-        }
-        return new Matching(sql.toString(), args);
+        Where where = new Where().eq("vm_id", vmId).either("source_host", "destination_host", host).eq("state", outcome);
+        return new Matching("select migration_id, vm_id, source_host, destination_host from migrations" + where,
+                where.args());
     }
 
     @Override

@@ -3,10 +3,9 @@ package io.ferry.orchestrator.submit;
 import static io.ferry.orchestrator.support.Untrusted.forText;
 
 import io.ferry.orchestrator.api.Page;
+import io.ferry.orchestrator.api.Where;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -35,24 +34,11 @@ public class Rejections {
 
     /** Newest first, by reason and time received. */
     Page<RejectionView> list(String reason, Instant from, Instant to, int page, int size) {
-        StringBuilder where = new StringBuilder(" where true");
-        List<Object> args = new ArrayList<>();
-        if (reason != null) {
-            where.append(" and reason = ?");
-            args.add(reason);
-        }
-        if (from != null) {
-            where.append(" and received_at >= ?");
-            args.add(java.sql.Timestamp.from(from));
-        }
-        if (to != null) {
-            where.append(" and received_at < ?");
-            args.add(java.sql.Timestamp.from(to));
-        }
+        Where where = new Where().eq("reason", reason).between("received_at", from, to);
         return Page.query(jdbc, "select count(*) from request_rejections" + where, "select id, request_id, vm_id, "
                 + "channel, reason, detail, received_at, source from request_rejections" + where
                 + " order by received_at desc, id desc",
-                args, (rs, i) -> new RejectionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                where.args(), (rs, i) -> new RejectionView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getString(8)), page, size);
     }
 }

@@ -3,18 +3,12 @@ package io.ferry.orchestrator.submit;
 import io.ferry.orchestrator.api.ApiEndpoint;
 import io.ferry.orchestrator.api.Filters;
 import io.ferry.orchestrator.api.Page;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 /** REST: requests that never became a migration, newest first. */
-@RestController
-@RequestMapping("/api")
 @ApiEndpoint
-@Tag(name = "migrations-controller")
 class RejectionsController {
     private final Rejections rejections;
 

@@ -7,21 +7,15 @@ import io.ferry.orchestrator.migrations.MigrationQueries;
 import io.ferry.schema.request.MigrationRequest;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 /** REST: submit a migration, as the requests topic takes it. */
-@RestController
-@RequestMapping("/api")
 @ApiEndpoint
-@Tag(name = "migrations-controller")
 class SubmitController {
     private final MigrationQueries queries;
     private final SubmissionService submissions;
