@@ -8,9 +8,6 @@ import io.ferry.hypervisor.qemu.GuestImage;
 import io.ferry.hypervisor.qemu.QemuHypervisor;
 import io.ferry.hypervisor.qemu.SerialConsole;
 import io.ferry.agent.storage.StorageLeases;
-import io.ferry.schema.AvroCodec;
-import io.ferry.schema.Topics;
-import io.ferry.schema.request.MigrationRequest;
 import io.ferry.testkit.FerryStack;
 import io.ferry.testkit.FerryStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -72,13 +65,7 @@ class ARealQemuGuestMigratesAndKeepsTickingTest {
 
         // when a client submits its migration to hv-02 on the requests topic
         String requestId = "qemu-e2e-" + UUID.randomUUID();
-        MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
-                .setDestinationHost("hv-02").setRequestedBy("e2e-test").build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
-                    .get();
-        }
+        new TopicRecords(stack).sendRequest(requestId, "SERVER2", "hv-02", "e2e-test");
 
         // then it completes through the six stages, recorded in the log
         FerryStack.await("the migration to complete", Duration.ofSeconds(90), () -> "COMPLETED".equals(stack.stateOf(requestId)));

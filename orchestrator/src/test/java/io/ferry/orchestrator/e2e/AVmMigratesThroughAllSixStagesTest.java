@@ -6,9 +6,6 @@ import io.ferry.hypervisor.Hypervisor.VmState;
 import io.ferry.hypervisor.simulated.SimulatedHypervisor;
 import io.ferry.agent.network.SimulatedSwitch;
 import io.ferry.agent.storage.StorageLeases;
-import io.ferry.schema.AvroCodec;
-import io.ferry.schema.Topics;
-import io.ferry.schema.request.MigrationRequest;
 import io.ferry.testkit.FerryStack;
 import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
@@ -16,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,13 +34,7 @@ class AVmMigratesThroughAllSixStagesTest {
 
         // when a client submits a migration to the requests topic
         String requestId = "e2e-" + UUID.randomUUID();
-        MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
-                .setDestinationHost("hv-02").setRequestedBy("e2e-test").build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
-                    .get();
-        }
+        new TopicRecords(stack).sendRequest(requestId, "SERVER2", "hv-02", "e2e-test");
 
         // then it completes
         FerryStack.await("the migration to complete", Duration.ofSeconds(60), () -> "COMPLETED".equals(state(requestId)));

@@ -2,9 +2,6 @@ package io.ferry.orchestrator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.schema.AvroCodec;
-import io.ferry.schema.Topics;
-import io.ferry.schema.request.MigrationRequest;
 import io.ferry.testkit.FerryStack;
 import io.ferry.testkit.FerryStackExtension;
 import java.time.Duration;
@@ -99,13 +96,7 @@ class EveryMessageDeliveredTwiceChangesNothingTest {
 
         // when a client submits a migration to the requests topic
         String requestId = "twice-" + UUID.randomUUID();
-        MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
-                .setDestinationHost("hv-02").setRequestedBy("dup-test").build();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
-                    .get();
-        }
+        new TopicRecords(stack).sendRequest(requestId, "SERVER2", "hv-02", "dup-test");
 
         // then it completes as one migration
         FerryStack.await("the migration to complete", Duration.ofSeconds(120), () -> "COMPLETED".equals(stack.stateOf(requestId)));

@@ -1,6 +1,8 @@
 package io.ferry.orchestrator.e2e;
 
+import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;
+import io.ferry.schema.request.MigrationRequest;
 import io.ferry.testkit.FerryStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes JSON requests to ferry.migration-requests as kcat would, and reads the dead-letter topic back. */
+/** Writes requests to ferry.migration-requests as clients would (Avro, or JSON as kcat), and reads the dead letters. */
 final class TopicRecords {
     private final FerryStack stack;
 
@@ -33,6 +35,17 @@ final class TopicRecords {
             var record = new ProducerRecord<>(Topics.REQUESTS, key, json.getBytes(StandardCharsets.UTF_8));
             record.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
             producer.send(record).get();
+        }
+    }
+
+    /** A request as a client writes it: Avro single-object encoding, keyed by its request id. */
+    void sendRequest(String requestId, String vmId, String destinationHost, String requestedBy) throws Exception {
+        MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId(vmId)
+                .setDestinationHost(destinationHost).setRequestedBy(requestedBy).build();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.REQUESTS, requestId, AvroCodec.of(MigrationRequest.class).encode(request)))
+                    .get();
         }
     }
 
