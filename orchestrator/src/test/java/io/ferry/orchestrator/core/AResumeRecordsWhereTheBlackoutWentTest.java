@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.orchestrator.core.AgentReport.FinalCopyDone;
 import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
 import io.ferry.orchestrator.core.AgentReport.Resumed;
-import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
-import io.ferry.orchestrator.core.AgentReport.SourceConnected;
 import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
 import io.ferry.orchestrator.core.AgentReport.StorageReleased;
 import io.ferry.orchestrator.core.MigrationEvent.VmResumed;
@@ -24,9 +22,7 @@ class AResumeRecordsWhereTheBlackoutWentTest {
 
     /** A migration whose disk the destination has taken: RESUME is outstanding. */
     private static Scenario acquired() {
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 1, 0, 0), 3));
         s.given(report(new FinalCopyDone(s.awaited(StageAction.FINAL_COPY), SOURCE, T0.plusMillis(4), 0, 0, "abc"), 4));
         s.given(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 5));

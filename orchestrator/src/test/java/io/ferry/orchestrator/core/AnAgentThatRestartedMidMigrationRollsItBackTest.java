@@ -7,8 +7,6 @@ import static io.ferry.orchestrator.core.Scenario.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.orchestrator.core.AgentReport.Aborted;
-import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
-import io.ferry.orchestrator.core.AgentReport.SourceConnected;
 import io.ferry.orchestrator.core.MigrationCommand.Tick;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationFailed;
 import io.ferry.orchestrator.core.MigrationEvent.MigrationRolledBack;
@@ -22,9 +20,7 @@ class AnAgentThatRestartedMidMigrationRollsItBackTest {
 
     /** A migration in pre-copy since T0 + 2 ms. */
     private static Scenario inPrecopy() {
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         return s;
     }
 

@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.orchestrator.core.AgentReport.Aborted;
 import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
-import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
-import io.ferry.orchestrator.core.AgentReport.SourceConnected;
 import io.ferry.orchestrator.core.MigrationCommand.Cancel;
 import io.ferry.orchestrator.core.MigrationEvent.AbortConfirmed;
 import io.ferry.orchestrator.core.MigrationEvent.CancelRefused;
@@ -55,9 +53,7 @@ class CancelIsAcceptedOnlyBeforeTheFinalCopyTest {
     @Test
     void a_cancel_in_precopy_ends_cancelled_once_both_hosts_rolled_back() {
         // given a migration in pre-copy that an operator cancelled
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(cancel(3));
         var aborts = Scenario.issued(s.lastStep());
 
@@ -74,9 +70,7 @@ class CancelIsAcceptedOnlyBeforeTheFinalCopyTest {
     @Test
     void a_cancel_after_the_final_copy_began_is_refused_and_recorded() {
         // given a migration whose pre-copy converged (the final copy is under way)
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 2, 10, 5), 3));
 
         // when an operator cancels

@@ -12,7 +12,6 @@ import io.ferry.orchestrator.core.AgentReport.FinalCopyDone;
 import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
 import io.ferry.orchestrator.core.AgentReport.Resumed;
 import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
-import io.ferry.orchestrator.core.AgentReport.SourceConnected;
 import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
 import io.ferry.orchestrator.core.AgentReport.StorageReleased;
 import io.ferry.orchestrator.core.MigrationEvent.AbortConfirmed;
@@ -27,9 +26,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
     @Test
     void a_data_channel_failure_in_precopy_fails_the_migration_and_aborts_on_both_hosts() {
         // given a migration in pre-copy
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
 
         // when the source reports that the data channel broke
         List<MigrationEvent> events = s.when(report(
@@ -46,9 +43,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
     @Test
     void the_migration_is_rolled_back_once_both_hosts_confirm() {
         // given a migration rolling back after a pre-copy failure
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new Failed(s.awaited(), SOURCE, FailureReason.DATA_CHANNEL_FAILED, "connection reset"), 3));
         var abortDestination = Scenario.issued(s.lastStep()).get(0).commandId();
         var abortSource = Scenario.issued(s.lastStep()).get(1).commandId();
@@ -70,9 +65,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
     @Test
     void a_source_that_cannot_confirm_leaves_the_migration_failed() {
         // given a migration rolling back whose destination confirmed
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new Failed(s.awaited(), SOURCE, FailureReason.DATA_CHANNEL_FAILED, "connection reset"), 3));
         var abortDestination = Scenario.issued(s.lastStep()).get(0).commandId();
         var abortSource = Scenario.issued(s.lastStep()).get(1).commandId();
@@ -93,9 +86,7 @@ class FailureBeforeResumeRollsBackBothHostsTest {
     @Test
     void a_destination_whose_memory_differs_from_the_source_is_not_accepted() {
         // given a migration about to resume, whose source reported checksum "abc" at pause
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 1, 0, 0), 3));
         s.given(report(new FinalCopyDone(s.awaited(StageAction.FINAL_COPY), SOURCE, T0, 0, 0, "abc"), 4));
         s.given(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 5));

@@ -48,6 +48,13 @@ final class Scenario {
         return new Scenario().given(submit()).given(admit(0));
     }
 
+    /** Started, its skeleton ready at +1 ms and its source connected at +2 ms: pre-copy is running. */
+    static Scenario inPrecopy() {
+        Scenario s = started();
+        s.given(report(new AgentReport.SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
+        return s.given(report(new AgentReport.SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+    }
+
     MigrationState state() {
         return Migration.fold(history);
     }

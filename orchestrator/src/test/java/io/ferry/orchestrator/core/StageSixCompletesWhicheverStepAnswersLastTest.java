@@ -10,8 +10,6 @@ import io.ferry.orchestrator.core.AgentReport.FinalCopyDone;
 import io.ferry.orchestrator.core.AgentReport.NetworkAnnounced;
 import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
 import io.ferry.orchestrator.core.AgentReport.Resumed;
-import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
-import io.ferry.orchestrator.core.AgentReport.SourceConnected;
 import io.ferry.orchestrator.core.AgentReport.SourceStopped;
 import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
 import io.ferry.orchestrator.core.AgentReport.StorageReleased;
@@ -23,9 +21,7 @@ import org.junit.jupiter.api.Test;
 class StageSixCompletesWhicheverStepAnswersLastTest {
 
     private static Scenario resumed() {
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new PrecopyConverged(s.awaited(StageAction.START_PRECOPY), SOURCE, 1, 0, 0), 3));
         s.given(report(new FinalCopyDone(s.awaited(StageAction.FINAL_COPY), SOURCE, T0, 0, 0, "abc"), 4));
         s.given(report(new StorageReleased(s.awaited(StageAction.RELEASE_STORAGE), SOURCE, 1), 5));

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.orchestrator.core.AgentReport.FinalCopyDone;
 import io.ferry.orchestrator.core.AgentReport.PrecopyConverged;
 import io.ferry.orchestrator.core.AgentReport.Resumed;
-import io.ferry.orchestrator.core.AgentReport.SkeletonReady;
-import io.ferry.orchestrator.core.AgentReport.SourceConnected;
 import io.ferry.orchestrator.core.AgentReport.StorageAcquired;
 import io.ferry.orchestrator.core.AgentReport.StorageReleased;
 import io.ferry.orchestrator.core.MigrationEvent.FinalCopyCompleted;
@@ -22,9 +20,7 @@ class SwitchoverOutcomesMayArriveInAnyOrderTest {
     @Test
     void the_destination_resuming_before_the_source_reported_its_final_copy_still_counts_the_right_downtime() {
         // given a migration whose switchover was issued
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         s.given(report(new PrecopyConverged(s.awaited(), SOURCE, 2, 10, 5), 3));
 
         // when the destination's outcomes are consumed before the source's

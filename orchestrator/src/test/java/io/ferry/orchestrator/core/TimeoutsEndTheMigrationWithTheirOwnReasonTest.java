@@ -29,9 +29,7 @@ class TimeoutsEndTheMigrationWithTheirOwnReasonTest {
 
     /** A migration in pre-copy since T0 + 2 ms. */
     private static Scenario inPrecopy() {
-        Scenario s = Scenario.started();
-        s.given(report(new SkeletonReady(s.awaited(), DESTINATION, "127.0.0.1:7001"), 1));
-        s.given(report(new SourceConnected(s.awaited(StageAction.CONNECT_SOURCE), SOURCE), 2));
+        Scenario s = Scenario.inPrecopy();
         return s;
     }
 
