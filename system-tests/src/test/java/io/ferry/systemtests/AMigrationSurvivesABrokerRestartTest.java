@@ -2,6 +2,7 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,10 +41,10 @@ class AMigrationSurvivesABrokerRestartTest {
                 () -> "PRECOPY".equals(api.state(id)));
 
         // when the broker stops, stays away for 3 s, and comes back on the same port with the same data
-        stack.kafka.stop();
+        stack.broker().stop();
         assertThat(api.state(id)).as("still in pre-copy when the broker went away").isEqualTo("PRECOPY");
         Thread.sleep(3_000);
-        stack.kafka.restart();
+        stack.broker().restart();
 
         // then the migration completes
         stack.awaitUntil("migration " + id + " to complete after the broker restart", Duration.ofSeconds(120),

@@ -2,6 +2,7 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,7 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ class TwoOrchestratorsShareTheMigrationsTest {
     @Test
     void when_the_orchestrator_owning_most_migrations_is_killed_the_other_completes_all_four() {
         // given two orchestrators in one consumer group, each owning some of the outcomes topic's partitions
-        int partitions = ConsumerGroups.partitionCount(stack.kafka.bootstrapServers(), OUTCOMES);
+        int partitions = ConsumerGroups.partitionCount(stack.kafka().bootstrapServers(), OUTCOMES);
         stack.awaitUntil("both orchestrators to own partitions of " + OUTCOMES, Duration.ofSeconds(60),
                 () -> owners().size() == 2 && ownsAll(owners(), partitions));
         System.out.printf("%s has %d partitions; owners: %s%n", OUTCOMES, partitions, owners());
@@ -119,7 +120,7 @@ class TwoOrchestratorsShareTheMigrationsTest {
     /** Which orchestrator owns which partitions of the outcomes topic (empty while the group rebalances). */
     private static Map<String, Set<Integer>> owners() {
         Map<String, Set<Integer>> byOrchestrator = new TreeMap<>();
-        ConsumerGroups.assignment(stack.kafka.bootstrapServers(), GROUP, OUTCOMES).forEach((clientId, owned) -> {
+        ConsumerGroups.assignment(stack.kafka().bootstrapServers(), GROUP, OUTCOMES).forEach((clientId, owned) -> {
             String orchestrator = ORCHESTRATORS.stream().filter(clientId::startsWith).findFirst().orElse(clientId);
             byOrchestrator.computeIfAbsent(orchestrator, o -> new TreeSet<>()).addAll(owned);
         });
