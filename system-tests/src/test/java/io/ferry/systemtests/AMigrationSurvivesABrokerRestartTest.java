@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kafka going away for a few seconds in the middle of pre-copy loses nothing: the orchestrator's outbox and the
@@ -14,23 +13,9 @@ import org.junit.jupiter.api.Test;
  * completes with a clean history.
  */
 class AMigrationSurvivesABrokerRestartTest {
-    private static SystemStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = SystemStack.start(AMigrationSurvivesABrokerRestartTest.class);
-        stack.startOrchestrator("orchestrator");
-        stack.startAgent("hv-01", "SERVER2:512", "uniform:2000");
-        stack.startAgent("hv-02", "", "uniform:2000");
-        stack.awaitStarted();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SystemStack stack = SystemStack.forClass(AMigrationSurvivesABrokerRestartTest.class)
+            .orchestrator("orchestrator").agent("hv-01", "SERVER2:512", "uniform:2000").agent("hv-02", "", "uniform:2000");
 
     @Test
     void a_migration_in_precopy_completes_after_the_broker_is_stopped_and_restarted() throws InterruptedException {

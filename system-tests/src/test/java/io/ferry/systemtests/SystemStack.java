@@ -21,22 +21,30 @@ import java.util.function.Supplier;
  * the tests read besides the REST API: the event log and the storage leases.
  */
 final class SystemStack extends ProcessStack {
-    final EventLog eventLog;
+    final EventLog eventLog = new EventLog(this::db);
 
-    private SystemStack(Path runDir, String kafkaHost, Supplier<DatabaseHandle> database) {
-        super(runDir, apps(runDir), kafkaHost, database);
-        eventLog = new EventLog(db());
+    private SystemStack(Class<?> testClass, String kafkaHost, Supplier<DatabaseHandle> database) {
+        super(runDir(testClass), apps(runDir(testClass)), kafkaHost, database);
     }
 
-    /** Starts the broker and the database; the apps are started by the test, each on its own. */
-    static SystemStack start(Class<?> testClass) {
-        return start(testClass, null, Databases::forTests);
+    /**
+     * The stack of a test class as its extension: started before the first test with the apps {@link #orchestrator}
+     * and {@link #agent} name, closed after the last.
+     */
+    static SystemStack forClass(Class<?> testClass) {
+        return new SystemStack(testClass, null, Databases::forTests);
     }
 
-    /** Like {@link #start(Class)}, with the broker on {@code kafkaHost} and the database {@code database} gives. */
+    /** Starts the broker on {@code kafkaHost} and the database {@code database} gives; the test starts the apps. */
     static SystemStack start(Class<?> testClass, String kafkaHost, Supplier<DatabaseHandle> database) {
+        SystemStack stack = new SystemStack(testClass, kafkaHost, database);
+        stack.open();
+        return stack;
+    }
+
+    private static Path runDir(Class<?> testClass) {
         Path root = Path.of(System.getProperty("ferry.system.runDir", "target/system-tests")).toAbsolutePath().normalize();
-        return new SystemStack(root.resolve(testClass.getSimpleName()), kafkaHost, database);
+        return root.resolve(testClass.getSimpleName());
     }
 
     /** The apps' jars, and guests named after the run directory, apart from any other stack's hosts of the same name. */

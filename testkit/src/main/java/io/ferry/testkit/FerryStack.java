@@ -23,12 +23,6 @@ public abstract class FerryStack extends RestApi {
     private KafkaHandle kafka;
     private DatabaseHandle db;
 
-    /** Takes the broker and the database this stack runs on; {@link #closeBrokerAndDatabase} gives them back. */
-    protected final void runOn(KafkaHandle kafka, DatabaseHandle db) {
-        this.kafka = kafka;
-        this.db = db;
-    }
-
     /** The broker every app of this stack uses. */
     public KafkaHandle kafka() {
         return kafka;
@@ -37,6 +31,12 @@ public abstract class FerryStack extends RestApi {
     /** Where the orchestrators' database is, as a handle (the test owns none of its connections). */
     public DatabaseHandle db() {
         return db;
+    }
+
+    /** Takes the broker and the database this stack runs on; {@link #closeBrokerAndDatabase} gives them back. */
+    protected final void runOn(KafkaHandle kafka, DatabaseHandle db) {
+        this.kafka = kafka;
+        this.db = db;
     }
 
     /** Closes the broker, then the database, of what this stack took. */

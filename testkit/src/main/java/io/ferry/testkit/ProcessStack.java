@@ -20,6 +20,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,11 +34,14 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * app can be killed with SIGKILL, stopped or started again, and an agent can run under a prefix such as
  * {@code ip netns exec NS}.
  *
+ * <p>As a JUnit extension ({@code @RegisterExtension static final}) it starts before a class's first test, with the
+ * apps named by {@link #orchestrator} and {@link #agent}, waits until they answer, and closes after its last test.
+ *
  * <p>Everything of a stack lives in its run directory: {@code logs/} with one log per app start, the broker's data
  * and the directory the agents share. {@link #close()} stops every process it started, and a shutdown hook does so
  * too should the test JVM be stopped first; pid files let the next run kill what a SIGKILLed test JVM left behind.
  */
-public class ProcessStack extends FerryStack implements AutoCloseable {
+public class ProcessStack extends FerryStack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     private static final Logger log = LoggerFactory.getLogger(ProcessStack.class);
     public static final Duration STARTUP = Duration.ofSeconds(120);
     /** Each poll calls the orchestrators, which share the machine with the test. */
@@ -51,9 +57,13 @@ public class ProcessStack extends FerryStack implements AutoCloseable {
 
     private final Path runDir;
     private final Apps apps;
-    private final KafkaNode broker;
+    private final String kafkaHost;
+    private final Supplier<DatabaseHandle> database;
+    /** What {@link #beforeAll} starts, in order. */
+    private final List<Consumer<ProcessStack>> startups = new ArrayList<>();
+    private KafkaNode broker;
     /** The orchestrators' database, read as an auditor would (they run elsewhere). */
-    private final JdbcTemplate jdbc;
+    private JdbcTemplate jdbc;
     private final Map<String, AppProcess> processes = new LinkedHashMap<>();
     private final Map<String, OrchestratorApi> orchestrators = new LinkedHashMap<>();
     /** Apps a test killed or stopped on purpose: their death does not fail a wait. */
@@ -61,7 +71,7 @@ public class ProcessStack extends FerryStack implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::stopProcesses, "process-stack-shutdown");
 
     /**
-     * Starts the broker and the database; the apps are started by the test, each on its own.
+     * A stack that {@link #open}s later (before a test class, as an extension).
      *
      * @param runDir this stack's directory, emptied first (an earlier run's processes are killed)
      * @param kafkaHost the address the broker listens on and advertises (null: 127.0.0.1), e.g. a bridge's that
@@ -71,6 +81,12 @@ public class ProcessStack extends FerryStack implements AutoCloseable {
     protected ProcessStack(Path runDir, Apps apps, String kafkaHost, Supplier<DatabaseHandle> database) {
         this.runDir = runDir;
         this.apps = apps;
+        this.kafkaHost = kafkaHost;
+        this.database = database;
+    }
+
+    /** Starts the broker and the database; the apps are started by the test, each on its own. */
+    protected final void open() {
         AppProcess.reapLeftovers(runDir);
         Directories.deleteRecursively(runDir);
         apps.wipeGuests().accept(apps.guests()); // a killed earlier run's guests
@@ -98,6 +114,33 @@ public class ProcessStack extends FerryStack implements AutoCloseable {
         broker = node;
         runOn(KafkaClusters.of(node), started);
         log.info("process stack in {}: {} and Kafka at {}", runDir, started.description(), node.bootstrapServers());
+    }
+
+    /** Before the first test, starts the orchestrator {@code name} (see {@link #startOrchestrator}). */
+    @SuppressWarnings("unchecked") // the caller's own stack type, for a chain of these
+    public <S extends ProcessStack> S orchestrator(String name, String... extraArgs) {
+        startups.add(stack -> stack.startOrchestrator(name, extraArgs));
+        return (S) this;
+    }
+
+    /** Before the first test, starts the agent of {@code host} (see {@link #startAgent(String, String, String, String...)}). */
+    @SuppressWarnings("unchecked")
+    public <S extends ProcessStack> S agent(String host, String vms, String workload) {
+        startups.add(stack -> stack.startAgent(host, vms, workload));
+        return (S) this;
+    }
+
+    /** Starts the broker, the database and the apps, in their order, and waits until they answer. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open(); // closed after all, even if the rest fails
+        startups.forEach(startup -> startup.accept(this));
+        awaitStarted();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /**
@@ -320,7 +363,7 @@ public class ProcessStack extends FerryStack implements AutoCloseable {
         }
     }
 
-    /** Stops everything it started; again does no harm (each step is idempotent). */
+    /** Stops everything it started (of what was, should it not have started fully); again does no harm. */
     @Override
     public synchronized void close() {
         try {
