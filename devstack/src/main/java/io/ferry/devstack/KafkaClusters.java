@@ -48,8 +48,12 @@ public final class KafkaClusters {
     }
 
     private static KafkaHandle inProcess() {
-        KafkaNode node = KafkaNode.startTemporary(0);
-        return new KafkaHandle(node.bootstrapServers(),
-                "in-process Kafka (KRaft) at " + node.bootstrapServers(), node, node);
+        return of(KafkaNode.startTemporary(0));
+    }
+
+    /** A broker the caller started in this JVM (e.g. on a data directory of its own); closing the handle closes it. */
+    public static KafkaHandle of(KafkaNode node) {
+        return new KafkaHandle(node.bootstrapServers(), "in-process Kafka (KRaft) at " + node.bootstrapServers(), node,
+                node);
     }
 }

@@ -2,10 +2,10 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Kafka going away for a few seconds in the middle of pre-copy loses nothing: the orchestrator's outbox and the
@@ -13,23 +13,9 @@ import org.junit.jupiter.api.Test;
  * completes with a clean history.
  */
 class AMigrationSurvivesABrokerRestartTest {
-    private static SystemStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = SystemStack.start(AMigrationSurvivesABrokerRestartTest.class);
-        stack.startOrchestrator("orchestrator");
-        stack.startAgent("hv-01", "SERVER2:512", "uniform:2000");
-        stack.startAgent("hv-02", "", "uniform:2000");
-        stack.awaitStarted();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SystemStack stack = SystemStack.forClass(AMigrationSurvivesABrokerRestartTest.class)
+            .orchestrator("orchestrator").agent("hv-01", "SERVER2:512", "uniform:2000").agent("hv-02", "", "uniform:2000");
 
     @Test
     void a_migration_in_precopy_completes_after_the_broker_is_stopped_and_restarted() throws InterruptedException {
@@ -40,10 +26,10 @@ class AMigrationSurvivesABrokerRestartTest {
                 () -> "PRECOPY".equals(api.state(id)));
 
         // when the broker stops, stays away for 3 s, and comes back on the same port with the same data
-        stack.kafka.stop();
+        stack.broker().stop();
         assertThat(api.state(id)).as("still in pre-copy when the broker went away").isEqualTo("PRECOPY");
         Thread.sleep(3_000);
-        stack.kafka.restart();
+        stack.broker().restart();
 
         // then the migration completes
         stack.awaitUntil("migration " + id + " to complete after the broker restart", Duration.ofSeconds(120),

@@ -2,10 +2,10 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,23 +14,9 @@ import tools.jackson.databind.JsonNode;
  * re-issuing a command or recording an outcome twice.
  */
 class AMigrationSurvivesTheOrchestratorBeingKilledTest {
-    private static SystemStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = SystemStack.start(AMigrationSurvivesTheOrchestratorBeingKilledTest.class);
-        stack.startOrchestrator("orchestrator");
-        stack.startAgent("hv-01", "SERVER2:512", "uniform:2000");
-        stack.startAgent("hv-02", "", "uniform:2000");
-        stack.awaitStarted();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SystemStack stack = SystemStack.forClass(AMigrationSurvivesTheOrchestratorBeingKilledTest.class)
+            .orchestrator("orchestrator").agent("hv-01", "SERVER2:512", "uniform:2000").agent("hv-02", "", "uniform:2000");
 
     @Test
     void a_new_orchestrator_process_completes_the_migration_the_killed_one_left_in_precopy() {

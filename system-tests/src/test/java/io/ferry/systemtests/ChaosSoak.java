@@ -3,6 +3,7 @@ package io.ferry.systemtests;
 import io.ferry.devstack.Directories;
 import io.ferry.devstack.Ports;
 import io.ferry.systemtests.SoakReport.Fault;
+import io.ferry.testkit.OrchestratorApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +99,7 @@ final class ChaosSoak implements AutoCloseable {
             this.api = orchestrator;
             if (!answering()) {
                 throw new AssertionError("the stack did not answer within " + RECOVERY.toSeconds() + " s of its start; logs in "
-                        + started.runDir.resolve("logs"));
+                        + started.runDir().resolve("logs"));
             }
         } catch (RuntimeException | Error e) {
             if (started != null) {
@@ -155,7 +156,7 @@ final class ChaosSoak implements AutoCloseable {
         String summary = report.summary();
         System.out.println(summary);
         try {
-            Files.writeString(stack.runDir.resolve("summary.txt"), summary);
+            Files.writeString(stack.runDir().resolve("summary.txt"), summary);
         } catch (java.io.IOException e) {
             log.warn("could not write the summary: {}", e.getMessage());
         }
@@ -168,8 +169,8 @@ final class ChaosSoak implements AutoCloseable {
         if (network.isCut()) {
             network.heal();
         }
-        if (!stack.kafka.isRunning()) {
-            stack.kafka.restart();
+        if (!stack.broker().isRunning()) {
+            stack.broker().restart();
         }
         for (String app : List.of(ORCHESTRATOR, HOSTS.get(0), HOSTS.get(1))) {
             if (!stack.isAlive(app)) {
@@ -308,9 +309,9 @@ final class ChaosSoak implements AutoCloseable {
                     poll(RECOVERY, () -> agents.get(destination).guests().isPresent());
                 }
                 case BROKER_RESTART -> {
-                    stack.kafka.stop();
+                    stack.broker().stop();
                     sleep(hold);
-                    stack.kafka.restart();
+                    stack.broker().restart();
                 }
                 case DATABASE_PAUSE -> {
                     database.pause();

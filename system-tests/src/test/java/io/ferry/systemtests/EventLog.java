@@ -9,13 +9,15 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** The orchestrator's event log and read model, read straight from PostgreSQL as an auditor would. */
 final class EventLog {
-    private final DatabaseHandle db;
+    private final Supplier<DatabaseHandle> database;
 
-    EventLog(DatabaseHandle db) {
-        this.db = db;
+    /** @param database the orchestrators' database, once the stack has started it */
+    EventLog(Supplier<DatabaseHandle> database) {
+        this.database = database;
     }
 
     /** One row of migration_events. */
@@ -68,6 +70,7 @@ final class EventLog {
     }
 
     private <T> List<T> query(String sql, String migrationId, Row<T> row) {
+        DatabaseHandle db = database.get();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             if (migrationId != null) {

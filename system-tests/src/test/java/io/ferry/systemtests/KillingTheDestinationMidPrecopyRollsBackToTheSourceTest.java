@@ -2,12 +2,12 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,23 +17,10 @@ import tools.jackson.databind.JsonNode;
  * still owns its disk.
  */
 class KillingTheDestinationMidPrecopyRollsBackToTheSourceTest {
-    private static SystemStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = SystemStack.start(KillingTheDestinationMidPrecopyRollsBackToTheSourceTest.class);
-        stack.startOrchestrator("orchestrator", "--ferry.orchestrator.host-liveness-timeout=3s");
-        stack.startAgent("hv-01", "SERVER2:512", "uniform:2000");
-        stack.startAgent("hv-02", "", "uniform:2000");
-        stack.awaitStarted();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SystemStack stack = SystemStack.forClass(KillingTheDestinationMidPrecopyRollsBackToTheSourceTest.class)
+            .orchestrator("orchestrator", "--ferry.orchestrator.host-liveness-timeout=3s")
+            .agent("hv-01", "SERVER2:512", "uniform:2000").agent("hv-02", "", "uniform:2000");
 
     @Test
     void the_migration_rolls_back_with_host_unreachable_and_the_vm_keeps_running_on_the_source() {

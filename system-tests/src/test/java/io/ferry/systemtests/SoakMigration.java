@@ -279,7 +279,7 @@ final class SoakMigration {
     }
 
     private StorageLeases leases() {
-        return new StorageLeases(soak.stack.runDir.resolve("shared").resolve("storage"));
+        return new StorageLeases(soak.stack.shared().resolve("storage"));
     }
 
     private void violation(String check, String what) {

@@ -2,6 +2,7 @@ package io.ferry.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.testkit.OrchestratorApi;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,9 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Orchestrators scale out through their shared consumer group and database: two processes split the partitions of
@@ -35,32 +35,20 @@ class TwoOrchestratorsShareTheMigrationsTest {
         MOVES.put("VM4", "hv-01");
     }
 
-    private static SystemStack stack;
-
-    @BeforeAll
-    static void startStack() {
-        stack = SystemStack.start(TwoOrchestratorsShareTheMigrationsTest.class);
-        // the client id only names each process's consumers in the group, so the test can tell who owns what
-        ORCHESTRATORS.forEach(name -> stack.startOrchestrator(name, "--spring.kafka.consumer.client-id=" + name));
-        // Guests that keep writing, so pre-copy runs several rounds and the kill lands mid-migration; at 1000 pages/s
-        // (a third of the 100 Mbit/s link) they converge even on a loaded machine, where 2000 pages/s once ran out of
-        // rounds (NOT_CONVERGING), which is not what this test is about.
-        stack.startAgent("hv-01", "VM1:128,VM2:128", "uniform:1000");
-        stack.startAgent("hv-02", "VM3:128,VM4:128", "uniform:1000");
-        stack.awaitStarted();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    // the client id only names each process's consumers in the group, so the test can tell who owns what.
+    // Guests that keep writing, so pre-copy runs several rounds and the kill lands mid-migration; at 1000 pages/s
+    // (a third of the 100 Mbit/s link) they converge even on a loaded machine, where 2000 pages/s once ran out of
+    // rounds (NOT_CONVERGING), which is not what this test is about.
+    @RegisterExtension
+    static final SystemStack stack = SystemStack.forClass(TwoOrchestratorsShareTheMigrationsTest.class)
+            .orchestrator(ORCHESTRATORS.get(0), "--spring.kafka.consumer.client-id=" + ORCHESTRATORS.get(0))
+            .orchestrator(ORCHESTRATORS.get(1), "--spring.kafka.consumer.client-id=" + ORCHESTRATORS.get(1))
+            .agent("hv-01", "VM1:128,VM2:128", "uniform:1000").agent("hv-02", "VM3:128,VM4:128", "uniform:1000");
 
     @Test
     void when_the_orchestrator_owning_most_migrations_is_killed_the_other_completes_all_four() {
         // given two orchestrators in one consumer group, each owning some of the outcomes topic's partitions
-        int partitions = ConsumerGroups.partitionCount(stack.kafka.bootstrapServers(), OUTCOMES);
+        int partitions = ConsumerGroups.partitionCount(stack.kafka().bootstrapServers(), OUTCOMES);
         stack.awaitUntil("both orchestrators to own partitions of " + OUTCOMES, Duration.ofSeconds(60),
                 () -> owners().size() == 2 && ownsAll(owners(), partitions));
         System.out.printf("%s has %d partitions; owners: %s%n", OUTCOMES, partitions, owners());
@@ -119,7 +107,7 @@ class TwoOrchestratorsShareTheMigrationsTest {
     /** Which orchestrator owns which partitions of the outcomes topic (empty while the group rebalances). */
     private static Map<String, Set<Integer>> owners() {
         Map<String, Set<Integer>> byOrchestrator = new TreeMap<>();
-        ConsumerGroups.assignment(stack.kafka.bootstrapServers(), GROUP, OUTCOMES).forEach((clientId, owned) -> {
+        ConsumerGroups.assignment(stack.kafka().bootstrapServers(), GROUP, OUTCOMES).forEach((clientId, owned) -> {
             String orchestrator = ORCHESTRATORS.stream().filter(clientId::startsWith).findFirst().orElse(clientId);
             byOrchestrator.computeIfAbsent(orchestrator, o -> new TreeSet<>()).addAll(owned);
         });

@@ -1,83 +1,82 @@
 package io.ferry.testkit;
 
+import io.ferry.devstack.AppSettings;
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.KafkaHandle;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import io.ferry.schema.DataTokenSeal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A running ferry for a test: one orchestrator and its host agents against a real broker and a real PostgreSQL. What a
+ * A running ferry for a test: orchestrators and host agents against a real broker and a real PostgreSQL. What a
  * test does with it (REST calls as a user, its database, waits) is here; how the apps run is the launcher's
- * ({@link InProcessStack}, or {@link FerryStackExtension} for a whole test class).
+ * ({@link InProcessStack}, or {@link FerryStackExtension} for a whole test class; {@link ProcessStack} for JVMs of
+ * their own).
  */
-public abstract class FerryStack {
+public abstract class FerryStack extends RestApi {
     public static final String DATA_TOKEN_SECRET = "e2e-data-token-secret";
-    public static final String OPERATOR = "ops";
-    public static final String OPERATOR_PASSWORD = "ops-secret";
-    public static final String VIEWER = "audit";
-    public static final String VIEWER_PASSWORD = "audit-secret";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private KafkaHandle kafka;
+    private DatabaseHandle db;
 
-    /** A response of the orchestrator's REST API. */
-    public record Response(int status, JsonNode body, String text) {}
+    /** The broker every app of this stack uses. */
+    public KafkaHandle kafka() {
+        return kafka;
+    }
 
-    public abstract KafkaHandle kafka();
+    /** Where the orchestrators' database is, as a handle (the test owns none of its connections). */
+    public DatabaseHandle db() {
+        return db;
+    }
 
-    public abstract DatabaseHandle db();
+    /** Takes the broker and the database this stack runs on; {@link #closeBrokerAndDatabase} gives them back. */
+    protected final void runOn(KafkaHandle kafka, DatabaseHandle db) {
+        this.kafka = kafka;
+        this.db = db;
+    }
+
+    /** Closes the broker, then the database, of what this stack took. */
+    protected final void closeBrokerAndDatabase() {
+        try {
+            if (kafka != null) {
+                kafka.close();
+            }
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
 
     /** The orchestrator's database. */
     public abstract JdbcTemplate jdbc();
 
-    /** Where {@code path} is on the orchestrator's REST port. */
-    public abstract URI uri(String path);
-
-    /** As the operator. */
-    public Response post(String path, String json) throws Exception {
-        return post(path, json, OPERATOR, OPERATOR_PASSWORD);
+    /** An orchestrator on this stack's database and broker, with its data-token secret and the test users. */
+    protected AppSettings orchestratorSettings() {
+        return AppSettings.orchestrator(db(), kafka().bootstrapServers(), DATA_TOKEN_SECRET,
+                AppSettings.users(OPERATOR, OPERATOR_PASSWORD, VIEWER, VIEWER_PASSWORD));
     }
 
-    /** As the given user; a null user sends no credentials. */
-    public Response post(String path, String json, String user, String password) throws Exception {
-        return send(auth(HttpRequest.newBuilder(uri(path)), user, password).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    /**
+     * The host agent of {@code host} on this stack's broker, with the host key the orchestrators expect.
+     *
+     * @param shared what every agent of the stack shares (storage leases, switch table)
+     * @param runDir its own run directory (kept guests, re-adopted when it starts again)
+     */
+    protected AppSettings agentSettings(String host, Path shared, Path runDir) {
+        return AppSettings.agent(host, kafka().bootstrapServers(), shared, runDir,
+                DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host));
     }
 
-    /** As the operator. */
-    public Response get(String path) throws Exception {
-        return get(path, OPERATOR, OPERATOR_PASSWORD);
-    }
-
-    public Response get(String path, String user, String password) throws Exception {
-        return send(auth(HttpRequest.newBuilder(uri(path)), user, password).GET().build());
-    }
-
-    private static HttpRequest.Builder auth(HttpRequest.Builder request, String user, String password) {
-        return user == null ? request : request.header("Authorization", basic(user, password));
-    }
-
-    public static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    public Response send(HttpRequest request) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            String body = response.body();
-            String type = response.headers().firstValue("Content-Type").orElse("");
-            boolean json = type.contains("json") && body != null && !body.isBlank();
-            return new Response(response.statusCode(), json ? JSON.readTree(body) : null, body);
-        }
+    /** Like {@link #agentSettings(String, Path, Path)}, booting {@code vms} that run {@code workload}. */
+    protected AppSettings agentSettings(String host, Path shared, Path runDir, String vms, String workload) {
+        // heartbeats well inside the tests' waits
+        return agentSettings(host, shared, runDir).with("ferry.agent.vms", vms).with("ferry.agent.workload", workload)
+                .with("ferry.agent.heartbeat-interval", "500ms");
     }
 
     /** The state of the migration made from this request, or null before there is one. */
@@ -95,12 +94,28 @@ public abstract class FerryStack {
 
     /** Polls {@code condition} until it holds, failing with what was awaited once {@code timeout} has passed. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
+        await(what, timeout, Duration.ofMillis(50), condition, () -> null);
+    }
+
+    /**
+     * Polls {@code condition} every {@code interval} until it holds and returns how long that took. It fails with what
+     * was awaited once {@code timeout} has passed, or at once when {@code unexpectedDeath} names an app that died
+     * though the test did not stop it (null while none has): then nothing it waits for can come.
+     */
+    protected static Duration await(String what, Duration timeout, Duration interval, BooleanSupplier condition,
+            Supplier<String> unexpectedDeath) throws InterruptedException {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(timeout);
         while (!condition.getAsBoolean()) {
+            String died = unexpectedDeath.get();
+            if (died != null) {
+                throw new AssertionError("while waiting for " + what + ": " + died);
+            }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("timed out after " + timeout + " waiting for " + what);
             }
-            Thread.sleep(50);
+            Thread.sleep(interval);
         }
+        return Duration.between(start, Instant.now());
     }
 }

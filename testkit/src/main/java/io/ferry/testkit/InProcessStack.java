@@ -3,7 +3,6 @@ package io.ferry.testkit;
 import io.ferry.devstack.AppSettings;
 import io.ferry.devstack.DatabaseHandle;
 import io.ferry.devstack.KafkaHandle;
-import io.ferry.schema.DataTokenSeal;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,8 +30,6 @@ public class InProcessStack extends FerryStack implements AutoCloseable {
     public record Apps(Class<?> orchestrator, Class<?> agent, Path guestsRoot, Consumer<Path> wipeGuests) {}
 
     private final Apps apps;
-    private KafkaHandle kafka;
-    private DatabaseHandle db;
     private Path shared;
     /** The agents' run directories (kept guests), one per host under this; wiped at close. */
     private Path guests;
@@ -59,8 +56,7 @@ public class InProcessStack extends FerryStack implements AutoCloseable {
     /** Takes the broker and the database (closed with this stack) and makes the agents' directories. */
     protected final void open(KafkaHandle kafka, Map<String, String> kafkaSettings, DatabaseHandle db)
             throws IOException {
-        this.kafka = kafka;
-        this.db = db;
+        runOn(kafka, db);
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         shared = Files.createTempDirectory("ferry-e2e");
         guests = Files.createTempDirectory(apps.guestsRoot(), "ferry-e2e-guests-");
@@ -72,9 +68,7 @@ public class InProcessStack extends FerryStack implements AutoCloseable {
 
     /** @param extra further properties, e.g. ferry.orchestrator.max-outbound-per-host */
     public InProcessStack startOrchestrator(Map<String, String> extra) {
-        AppSettings settings = AppSettings.orchestrator(db, kafka.bootstrapServers(), DATA_TOKEN_SECRET,
-                AppSettings.users(OPERATOR, OPERATOR_PASSWORD, VIEWER, VIEWER_PASSWORD)).with(kafkaSettings).with(extra);
-        orchestrator = run(apps.orchestrator(), settings);
+        orchestrator = run(apps.orchestrator(), orchestratorSettings().with(kafkaSettings).with(extra));
         return this;
     }
 
@@ -101,11 +95,8 @@ public class InProcessStack extends FerryStack implements AutoCloseable {
         if (agents.containsKey(host)) {
             throw new IllegalStateException("the agent of " + host + " runs already; stopAgent(\"" + host + "\") first");
         }
-        AppSettings settings = AppSettings.agent(host, kafka.bootstrapServers(), shared, guests.resolve(host),
-                        DataTokenSeal.hostKeyText(DATA_TOKEN_SECRET, host))
-                .with("ferry.agent.vms", vms).with("ferry.agent.workload", workload)
-                .with("ferry.agent.heartbeat-interval", "500ms").with(kafkaSettings).with(extra);
-        ConfigurableApplicationContext agent = run(apps.agent(), settings);
+        ConfigurableApplicationContext agent = run(apps.agent(),
+                agentSettings(host, shared, guests.resolve(host), vms, workload).with(kafkaSettings).with(extra));
         agents.put(host, agent);
         return agent;
     }
@@ -140,16 +131,6 @@ public class InProcessStack extends FerryStack implements AutoCloseable {
     }
 
     @Override
-    public KafkaHandle kafka() {
-        return kafka;
-    }
-
-    @Override
-    public DatabaseHandle db() {
-        return db;
-    }
-
-    @Override
     public JdbcTemplate jdbc() {
         return orchestrator.getBean(JdbcTemplate.class);
     }
@@ -168,12 +149,7 @@ public class InProcessStack extends FerryStack implements AutoCloseable {
             orchestrator.close();
             orchestrator = null;
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        closeBrokerAndDatabase();
         if (guests != null) {
             apps.wipeGuests().accept(guests);
         }

@@ -1,4 +1,4 @@
-package io.ferry.systemtests;
+package io.ferry.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
