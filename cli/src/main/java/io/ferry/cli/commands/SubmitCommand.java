@@ -21,7 +21,8 @@ public final class SubmitCommand extends ClientCommand {
     @Option(names = "--vm", required = true, description = "The VM to move.")
     String vmId;
 
-    @Option(names = "--to", required = true, paramLabel = "HOST", description = "Destination host.")
+    @Option(names = "--to", paramLabel = "HOST",
+            description = "Destination host. Left out, ferry picks one that passes every pre-check and records why.")
     String destinationHost;
 
     @Option(names = "--from", paramLabel = "HOST", description = "Source host, checked against where the VM runs.")
@@ -68,6 +69,13 @@ public final class SubmitCommand extends ClientCommand {
             out.println("submitted migration " + id + " (request " + migration.path("requestId").asString("-") + "): "
                     + migration.path("vmId").asString("?") + " " + migration.path("sourceHost").asString("?") + " -> "
                     + migration.path("destinationHost").asString("?") + ", " + migration.path("state").asString("?"));
+            JsonNode placement = migration.path("placement");
+            if (placement.isObject()) {
+                out.println("placed on " + placement.path("chosen").asString() + ": " + placement.path("why").asString());
+                for (JsonNode r : placement.path("ruledOut")) {
+                    out.println("  ruled out " + r.path("host").asString() + ": " + r.path("reason").asString());
+                }
+            }
             if (!watch) {
                 out.println("follow it with: ferry watch " + id);
             }

@@ -18,7 +18,8 @@ class ApiProblems {
     ProblemDetail rejected(RejectedRequestException e) {
         HttpStatus status = switch (e.reason()) {
             case VM_NOT_FOUND, DESTINATION_UNKNOWN -> HttpStatus.NOT_FOUND;
-            case VM_ALREADY_MIGRATING, HOST_UNREACHABLE, REQUEST_ID_CONFLICT -> HttpStatus.CONFLICT;
+            case VM_ALREADY_MIGRATING, HOST_UNREACHABLE, REQUEST_ID_CONFLICT, HOST_NOT_ACTIVE, NO_DESTINATION ->
+                    HttpStatus.CONFLICT;
             case MALFORMED, INVALID_REQUEST, SOURCE_MISMATCH, SAME_HOST, INSUFFICIENT_MEMORY, CPU_INCOMPATIBLE ->
                     HttpStatus.BAD_REQUEST;
         };

@@ -39,6 +39,26 @@ public final class Ids {
         }
     }
 
+    /** A host drain: its own event stream, like a migration's. */
+    public record DrainId(UUID value) {
+        public DrainId {
+            Objects.requireNonNull(value, "drain id is required");
+        }
+
+        public static DrainId parse(String text) {
+            try {
+                return new DrainId(UUID.fromString(text));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("drain id '" + text + "' is not a UUID");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return value.toString();
+        }
+    }
+
     public record HostId(String value) {
         public HostId {
             require("host", value, HOST, "use lower-case letters, digits, '.' and '-' (for example hv-01)");

@@ -346,7 +346,7 @@ public final class Migration {
 
     private static MigrationRequested requested(Submit s) {
         return new MigrationRequested(s.requestId(), s.vm(), s.source(), s.destination(), s.policy(), s.requestedBy(),
-                s.channel(), s.at());
+                s.channel(), s.at(), s.placement(), s.drain());
     }
 
     private static MigrationCompleted completed(Active active, Instant at) {
@@ -363,7 +363,7 @@ public final class Migration {
     public static MigrationState evolve(MigrationState state, MigrationEvent event, Instant at) {
         return switch (event) {
             case MigrationRequested r -> new Queued(new Plan(r.requestId(), r.vm(), r.source(), r.destination(), r.policy(),
-                    r.requestedBy(), r.channel(), r.requestedAt()));
+                    r.requestedBy(), r.channel(), r.requestedAt(), r.placement(), r.drain()));
             case MigrationAdmitted admitted -> Active.admitted(queued(state, event).plan(), at);
             case StageCommandIssued issued -> state instanceof Unwinding u
                     ? (issued.action() == StageAction.ABORT ? u.issued(issued.target(), issued.commandId()) : u)

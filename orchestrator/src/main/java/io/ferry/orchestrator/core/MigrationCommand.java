@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.core;
 
+import io.ferry.orchestrator.core.Ids.DrainId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
 import java.time.Instant;
@@ -12,10 +13,22 @@ public sealed interface MigrationCommand {
     Instant at();
 
     /** How a request reached ferry, kept for audit. */
-    enum Channel { TOPIC, REST, CLI }
+    enum Channel { TOPIC, REST, CLI,
+        /** A move a host drain submitted for its operator. */
+        DRAIN }
 
+    /**
+     * @param placement how ferry chose the destination, or null when the request named it
+     * @param drain the host drain this move belongs to (admitted before ordinary requests), or null
+     */
     record Submit(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
-            String requestedBy, Channel channel, Instant at) implements MigrationCommand {}
+            String requestedBy, Channel channel, Instant at, Placement placement, DrainId drain)
+            implements MigrationCommand {
+        public Submit(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
+                String requestedBy, Channel channel, Instant at) {
+            this(requestId, vm, source, destination, policy, requestedBy, channel, at, null, null);
+        }
+    }
 
     /** The scheduler found a slot under the concurrency limits; the counts are what runs right now. */
     record Admit(int activeOnSource, int activeInCluster, Instant at) implements MigrationCommand {}

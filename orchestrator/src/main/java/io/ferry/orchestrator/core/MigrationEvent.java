@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.core;
 
 import io.ferry.orchestrator.core.Ids.CommandId;
+import io.ferry.orchestrator.core.Ids.DrainId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
@@ -10,9 +11,20 @@ import java.time.Instant;
 /** A fact in a migration's life, as kept in the event log. */
 public sealed interface MigrationEvent {
 
-    /** Requested and pre-checked: the migration waits in QUEUED for a slot. */
+    /**
+     * Requested and pre-checked: the migration waits in QUEUED for a slot.
+     *
+     * @param placement how ferry chose the destination, or null when the request named it (and in older events)
+     * @param drain the host drain it is part of, or null
+     */
     record MigrationRequested(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
-            String requestedBy, Channel channel, Instant requestedAt) implements MigrationEvent {}
+            String requestedBy, Channel channel, Instant requestedAt, Placement placement, DrainId drain)
+            implements MigrationEvent {
+        public MigrationRequested(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
+                String requestedBy, Channel channel, Instant requestedAt) {
+            this(requestId, vm, source, destination, policy, requestedBy, channel, requestedAt, null, null);
+        }
+    }
 
     /** A slot was free: setup begins. The counts are what was running when it was admitted, for audit. */
     record MigrationAdmitted(int activeOnSource, int activeInCluster) implements MigrationEvent {}

@@ -53,8 +53,9 @@ public sealed interface MigrationState {
     }
 
     /** What was asked: fixed once the migration is requested. */
+    /** @param placement how ferry chose the destination (null: the request named it); @param drain null unless a drain's */
     record Plan(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy, String requestedBy,
-            Channel channel, Instant requestedAt) {}
+            Channel channel, Instant requestedAt, Placement placement, Ids.DrainId drain) {}
 
     /** What has been achieved so far. {@code breakdown} is where the blackout went, once resumed (null if unsaid). */
     record Progress(String dataAddress, int rounds, long pagesSent, long bytesSent, Instant pausedAt,

@@ -4,11 +4,13 @@ import io.ferry.orchestrator.core.CopyStats;
 import io.ferry.orchestrator.core.DowntimeBreakdown;
 import io.ferry.schema.common.FailureReason;
 import io.ferry.orchestrator.core.Ids.CommandId;
+import io.ferry.orchestrator.core.Ids.DrainId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.RequestId;
 import io.ferry.orchestrator.core.Ids.VmId;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.core.MigrationEvent;
+import io.ferry.orchestrator.core.Placement;
 import io.ferry.orchestrator.core.Policy;
 import io.ferry.orchestrator.core.Stage;
 import io.ferry.orchestrator.core.StageAction;
@@ -18,6 +20,8 @@ import io.ferry.schema.ReleasedSchemas;
 import io.ferry.schema.common.Compression;
 import io.ferry.schema.common.CopyProgress;
 import io.ferry.schema.common.MigrationPolicy;
+import io.ferry.schema.common.PlacementDecision;
+import io.ferry.schema.common.RuledOutHost;
 import io.ferry.schema.common.VmConfig;
 import io.ferry.schema.event.AbortConfirmed;
 import io.ferry.schema.event.AbortUnconfirmed;
@@ -151,7 +155,9 @@ public final class EventCodec {
                     .setRequestId(e.requestId().value()).setVmId(e.vm().vmId().value())
                     .setSourceHost(e.source().value()).setDestinationHost(e.destination().value())
                     .setVm(vmConfig(e.vm())).setPolicy(policy(e.policy())).setRequestedBy(e.requestedBy())
-                    .setRequestedAt(e.requestedAt()).setChannel(e.channel().name()).build();
+                    .setRequestedAt(e.requestedAt()).setChannel(e.channel().name())
+                    .setPlacement(e.placement() == null ? null : placement(e.placement()))
+                    .setDrainId(e.drain() == null ? null : e.drain().toString()).build();
             case MigrationEvent.StageCommandIssued e -> new StageCommandIssued(e.commandId().toString(), e.action().name(),
                     e.target().value());
             case MigrationEvent.SkeletonCreated e -> new SkeletonCreated(e.host().value(), e.dataAddress());
@@ -188,7 +194,9 @@ public final class EventCodec {
         return switch (record) {
             case MigrationRequested r -> new MigrationEvent.MigrationRequested(new RequestId(r.getRequestId()), vmSpec(r.getVm()),
                     new HostId(r.getSourceHost()), new HostId(r.getDestinationHost()), policy(r.getPolicy()),
-                    r.getRequestedBy(), Channel.valueOf(r.getChannel()), r.getRequestedAt());
+                    r.getRequestedBy(), Channel.valueOf(r.getChannel()), r.getRequestedAt(),
+                    r.getPlacement() == null ? null : placement(r.getPlacement()),
+                    r.getDrainId() == null ? null : DrainId.parse(r.getDrainId()));
             case StageCommandIssued r -> new MigrationEvent.StageCommandIssued(new CommandId(UUID.fromString(r.getCommandId())),
                     StageAction.valueOf(r.getAction()), new HostId(r.getTargetHost()));
             case SkeletonCreated r -> new MigrationEvent.SkeletonCreated(new HostId(r.getHost()), r.getDataAddress());
@@ -264,4 +272,14 @@ public final class EventCodec {
                 b.getStorageHandoffUs(), b.getResumeUs(), b.getOtherUs(), b.getAuthorisationWaitUs());
     }
 
+
+    private static PlacementDecision placement(Placement p) {
+        return new PlacementDecision(p.chosen().value(), p.why(), p.ruledOut().stream()
+                .map(r -> new RuledOutHost(r.host().value(), r.reason())).toList());
+    }
+
+    private static Placement placement(PlacementDecision p) {
+        return new Placement(new HostId(p.getChosen()), p.getWhy(), p.getRuledOut().stream()
+                .map(r -> new Placement.RuledOut(new HostId(r.getHost()), r.getReason())).toList());
+    }
 }

@@ -24,11 +24,15 @@ public class MigrationQueries {
         this.jdbc = jdbc;
     }
 
-    /** @param downtimeBreakdown where the blackout went, µs per phase; null until resumed or if the agents did not say */
+    /**
+     * @param downtimeBreakdown where the blackout went, µs per phase; null until resumed or if the agents did not say
+     * @param placement how ferry chose the destination (chosen, why, ruledOut); null when the request named it
+     * @param drainId the host drain this migration is a move of, or null
+     */
     public record MigrationView(UUID migrationId, String requestId, String vmId, String sourceHost, String destinationHost,
             String state, String failureReason, String failureDetail, String requestedBy, String channel, int version,
             Instant createdAt, Instant updatedAt, Long totalMs, Long downtimeMs, Integer rounds, Long pagesSent,
-            Long bytesSent, JsonNode downtimeBreakdown) {}
+            Long bytesSent, JsonNode downtimeBreakdown, JsonNode placement, UUID drainId) {}
 
     /** Filters of the migrations list; null means "any". {@code host} matches the source or the destination. */
     public record Filter(String vmId, String host, String state, String outcome, String requestId, Instant from, Instant to) {}
@@ -57,6 +61,8 @@ public class MigrationQueries {
                 rs.getString("channel"), rs.getInt("version"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(), (Long) rs.getObject("total_ms"), (Long) rs.getObject("downtime_ms"),
                 (Integer) rs.getObject("rounds"), (Long) rs.getObject("pages_sent"), (Long) rs.getObject("bytes_sent"),
-                breakdown == null ? null : json.readTree(breakdown));
+                breakdown == null ? null : json.readTree(breakdown),
+                rs.getString("placement") == null ? null : json.readTree(rs.getString("placement")),
+                rs.getObject("drain_id", UUID.class));
     }
 }

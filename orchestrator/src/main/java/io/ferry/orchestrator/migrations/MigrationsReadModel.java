@@ -69,11 +69,32 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
         return perSource;
     }
 
-    /** The oldest queued migrations first, at most {@code limit}. */
+    /** Queued migrations in admission order, at most {@code limit}: a drain's moves first, then the oldest. */
     public List<Queued> queued(int limit) {
         return jdbc.query("select migration_id, source_host from migrations where state = '" + MigrationStatus.QUEUED
-                + "' order by created_at, migration_id limit ?", (rs, i) -> new Queued(rs.getObject(1, UUID.class),
-                rs.getString(2)), limit);
+                + "' order by (drain_id is null), created_at, migration_id limit ?",
+                (rs, i) -> new Queued(rs.getObject(1, UUID.class), rs.getString(2)), limit);
+    }
+
+    /** Migrations in flight towards each host. */
+    public Map<String, Integer> inFlightByDestination() {
+        Map<String, Integer> perDestination = new HashMap<>();
+        jdbc.query("select destination_host, count(*) from migrations where state = any(?) group by destination_host",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perDestination.put(rs.getString(1), rs.getInt(2)),
+                (Object) IN_FLIGHT);
+        return perDestination;
+    }
+
+    /**
+     * Memory promised to each host by migrations still queued towards it: their skeletons have not taken it yet, so
+     * the host's reported free memory does not show it.
+     */
+    public Map<String, Long> queuedMemoryByDestination() {
+        Map<String, Long> reserved = new HashMap<>();
+        jdbc.query("select destination_host, coalesce(sum(memory_mb), 0) from migrations where state = '"
+                + MigrationStatus.QUEUED + "' group by destination_host",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> reserved.put(rs.getString(1), rs.getLong(2)));
+        return reserved;
     }
 
     public List<UUID> inFlightIds() {
@@ -140,8 +161,8 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
         jdbc.update("""
                 insert into migrations (migration_id, request_id, vm_id, source_host, destination_host, state, failure_reason,
                     failure_detail, requested_by, channel, version, created_at, updated_at, total_ms, downtime_ms, rounds,
-                    pages_sent, bytes_sent, downtime_breakdown)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                    pages_sent, bytes_sent, downtime_breakdown, memory_mb, drain_id, placement)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb)
                 on conflict (migration_id) do update set state = excluded.state, failure_reason = excluded.failure_reason,
                     failure_detail = excluded.failure_detail, version = excluded.version, updated_at = excluded.updated_at,
                     total_ms = excluded.total_ms, downtime_ms = excluded.downtime_ms, rounds = excluded.rounds,
@@ -153,7 +174,15 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                 Timestamp.from(a.meta().recordedAt()), row.totalMs,
                 row.progress.downtimeMs() == 0 && row.totalMs == null ? null : row.progress.downtimeMs(),
                 row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent(),
-                row.progress.breakdown() == null ? null : json.writeValueAsString(row.progress.breakdown()));
+                row.progress.breakdown() == null ? null : json.writeValueAsString(row.progress.breakdown()),
+                row.plan.vm().memoryMb(), row.plan.drain() == null ? null : row.plan.drain().value(),
+                row.plan.placement() == null ? null : json.writeValueAsString(placement(row.plan.placement())));
+    }
+
+    /** As the API shows it: host names as plain strings. */
+    private static Map<String, Object> placement(io.ferry.orchestrator.core.Placement p) {
+        return Map.of("chosen", p.chosen().value(), "why", p.why(), "ruledOut", p.ruledOut().stream()
+                .map(r -> Map.of("host", r.host().value(), "reason", r.reason())).toList());
     }
 
     private record Row(Plan plan, Progress progress, String reason, String detail, Long totalMs) {

@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.submit;
 
 import io.ferry.orchestrator.OrchestratorProperties;
+import io.ferry.orchestrator.core.Ids.DrainId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.Ids.RequestId;
@@ -8,7 +9,12 @@ import io.ferry.orchestrator.core.Ids.VmId;
 import io.ferry.orchestrator.core.MigrationCommand.Channel;
 import io.ferry.orchestrator.core.MigrationCommand.Submit;
 import io.ferry.orchestrator.core.MigrationState.Plan;
+import io.ferry.orchestrator.core.Placement;
 import io.ferry.orchestrator.core.Policy;
+import io.ferry.orchestrator.placement.HostMode;
+import io.ferry.orchestrator.placement.HostModes;
+import io.ferry.orchestrator.placement.Placer;
+import io.ferry.orchestrator.placement.Placements;
 import io.ferry.orchestrator.core.VmSpec;
 import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.inventory.Inventory;
@@ -41,9 +47,14 @@ public class SubmissionService {
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final OrchestratorProperties properties;
+    private final Placements placements;
+    private final HostModes hostModes;
 
     public SubmissionService(Inventory inventory, Migrations migrations, Rejections rejections, MigrationsReadModel readModel,
-            Clock clock, Supplier<UUID> ids, OrchestratorProperties properties) {
+            Clock clock, Supplier<UUID> ids, OrchestratorProperties properties, Placements placements,
+            HostModes hostModes) {
+        this.placements = placements;
+        this.hostModes = hostModes;
         this.properties = properties;
         this.inventory = inventory;
         this.migrations = migrations;
@@ -65,10 +76,16 @@ public class SubmissionService {
 
     /** @return the migration id; a rejection is thrown for the caller to record (the topic adds a dead letter) */
     public MigrationId accept(MigrationRequest request, Channel channel) {
+        return accept(request, channel, null);
+    }
+
+    /** @param drain the drain this request moves a VM for (admitted first), or null for an ordinary request */
+    public MigrationId accept(MigrationRequest request, Channel channel, DrainId drain) {
         RequestStrings.check(request);
         RequestId requestId = id("requestId", () -> new RequestId(request.getRequestId()));
         VmId vmId = id("vmId", () -> new VmId(request.getVmId()));
-        HostId destination = id("destinationHost", () -> new HostId(request.getDestinationHost()));
+        Optional<HostId> named = request.getDestinationHost() == null ? Optional.empty()
+                : Optional.of(id("destinationHost", () -> new HostId(request.getDestinationHost())));
         Optional<MigrationId> existing = existingMigration(requestId);
         if (existing.isPresent()) {
             sameParameters(existing.get(), request);
@@ -85,31 +102,26 @@ public class SubmissionService {
             throw new RejectedRequestException(Reason.SOURCE_MISMATCH, "VM " + vmId + " runs on " + vm.host() + ", not on "
                     + request.getSourceHost() + "; omit sourceHost or correct it");
         }
-        if (source.equals(destination)) {
-            throw new RejectedRequestException(Reason.SAME_HOST, "VM " + vmId + " already runs on " + destination
-                    + "; choose another destination");
-        }
-        var host = inventory.host(destination.value()).orElseThrow(() -> new RejectedRequestException(
-                Reason.DESTINATION_UNKNOWN, "destination host " + destination + " is unknown: no agent of that name has "
-                        + "reported (known: " + inventory.hosts().stream().map(Inventory.HostRow::host).toList() + ")"));
-        for (String end : List.of(source.value(), destination.value())) {
-            if (!inventory.alive(end, properties.hostLivenessTimeout())) {
-                throw new RejectedRequestException(Reason.HOST_UNREACHABLE, (end.equals(source.value()) ? "source " :
-                        "destination ") + end + " sent no heartbeat in the last " + properties.hostLivenessTimeout()
-                        .toSeconds() + " s; check its agent (GET /api/hosts shows the last heartbeat)");
-            }
+        if (!inventory.alive(source.value(), properties.hostLivenessTimeout())) {
+            throw new RejectedRequestException(Reason.HOST_UNREACHABLE, "source " + source + " sent no heartbeat in the "
+                    + "last " + properties.hostLivenessTimeout().toSeconds() + " s; check its agent (GET /api/hosts shows "
+                    + "the last heartbeat)");
         }
         // The VM needs every CPU feature its source offers it (vMotion's EVC rule): a destination without one of
         // them could not run the guest after the switchover.
         List<String> required = inventory.host(source.value()).map(Inventory.HostRow::cpuFeatures).orElse(List.of());
-        List<String> missing = required.stream().filter(f -> !host.cpuFeatures().contains(f)).toList();
-        if (!missing.isEmpty()) {
-            throw new RejectedRequestException(Reason.CPU_INCOMPATIBLE, "destination " + destination + " lacks CPU "
-                    + "features " + missing + " that " + vmId + " uses on " + source + "; choose a destination with them");
-        }
-        if (host.freeMemoryMb() < vm.memoryMb()) {
-            throw new RejectedRequestException(Reason.INSUFFICIENT_MEMORY, "destination " + destination + " has "
-                    + host.freeMemoryMb() + " MB free but " + vmId + " needs " + vm.memoryMb() + " MB");
+        Placement placement = null;
+        HostId destination;
+        if (named.isPresent()) {
+            destination = named.get();
+            checkNamedDestination(vmId, vm, source, destination, required);
+        } else {
+            Placer.Outcome outcome = placements.place(new Placer.Need(vmId.value(), source.value(), vm.memoryMb(), required,
+                    java.util.Set.of()));
+            placement = outcome.placement().orElseThrow(() -> new RejectedRequestException(Reason.NO_DESTINATION,
+                    "destinationHost", "no host can take " + vmId + " (" + vm.memoryMb() + " MB) now: "
+                    + outcome.explain() + "; free a host or name one"));
+            destination = placement.chosen();
         }
         Policy policy = policy(request);
         String requestedBy = actor(request, channel);
@@ -117,8 +129,8 @@ public class SubmissionService {
         MigrationId id = new MigrationId(ids.get());
         try {
             migrations.decide(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
-                    clock.instant()), new EventMetadata(requestedBy, requestId.value(), requestId.value(), clock.instant()),
-                    Optional.empty());
+                    clock.instant(), placement, drain), new EventMetadata(requestedBy, requestId.value(),
+                    requestId.value(), clock.instant()), Optional.empty());
         } catch (DuplicateKeyException e) {
             // Another request was admitted between the checks above and this commit: the same request id, or the
             // same VM (migrations_one_active_per_vm).
@@ -132,6 +144,37 @@ public class SubmissionService {
         return id;
     }
 
+    /** A destination the request named must pass the same pre-checks placement applies to every host. */
+    private void checkNamedDestination(VmId vmId, VmRow vm, HostId source, HostId destination, List<String> required) {
+        if (source.equals(destination)) {
+            throw new RejectedRequestException(Reason.SAME_HOST, "VM " + vmId + " already runs on " + destination
+                    + "; choose another destination");
+        }
+        var host = inventory.host(destination.value()).orElseThrow(() -> new RejectedRequestException(
+                Reason.DESTINATION_UNKNOWN, "destination host " + destination + " is unknown: no agent of that name has "
+                        + "reported (known: " + inventory.hosts().stream().map(Inventory.HostRow::host).toList() + ")"));
+        HostMode mode = hostModes.of(destination.value());
+        if (mode != HostMode.ACTIVE) {
+            throw new RejectedRequestException(Reason.HOST_NOT_ACTIVE, "destinationHost", "destination " + destination
+                    + " is " + mode + ": nothing is placed on it until `ferry undrain " + destination + "`; choose "
+                    + "another destination or leave destinationHost out");
+        }
+        if (!inventory.alive(destination.value(), properties.hostLivenessTimeout())) {
+            throw new RejectedRequestException(Reason.HOST_UNREACHABLE, "destination " + destination + " sent no "
+                    + "heartbeat in the last " + properties.hostLivenessTimeout().toSeconds() + " s; check its agent "
+                    + "(GET /api/hosts shows the last heartbeat)");
+        }
+        List<String> missing = required.stream().filter(f -> !host.cpuFeatures().contains(f)).toList();
+        if (!missing.isEmpty()) {
+            throw new RejectedRequestException(Reason.CPU_INCOMPATIBLE, "destination " + destination + " lacks CPU "
+                    + "features " + missing + " that " + vmId + " uses on " + source + "; choose a destination with them");
+        }
+        if (host.freeMemoryMb() < vm.memoryMb()) {
+            throw new RejectedRequestException(Reason.INSUFFICIENT_MEMORY, "destination " + destination + " has "
+                    + host.freeMemoryMb() + " MB free but " + vmId + " needs " + vm.memoryMb() + " MB");
+        }
+    }
+
     /**
      * Who the audit trail names. REST and the CLI authenticate their user; a topic record only claims a name, so it
      * is kept behind the channel's prefix and can never read as a logged-in user (whose names hold no ':').
@@ -141,7 +184,7 @@ public class SubmissionService {
                 ? "anonymous" : request.getRequestedBy();
         return switch (channel) {
             case TOPIC -> TOPIC_ACTOR_PREFIX + claimed;
-            case REST, CLI -> claimed;
+            case REST, CLI, DRAIN -> claimed;
         };
     }
 
@@ -151,7 +194,9 @@ public class SubmissionService {
         Policy policy = policy(request);
         List<String> differ = new ArrayList<>();
         differ(differ, "vmId", earlier.vm().vmId().value(), request.getVmId());
-        differ(differ, "destinationHost", earlier.destination().value(), request.getDestinationHost());
+        if (request.getDestinationHost() != null) { // left out: ferry placed it, and a retry may not place it again
+            differ(differ, "destinationHost", earlier.destination().value(), request.getDestinationHost());
+        }
         if (request.getSourceHost() != null) {
             differ(differ, "sourceHost", earlier.source().value(), request.getSourceHost());
         }

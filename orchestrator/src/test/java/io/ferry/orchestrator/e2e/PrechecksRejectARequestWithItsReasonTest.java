@@ -53,6 +53,25 @@ class PrechecksRejectARequestWithItsReasonTest {
                 requestId)).isEqualTo(reason);
     }
 
+    @ParameterizedTest(name = "{0} with no destination: NO_DESTINATION")
+    @CsvSource("MID")
+    void a_request_without_a_destination_that_no_host_can_take_is_refused_naming_each_host(String vm) throws Exception {
+        // given the inventory above: MID (128 MB) runs on hv-01; hv-02 has 100 MB, hv-03 lacks avx2, hv-09 is silent
+        String requestId = "nowhere-" + UUID.randomUUID();
+
+        // when it is submitted without a destination
+        var response = stack.post("/api/migrations", """
+                {"requestId": "%s", "vmId": "%s"}""".formatted(requestId, vm));
+
+        // then it is refused, and the answer says why each host could not take it
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.body().get("reason").asString()).isEqualTo("NO_DESTINATION");
+        assertThat(response.body().get("detail").asString()).contains("no host can take MID (128 MB)")
+                .contains("hv-01: it is where MID runs now").contains("hv-02: 100 MB free, MID needs 128 MB")
+                .contains("hv-03: it lacks CPU features [avx2]").contains("hv-09: no heartbeat");
+        assertThat(stack.stateOf(requestId)).isNull();
+    }
+
     @ParameterizedTest(name = "a VM already migrating")
     @CsvSource("SERVER2")
     void a_vm_already_migrating_is_refused(String vm) throws Exception {
