@@ -39,6 +39,14 @@ class ApiProblems {
         return problem;
     }
 
+    @ExceptionHandler(io.ferry.orchestrator.drain.DrainService.AlreadyDrainingException.class)
+    ProblemDetail alreadyDraining(io.ferry.orchestrator.drain.DrainService.AlreadyDrainingException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("drain refused");
+        problem.setProperty("reason", "ALREADY_DRAINING");
+        return problem;
+    }
+
     @ExceptionHandler(NotFound.class)
     ProblemDetail notFound(NotFound e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());

@@ -76,6 +76,20 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                 (rs, i) -> new Queued(rs.getObject(1, UUID.class), rs.getString(2)), limit);
     }
 
+    /** One completed migration: its VM's memory and how long it ran from admission to completion. */
+    public record Duration(int memoryMb, long ms) {}
+
+    /** The newest completed migrations' durations, at most {@code limit}, for predicting how long a move takes. */
+    public List<Duration> recentDurations(int limit) {
+        return jdbc.query("""
+                select m.memory_mb, (extract(epoch from c.recorded_at - a.recorded_at) * 1000)::bigint
+                from migrations m
+                join migration_events a on a.migration_id = m.migration_id and a.type = 'MigrationAdmitted'
+                join migration_events c on c.migration_id = m.migration_id and c.type = 'MigrationCompleted'
+                where m.state = 'COMPLETED' and m.memory_mb is not null
+                order by m.updated_at desc limit ?""", (rs, i) -> new Duration(rs.getInt(1), rs.getLong(2)), limit);
+    }
+
     /** Migrations in flight towards each host. */
     public Map<String, Integer> inFlightByDestination() {
         Map<String, Integer> perDestination = new HashMap<>();

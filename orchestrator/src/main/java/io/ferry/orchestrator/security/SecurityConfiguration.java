@@ -37,7 +37,8 @@ class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/migrations", "/api/migrations/*/cancel").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.POST, "/api/migrations", "/api/migrations/*/cancel", "/api/hosts/*/drain",
+                                "/api/hosts/*/drain/cancel", "/api/hosts/*/undrain").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.POST, "/api/replay").hasAnyRole("OPERATOR", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").hasAnyRole("OPERATOR", "VIEWER")
                         .anyRequest().denyAll())

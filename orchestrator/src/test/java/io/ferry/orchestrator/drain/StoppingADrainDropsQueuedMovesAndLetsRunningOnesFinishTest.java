@@ -1,0 +1,52 @@
+package io.ferry.orchestrator.drain;
+
+import static io.ferry.orchestrator.drain.DrainScenario.T0;
+import static io.ferry.orchestrator.drain.DrainScenario.move;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.orchestrator.drain.DrainEvent.DrainEnded;
+import io.ferry.orchestrator.drain.DrainEvent.MoveAbandoned;
+import io.ferry.orchestrator.drain.DrainState.MoveStatus;
+import io.ferry.orchestrator.placement.HostMode;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class StoppingADrainDropsQueuedMovesAndLetsRunningOnesFinishTest {
+
+    @Test
+    void a_stopped_drain_submits_nothing_more_waits_for_the_running_move_and_returns_the_host() {
+        // given a drain with A running and B not yet submitted
+        DrainScenario s = DrainScenario.started("hv-01", move("A", 1, "hv-02"), move("B", 2, "hv-02"));
+        UUID a = UUID.randomUUID();
+        s.on(new DrainCommand.Submitted("A", a, "hv-02", T0));
+
+        // when the operator stops it
+        var stopped = s.on(new DrainCommand.Cancel("ops", false, T0));
+
+        // then B is dropped with why, A keeps running, and B can no longer be submitted
+        assertThat(stopped).contains(new MoveAbandoned("B", "the drain was stopped by ops before this VM's move began"));
+        assertThat(s.state().move("A").orElseThrow().status()).isEqualTo(MoveStatus.SUBMITTED);
+        assertThat(s.on(new DrainCommand.Submitted("B", UUID.randomUUID(), "hv-02", T0))).isEmpty();
+
+        // and when A finishes, the drain ends CANCELLED and the host takes VMs again
+        var ended = s.on(new DrainCommand.MigrationEnded("A", a, "COMPLETED", null, 1, 1, T0));
+        assertThat(ended.getLast()).isEqualTo(new DrainEnded("CANCELLED", 1, 0, 1,
+                "1 of 2 VMs moved; B left: the drain was stopped by ops before this VM's move began"));
+        assertThat(s.state().hostMode()).isEqualTo(HostMode.ACTIVE);
+    }
+
+    @Test
+    void undrain_during_a_drain_stops_it_and_returns_the_host_at_once() {
+        // given a drain with A queued as a migration
+        DrainScenario s = DrainScenario.started("hv-01", move("A", 1, "hv-02"), move("B", 2, "hv-03"));
+        s.on(new DrainCommand.Submitted("A", UUID.randomUUID(), "hv-02", T0));
+
+        // when the host is undrained
+        s.on(new DrainCommand.Return("ops", T0));
+
+        // then nothing more is submitted and the host is ACTIVE though A's migration has not ended yet
+        assertThat(s.state().cancelling()).isTrue();
+        assertThat(s.state().hostMode()).isEqualTo(HostMode.ACTIVE);
+        assertThat(s.state().draining()).isTrue();
+    }
+}
