@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         description = "Live VM migration orchestrator.",
         subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, WatchCommand.class, ListCommand.class,
                 StatusCommand.class, HistoryCommand.class, CancelCommand.class, ReplayCommand.class, HostsCommand.class,
-                VmsCommand.class})
+                VmsCommand.class, io.ferry.cli.commands.drain.DrainCommand.class,
+                io.ferry.cli.commands.drain.UndrainCommand.class})
 public final class Ferry implements Runnable {
 
     public static void main(String[] args) {

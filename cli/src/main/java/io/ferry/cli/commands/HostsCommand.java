@@ -26,10 +26,10 @@ public final class HostsCommand extends ClientCommand {
             return OK;
         }
         // STATUS is UNREACHABLE once the agent is silent beyond the orchestrator's liveness timeout.
-        Table table = new Table().left("HOST").left("STATUS").left("DRIVER").right("MEMORY").right("FREE").left("LAST HEARTBEAT")
+        Table table = new Table().left("HOST").left("STATUS").left("MODE").left("DRIVER").right("MEMORY").right("FREE").left("LAST HEARTBEAT")
                 .left("CPU FEATURES");
         for (JsonNode h : hosts) {
-            table.row(text(h, "host"), text(h, "status"), text(h, "driver"), Human.megabytes(number(h, "totalMemoryMb")),
+            table.row(text(h, "host"), text(h, "status"), text(h, "mode"), text(h, "driver"), Human.megabytes(number(h, "totalMemoryMb")),
                     Human.megabytes(number(h, "freeMemoryMb")), Human.time(text(h, "lastHeartbeatAt")),
                     text(h, "cpuFeatures"));
         }
