@@ -57,10 +57,16 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
             case MigrationEnded e -> {
                 Move move = state.move(e.vmId()).orElse(null);
                 if (move != null && move.status() == MoveStatus.SUBMITTED && e.migrationId().equals(move.migrationId())) {
-                    events.add("COMPLETED".equals(e.outcome())
-                            ? new MoveCompleted(e.vmId(), e.migrationId(), e.bytesSent(), e.totalMs())
-                            : new MoveFailed(e.vmId(), e.migrationId(), "migration to " + move.destination() + " ended "
-                                    + e.outcome() + (e.reason() == null ? "" : ": " + e.reason())));
+                    String ended = "migration to " + move.destination() + " ended " + e.outcome()
+                            + (e.reason() == null ? "" : ": " + e.reason());
+                    if ("COMPLETED".equals(e.outcome())) {
+                        events.add(new MoveCompleted(e.vmId(), e.migrationId(), e.bytesSent(), e.totalMs()));
+                    } else if (state.cancelling()) { // stopped: not retried elsewhere, and not a failure of the VM's
+                        events.add(new MoveAbandoned(e.vmId(), "the drain was stopped by " + state.stoppedBy() + "; "
+                                + ended));
+                    } else {
+                        events.add(new MoveFailed(e.vmId(), e.migrationId(), ended));
+                    }
                 }
             }
             case Refused r -> {
@@ -142,16 +148,17 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
     public DrainState evolve(DrainState state, DrainEvent event, Instant at) {
         return switch (event) {
             case DrainStarted s -> new DrainState(Status.DRAINING, s.host(), s.policy(), s.predictedMs(), s.requestedBy(),
-                    at, s.moves().stream().map(Move::planned).toList(), false, false, false, null, null);
+                    at, s.moves().stream().map(Move::planned).toList(), null, false, false, null, null);
             case MoveSubmitted s -> state.withMove(s.vmId(), m -> m.submitted(s.migrationId(), s.destination()));
             case MoveCompleted c -> state.withMove(c.vmId(), m -> m.completed(c.bytesSent(), c.totalMs()));
             case MoveFailed f -> state.withMove(f.vmId(), m -> m.failed(f.reason()));
             case MoveRetargeted r -> state.withMove(r.vmId(), m -> m.retargeted(r.destination()));
             case MoveAbandoned a -> state.withMove(a.vmId(), m -> m.left(a.reason()));
-            case DrainCancelRequested c -> state.with(state.status(), true, c.cancelRunning(), state.returned(), null, null);
-            case DrainEnded e -> state.with(Status.valueOf(e.outcome()), state.cancelling(), state.cancelRunning(),
+            case DrainCancelRequested c -> state.with(state.status(), c.requestedBy(), c.cancelRunning(), state.returned(),
+                    null, null);
+            case DrainEnded e -> state.with(Status.valueOf(e.outcome()), state.stoppedBy(), state.cancelRunning(),
                     state.returned(), at, e.summary());
-            case HostReturned r -> state.with(state.status(), state.cancelling(), state.cancelRunning(), true,
+            case HostReturned r -> state.with(state.status(), state.stoppedBy(), state.cancelRunning(), true,
                     state.endedAt(), state.summary());
         };
     }

@@ -36,6 +36,25 @@ class StoppingADrainDropsQueuedMovesAndLetsRunningOnesFinishTest {
     }
 
     @Test
+    void a_move_whose_migration_the_stop_cancelled_is_left_not_retried_elsewhere() {
+        // given a stopped drain whose move A was still queued as a migration
+        DrainScenario s = DrainScenario.started("hv-01", move("A", 1, "hv-02"));
+        UUID a = UUID.randomUUID();
+        s.on(new DrainCommand.Submitted("A", a, "hv-02", T0));
+        s.on(new DrainCommand.Cancel("ops", false, T0));
+
+        // when that migration ends CANCELLED (the driver cancelled it in the queue)
+        var added = s.on(new DrainCommand.MigrationEnded("A", a, "CANCELLED", null, 0, 0, T0));
+
+        // then A is left, not failed, and the drain ends
+        assertThat(added.getFirst()).isEqualTo(new MoveAbandoned("A",
+                "the drain was stopped by ops; migration to hv-02 ended CANCELLED"));
+        assertThat(s.state().move("A").orElseThrow().failed()).isFalse();
+        assertThat(added.getLast()).isEqualTo(new DrainEnded("CANCELLED", 0, 0, 1,
+                "0 of 1 VMs moved; A left: the drain was stopped by ops; migration to hv-02 ended CANCELLED"));
+    }
+
+    @Test
     void undrain_during_a_drain_stops_it_and_returns_the_host_at_once() {
         // given a drain with A queued as a migration
         DrainScenario s = DrainScenario.started("hv-01", move("A", 1, "hv-02"), move("B", 2, "hv-03"));
