@@ -46,3 +46,14 @@ create table host_modes (
     changed_at timestamptz not null,
     changed_by text        not null
 );
+
+-- The input each drain append was decided on, so a replay can re-decide it with today's code (as migration_inputs).
+create table drain_inputs (
+    drain_id      uuid        not null,
+    after_version integer     not null,                 -- the version the input was decided on
+    type          text        not null,
+    payload_json  jsonb       not null,
+    actor         text        not null,
+    recorded_at   timestamptz not null,
+    primary key (drain_id, after_version)
+);

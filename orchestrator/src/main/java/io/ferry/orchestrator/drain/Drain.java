@@ -8,6 +8,7 @@ import io.ferry.orchestrator.drain.DrainCommand.Refused;
 import io.ferry.orchestrator.drain.DrainCommand.Retarget;
 import io.ferry.orchestrator.drain.DrainCommand.Return;
 import io.ferry.orchestrator.drain.DrainCommand.Start;
+import io.ferry.orchestrator.drain.DrainCommand.Submit;
 import io.ferry.orchestrator.drain.DrainCommand.Submitted;
 import io.ferry.orchestrator.drain.DrainEvent.DrainCancelRequested;
 import io.ferry.orchestrator.drain.DrainEvent.DrainEnded;
@@ -18,6 +19,7 @@ import io.ferry.orchestrator.drain.DrainEvent.MoveCompleted;
 import io.ferry.orchestrator.drain.DrainEvent.MoveFailed;
 import io.ferry.orchestrator.drain.DrainEvent.MoveRetargeted;
 import io.ferry.orchestrator.drain.DrainEvent.MoveSubmitted;
+import io.ferry.orchestrator.drain.DrainEvent.MoveSubmitting;
 import io.ferry.orchestrator.drain.DrainState.Move;
 import io.ferry.orchestrator.drain.DrainState.MoveStatus;
 import io.ferry.orchestrator.drain.DrainState.Status;
@@ -48,10 +50,16 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
                     events.add(new DrainStarted(s.host(), s.moves(), s.policy(), s.predictedMs(), s.requestedBy()));
                 }
             }
-            case Submitted s -> {
-                if (is(state, s.vmId(), MoveStatus.PLANNED) && !state.cancelling()) {
-                    events.add(new MoveSubmitted(s.vmId(), s.migrationId(), s.destination(),
-                            state.move(s.vmId()).orElseThrow().attempts() + 1));
+            case Submit s -> {
+                Move move = state.move(s.vmId()).orElse(null);
+                if (move != null && move.status() == MoveStatus.PLANNED && move.destination() != null
+                        && !state.cancelling()) {
+                    events.add(new MoveSubmitting(s.vmId(), move.destination(), move.attempts() + 1));
+                }
+            }
+            case Submitted s -> { // also while stopping: the migration exists, and the driver cancels it if queued
+                if (is(state, s.vmId(), MoveStatus.SUBMITTING)) {
+                    events.add(new MoveSubmitted(s.vmId(), s.migrationId()));
                 }
             }
             case MigrationEnded e -> {
@@ -70,8 +78,10 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
                 }
             }
             case Refused r -> {
-                if (is(state, r.vmId(), MoveStatus.PLANNED)) {
-                    events.add(new MoveFailed(r.vmId(), null, "refused: " + r.reason()));
+                if (is(state, r.vmId(), MoveStatus.SUBMITTING)) {
+                    events.add(state.cancelling() ? new MoveAbandoned(r.vmId(), "the drain was stopped by "
+                            + state.stoppedBy() + "; its move was refused: " + r.reason())
+                            : new MoveFailed(r.vmId(), null, "refused: " + r.reason()));
                 }
             }
             case Retarget r -> {
@@ -83,7 +93,8 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
                 }
             }
             case GiveUp g -> {
-                if (is(state, g.vmId(), MoveStatus.FAILED) || is(state, g.vmId(), MoveStatus.PLANNED)) {
+                if (is(state, g.vmId(), MoveStatus.FAILED) || is(state, g.vmId(), MoveStatus.PLANNED)
+                        || is(state, g.vmId(), MoveStatus.SUBMITTING)) {
                     events.add(new MoveAbandoned(g.vmId(), g.reason()));
                 }
             }
@@ -107,7 +118,10 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
         return events;
     }
 
-    /** Drops every move not yet running; a failed move waiting for a retry is left with its failure. */
+    /**
+     * Drops every move not yet requested; a failed move waiting for a retry is left with its failure. A move being
+     * requested stays: the driver learns whether its migration exists, then cancels it or leaves the VM.
+     */
     private static void stop(DrainState state, String by, boolean cancelRunning, List<DrainEvent> events) {
         events.add(new DrainCancelRequested(by, cancelRunning));
         for (Move move : state.moves()) {
@@ -149,7 +163,8 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
         return switch (event) {
             case DrainStarted s -> new DrainState(Status.DRAINING, s.host(), s.policy(), s.predictedMs(), s.requestedBy(),
                     at, s.moves().stream().map(Move::planned).toList(), null, false, false, null, null);
-            case MoveSubmitted s -> state.withMove(s.vmId(), m -> m.submitted(s.migrationId(), s.destination()));
+            case MoveSubmitting s -> state.withMove(s.vmId(), m -> m.submitting(s.destination()));
+            case MoveSubmitted s -> state.withMove(s.vmId(), m -> m.submitted(s.migrationId()));
             case MoveCompleted c -> state.withMove(c.vmId(), m -> m.completed(c.bytesSent(), c.totalMs()));
             case MoveFailed f -> state.withMove(f.vmId(), m -> m.failed(f.reason()));
             case MoveRetargeted r -> state.withMove(r.vmId(), m -> m.retargeted(r.destination()));

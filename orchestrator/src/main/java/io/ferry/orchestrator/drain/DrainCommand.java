@@ -12,7 +12,10 @@ public sealed interface DrainCommand {
     record Start(String host, List<PlannedMove> moves, String policy, long predictedMs, String requestedBy, Instant at)
             implements DrainCommand {}
 
-    record Submitted(String vmId, UUID migrationId, String destination, Instant at) implements DrainCommand {}
+    /** The driver is about to request the move's migration. */
+    record Submit(String vmId, Instant at) implements DrainCommand {}
+
+    record Submitted(String vmId, UUID migrationId, Instant at) implements DrainCommand {}
 
     /** The move's migration ended; {@code outcome} is its final state (COMPLETED, CANCELLED, ROLLED_BACK, FAILED). */
     record MigrationEnded(String vmId, UUID migrationId, String outcome, String reason, long bytesSent, long totalMs,

@@ -19,11 +19,13 @@ class DrainController {
     private final DrainService service;
     private final DrainViews views;
     private final Drains drains;
+    private final DrainInputJournal inputs;
 
-    DrainController(DrainService service, DrainViews views, Drains drains) {
+    DrainController(DrainService service, DrainViews views, Drains drains, DrainInputJournal inputs) {
         this.service = service;
         this.views = views;
         this.drains = drains;
+        this.inputs = inputs;
     }
 
     /** The dry run: what a drain would do now, changing nothing. */
@@ -72,6 +74,17 @@ class DrainController {
         }
         return events.stream().map(r -> Map.<String, Object>of("version", r.version(), "type", r.type(),
                 "recordedAt", r.recordedAt().toString(), "actor", r.actor(), "payload", r.event())).toList();
+    }
+
+    /** Re-folds the drain's events and re-decides its recorded inputs with today's code, naming any difference. */
+    @GetMapping("/drains/{id}/replay")
+    DrainReplayer.Report replay(@PathVariable String id, @RequestParam(required = false) Integer until) {
+        DrainId drain = DrainId.parse(id);
+        List<Recorded<DrainEvent>> events = drains.history(drain);
+        if (events.isEmpty()) {
+            throw new io.ferry.orchestrator.api.NotFound("no drain " + id);
+        }
+        return DrainReplayer.replay(events, inputs.inputs(drain.value()), until, new Drain());
     }
 
     private static DrainPlanner.Order order(String order) {

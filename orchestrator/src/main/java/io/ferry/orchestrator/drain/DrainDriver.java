@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -83,7 +84,8 @@ class DrainDriver extends BackgroundLoop {
         }
         for (Move move : drain.moves()) {
             switch (move.status()) {
-                case PLANNED -> submit(id, drain, move);
+                case PLANNED -> plan(id, drain, move);
+                case SUBMITTING -> request(id, drain, move);
                 case SUBMITTED -> follow(id, drain, move);
                 case FAILED -> retryOrGiveUp(id, drain, move);
                 case MOVED, LEFT -> { }
@@ -91,26 +93,40 @@ class DrainDriver extends BackgroundLoop {
         }
     }
 
-    private void submit(DrainId id, DrainState drain, Move move) {
-        String destination = move.destination();
-        if (destination == null) { // no host could take it when the drain was planned: try again now
-            Placer.Outcome outcome = place(drain, move);
-            if (outcome.placement().isEmpty()) {
-                decide(id, new DrainCommand.GiveUp(move.vmId(), "no host can take it: " + outcome.explain(),
-                        clock.instant()));
-                return;
-            }
-            decide(id, new DrainCommand.Retarget(move.vmId(), outcome.placement().get().chosen().value(),
-                    outcome.placement().get().why(), clock.instant()));
-            return; // submitted next round, to the host found now
+    private void plan(DrainId id, DrainState drain, Move move) {
+        if (drain.cancelling()) {
+            return;
         }
-        MigrationRequest request = MigrationRequest.newBuilder()
-                .setRequestId("drain-" + id + "-" + move.vmId() + "-" + (move.tried().size() + 1))
-                .setVmId(move.vmId()).setDestinationHost(destination).setSourceHost(drain.host())
+        if (move.destination() == null) { // no host could take it when the drain was planned: try again now
+            Placer.Outcome outcome = place(drain, move);
+            decide(id, outcome.placement().isEmpty()
+                    ? new DrainCommand.GiveUp(move.vmId(), "no host can take it: " + outcome.explain(), clock.instant())
+                    : new DrainCommand.Retarget(move.vmId(), outcome.placement().get().chosen().value(),
+                            outcome.placement().get().why(), clock.instant()));
+            return; // requested next round, to the host found now
+        }
+        // the intent first: a stop between it and the request then still finds the migration the request makes
+        DrainState after = decide(id, new DrainCommand.Submit(move.vmId(), clock.instant()));
+        after.move(move.vmId()).filter(m -> m.status() == DrainState.MoveStatus.SUBMITTING)
+                .ifPresent(m -> request(id, after, m));
+    }
+
+    /** Requests the move's migration (again, after a restart: its request id makes it the same one). */
+    private void request(DrainId id, DrainState drain, Move move) {
+        if (drain.cancelling()) { // stopped after the intent: cancel the migration if it was made, else drop the move
+            Optional<UUID> made = migrations.idByRequestId(move.requestId(id.value()));
+            decide(id, made.isPresent()
+                    ? new DrainCommand.Submitted(move.vmId(), made.get(), clock.instant())
+                    : new DrainCommand.GiveUp(move.vmId(), "the drain was stopped by " + drain.stoppedBy()
+                            + " before this VM's move began", clock.instant()));
+            return;
+        }
+        MigrationRequest request = MigrationRequest.newBuilder().setRequestId(move.requestId(id.value()))
+                .setVmId(move.vmId()).setDestinationHost(move.destination()).setSourceHost(drain.host())
                 .setRequestedBy(drain.requestedBy()).build();
         try {
             MigrationId migration = submissions.accept(request, Channel.DRAIN, id);
-            decide(id, new DrainCommand.Submitted(move.vmId(), migration.value(), destination, clock.instant()));
+            decide(id, new DrainCommand.Submitted(move.vmId(), migration.value(), clock.instant()));
         } catch (RejectedRequestException e) {
             decide(id, new DrainCommand.Refused(move.vmId(), e.reason() + ": " + e.getMessage(), clock.instant()));
         }
@@ -159,8 +175,8 @@ class DrainDriver extends BackgroundLoop {
         return placements.place(new Placer.Need(move.vmId(), drain.host(), move.plan().memoryMb(), features, exclude));
     }
 
-    private void decide(DrainId id, DrainCommand command) {
-        drains.decide(id, command, "orchestrator:drain", "drain-driver");
+    private DrainState decide(DrainId id, DrainCommand command) {
+        return drains.decide(id, command, "orchestrator:drain", "drain-driver").after();
     }
 
     private static long number(Object value) {

@@ -26,8 +26,11 @@ public sealed interface DrainEvent {
         }
     }
 
-    /** A move became a migration (attempt 1, or a retry on another host). */
-    record MoveSubmitted(String vmId, UUID migrationId, String destination, int attempt) implements DrainEvent {}
+    /** A move's migration is about to be requested (attempt 1, or a retry on another host). */
+    record MoveSubmitting(String vmId, String destination, int attempt) implements DrainEvent {}
+
+    /** The move's migration exists. */
+    record MoveSubmitted(String vmId, UUID migrationId) implements DrainEvent {}
 
     record MoveCompleted(String vmId, UUID migrationId, long bytesSent, long totalMs) implements DrainEvent {}
 

@@ -29,10 +29,11 @@ public record DrainState(Status status, String host, String policy, long predict
     public enum Status { NONE, DRAINING, COMPLETED, INCOMPLETE, CANCELLED }
 
     /**
-     * Where a VM's move stands. PLANNED: not yet a migration (also after a retarget); SUBMITTED: its migration runs;
+     * Where a VM's move stands. PLANNED: not yet a migration (also after a retarget); SUBMITTING: recorded before its
+     * migration is requested, so a stop meanwhile cannot miss the migration it makes; SUBMITTED: its migration runs;
      * FAILED: that migration failed and the driver decides next; MOVED; LEFT: it stays on the host.
      */
-    public enum MoveStatus { PLANNED, SUBMITTED, FAILED, MOVED, LEFT;
+    public enum MoveStatus { PLANNED, SUBMITTING, SUBMITTED, FAILED, MOVED, LEFT;
 
         boolean ended() {
             return this == MOVED || this == LEFT;
@@ -62,8 +63,17 @@ public record DrainState(Status status, String host, String policy, long predict
             return status == MoveStatus.LEFT && !tried.isEmpty();
         }
 
-        Move submitted(UUID migration, String to) {
-            return new Move(plan, MoveStatus.SUBMITTED, to, attempts + 1, migration, tried, null, 0, 0);
+        Move submitting(String to) {
+            return new Move(plan, MoveStatus.SUBMITTING, to, attempts + 1, null, tried, null, 0, 0);
+        }
+
+        Move submitted(UUID migration) {
+            return new Move(plan, MoveStatus.SUBMITTED, destination, attempts, migration, tried, null, 0, 0);
+        }
+
+        /** The request id of this attempt's migration: the same on every try, so requesting it twice makes one. */
+        public String requestId(UUID drain) {
+            return "drain-" + drain + "-" + plan.vmId() + "-" + attempts;
         }
 
         Move completed(long bytes, long ms) {

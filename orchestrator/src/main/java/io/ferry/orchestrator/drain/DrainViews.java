@@ -61,7 +61,7 @@ class DrainViews {
                     double done = Math.min(1.0, moveBytes / (m.plan().memoryMb() * 1048576.0));
                     remaining.add(Math.round(m.plan().predictedMs() * (1 - done)));
                 }
-                case PLANNED, FAILED -> {
+                case PLANNED, SUBMITTING, FAILED -> {
                     waiting++;
                     remaining.add(m.plan().predictedMs());
                 }

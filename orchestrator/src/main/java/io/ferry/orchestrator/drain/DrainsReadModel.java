@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * index (one DRAINING drain per host) is what refuses a second drain, so it must fail the append, not follow it.
  */
 @Repository
+@org.springframework.core.annotation.Order(10)
 class DrainsReadModel implements Reactor<DrainCommand, DrainEvent, DrainState> {
     private final JdbcTemplate jdbc;
     private final JsonMapper json = JsonMapper.builder().build();

@@ -18,8 +18,8 @@ class ADrainEndsWithASummaryOnceEveryMoveHasEndedTest {
         DrainScenario s = DrainScenario.started("hv-01", move("A", 1, "hv-02"), move("B", 2, "hv-03"));
         UUID a = UUID.randomUUID();
         UUID b1 = UUID.randomUUID();
-        s.on(new DrainCommand.Submitted("A", a, "hv-02", T0));
-        s.on(new DrainCommand.Submitted("B", b1, "hv-03", T0));
+        s.submitted("A", a);
+        s.submitted("B", b1);
         assertThat(s.state().hostMode()).isEqualTo(HostMode.DRAINING);
 
         // when A completes, B's migration rolls back, B is retried on hv-02 and refused there, and the driver gives up
@@ -27,6 +27,7 @@ class ADrainEndsWithASummaryOnceEveryMoveHasEndedTest {
         s.on(new DrainCommand.MigrationEnded("B", b1, "ROLLED_BACK", "DATA_CHANNEL_FAILED: link cut", 10, 500, T0));
         assertThat(s.on(new DrainCommand.Retarget("B", "hv-02", "most room", T0)))
                 .containsExactly(new MoveRetargeted("B", "hv-02", "most room"));
+        s.on(new DrainCommand.Submit("B", T0));
         s.on(new DrainCommand.Refused("B", "INSUFFICIENT_MEMORY: full", T0));
         var last = s.on(new DrainCommand.GiveUp("B", "no other host can take it", T0));
 
@@ -42,7 +43,7 @@ class ADrainEndsWithASummaryOnceEveryMoveHasEndedTest {
         // given a drain of one VM
         DrainScenario s = DrainScenario.started("hv-01", move("A", 1, "hv-02"));
         UUID a = UUID.randomUUID();
-        s.on(new DrainCommand.Submitted("A", a, "hv-02", T0));
+        s.submitted("A", a);
 
         // when it moved
         var ended = s.on(new DrainCommand.MigrationEnded("A", a, "COMPLETED", null, 1000, 900, T0));
@@ -71,11 +72,11 @@ class ADrainEndsWithASummaryOnceEveryMoveHasEndedTest {
         // given B retried after its first migration failed
         DrainScenario s = DrainScenario.started("hv-01", move("B", 1, "hv-02"));
         UUID first = UUID.randomUUID();
-        s.on(new DrainCommand.Submitted("B", first, "hv-02", T0));
+        s.submitted("B", first);
         s.on(new DrainCommand.MigrationEnded("B", first, "FAILED", "x", 0, 0, T0));
         s.on(new DrainCommand.Retarget("B", "hv-03", "room", T0));
         UUID second = UUID.randomUUID();
-        s.on(new DrainCommand.Submitted("B", second, "hv-03", T0));
+        s.submitted("B", second);
 
         // when the first migration's end is reported again
         var added = s.on(new DrainCommand.MigrationEnded("B", first, "FAILED", "x", 0, 0, T0));

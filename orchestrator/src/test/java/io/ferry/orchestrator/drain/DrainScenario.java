@@ -31,6 +31,12 @@ final class DrainScenario {
         return added;
     }
 
+    /** The driver's two steps: the intent, then the migration it made. */
+    void submitted(String vm, java.util.UUID migration) {
+        on(new DrainCommand.Submit(vm, T0));
+        on(new DrainCommand.Submitted(vm, migration, T0));
+    }
+
     DrainState state() {
         return state;
     }

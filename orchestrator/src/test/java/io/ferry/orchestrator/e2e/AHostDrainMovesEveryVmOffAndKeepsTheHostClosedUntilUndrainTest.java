@@ -61,6 +61,10 @@ class AHostDrainMovesEveryVmOffAndKeepsTheHostClosedUntilUndrainTest {
         assertThat(types.getFirst()).isEqualTo("DrainStarted");
         assertThat(types.getLast()).isEqualTo("DrainEnded");
         assertThat(types).filteredOn("MoveCompleted"::equals).hasSize(3);
+        // and it replays with today's code to the same end
+        var replay = stack.get("/api/drains/" + drainId + "/replay").body();
+        assertThat(replay.get("consistent").asBoolean()).as(replay.toString()).isTrue();
+        assertThat(replay.get("finalStatus").asString()).isEqualTo("COMPLETED");
 
         // and nothing new is placed on it: neither by name nor by placement
         var named = submit("A", "\"destinationHost\": \"hv-01\",");
