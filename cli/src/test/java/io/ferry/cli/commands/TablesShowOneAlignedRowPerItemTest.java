@@ -58,11 +58,11 @@ class TablesShowOneAlignedRowPerItemTest {
     }
 
     @Test
-    void hosts_show_memory_in_mb_and_cpu_features_joined() throws Exception {
-        // given one host
+    void hosts_show_their_mode_memory_in_mb_and_cpu_features_joined() throws Exception {
+        // given one host, in maintenance
         String hosts = "[{\"host\":\"hv-01\",\"driver\":\"simulated\",\"totalMemoryMb\":16384,\"freeMemoryMb\":15360,"
                 + "\"cpuFeatures\":[\"sse4_2\",\"avx2\"],\"lastHeartbeatAt\":\"2026-05-04T10:15:30Z\","
-                + "\"status\":\"UNREACHABLE\"}]";
+                + "\"status\":\"UNREACHABLE\",\"mode\":\"MAINTENANCE\"}]";
         try (StubFerry api = new StubFerry().on("GET /api/hosts", 200, hosts)) {
 
             // when hosts runs
@@ -70,8 +70,8 @@ class TablesShowOneAlignedRowPerItemTest {
 
             // then
             assertThat(run.out().lines()).containsExactly(
-                    "HOST   STATUS       DRIVER        MEMORY       FREE  LAST HEARTBEAT        CPU FEATURES",
-                    "hv-01  UNREACHABLE  simulated  16,384 MB  15,360 MB  2026-05-04 10:15:30Z  sse4_2,avx2");
+                    "HOST   STATUS       MODE         DRIVER        MEMORY       FREE  LAST HEARTBEAT        CPU FEATURES",
+                    "hv-01  UNREACHABLE  MAINTENANCE  simulated  16,384 MB  15,360 MB  2026-05-04 10:15:30Z  sse4_2,avx2");
         }
     }
 }

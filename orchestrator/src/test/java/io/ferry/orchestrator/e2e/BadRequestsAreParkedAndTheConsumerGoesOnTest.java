@@ -47,7 +47,7 @@ class BadRequestsAreParkedAndTheConsumerGoesOnTest {
         // given three bad records: bytes that are no Avro, JSON missing a field, JSON naming an unknown VM
         String good = "json-" + UUID.randomUUID();
         send("garbage-1", new byte[] {1, 2, 3, 4, 5}, false);
-        send("missing-1", utf8("{\"requestId\": \"missing-1\", \"vmId\": \"SERVER2\"}"), true);
+        send("missing-1", utf8("{\"requestId\": \"missing-1\", \"destinationHost\": \"hv-02\"}"), true);
         send("ghost-1", utf8("{\"requestId\": \"ghost-1\", \"vmId\": \"GHOST\", \"destinationHost\": \"hv-02\"}"), true);
 
         // when a well-formed JSON request follows them
@@ -71,7 +71,7 @@ class BadRequestsAreParkedAndTheConsumerGoesOnTest {
         assertThat(parked).extracting(p -> p.get("key").asString()).containsExactly("garbage-1", "missing-1", "ghost-1");
         assertThat(parked.get(0).get("error").get("reason").asString()).isEqualTo("MALFORMED");
         assertThat(parked.get(0).get("valueBase64").asString()).isEqualTo("AQIDBAU=");
-        assertThat(parked.get(1).get("error").get("detail").asString()).contains("'destinationHost' is required");
+        assertThat(parked.get(1).get("error").get("detail").asString()).contains("'vmId' is required");
         assertThat(parked.get(2).get("error").get("reason").asString()).isEqualTo("VM_NOT_FOUND");
         assertThat(parked.get(2).get("source").get("topic").asString()).isEqualTo(Topics.REQUESTS);
         assertThat(parked.get(2).get("valueText").asString()).contains("GHOST");
