@@ -485,6 +485,13 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         session(ticket).pauseAtGate(Instant.now());
     }
 
+    /** For tests: the guest's RAM as QEMU holds it now (pmemsave), read while it is paused, into {@code file}. */
+    void saveMemoryForTests(String vmId, Path file) {
+        QemuVm vm = vm(vmId);
+        vm.qmp().execute("pmemsave", Map.of("val", 0, "size", QemuCommandLine.ramKib(settings, vm.spec) * 1024,
+                "filename", file.toString()), Duration.ofSeconds(60));
+    }
+
     /**
      * What an agent killed with -9 leaves behind, for tests: every QEMU as it is (mid-migration too), its QMP
      * connection closed, nothing cleaned up.

@@ -26,7 +26,8 @@ class TheSkeletonIsTheSourcesMachineWaitingForTheStreamTest {
 
         // then the skeleton is the same machine (memory, vCPUs, MAC, the shared disk) with only its own files differing,
         // and it waits for the stream (-incoming defer) and stays paused after it (-S)
-        assertThat(guest).containsSequence("-m", "256").containsSequence("-smp", "2")
+        // (its RAM 2 pages short of 256 MiB under TCG: see QemuCommandLine.ramKib)
+        assertThat(guest).containsSequence("-m", "262136k").containsSequence("-smp", "2")
                 .contains("virtio-net-pci,netdev=net0,mac=00:15:5d:01:02:03")
                 .contains("file=/shared/disks/SERVER2.qcow2,format=qcow2,if=none,id=disk0,cache=none")
                 .containsSequence("-accel", "tcg").doesNotContain("-incoming", "-S");
@@ -36,5 +37,28 @@ class TheSkeletonIsTheSourcesMachineWaitingForTheStreamTest {
         List<String> sameMachine = withoutIncoming.subList(0, withoutIncoming.size() - 3).stream()
                 .map(arg -> arg.replace("SERVER2-in-1", "SERVER2")).toList();
         assertThat(sameMachine).isEqualTo(guest);
+    }
+
+    @Test
+    void only_under_tcg_is_the_ram_sized_off_qemus_whole_bitmap_words_so_its_dirty_sync_misses_no_store() {
+        VmSpec spec = new VmSpec("SERVER2", 256, 1, "00:15:5d:01:02:03", "/shared/disks/SERVER2.qcow2", List.of());
+        QemuCommandLine.Files files = QemuCommandLine.Files.in(Path.of("/run/ferry"), "SERVER2");
+
+        long tcg = QemuCommandLine.ramKib(settings("tcg"), spec);
+        long tcgSingle = QemuCommandLine.ramKib(settings("tcg,thread=single"), spec);
+        long kvm = QemuCommandLine.ramKib(settings("kvm"), spec);
+
+        // QEMU's fast sync takes RAM blocks of whole 64-page words (256 KiB); -m is rounded up to 8 KiB
+        assertThat(tcg).isEqualTo(tcgSingle).isEqualTo(256 * 1024 - 8);
+        assertThat(tcg % 256).isNotZero();
+        assertThat(tcg % 8).isZero();
+        assertThat(kvm).isEqualTo(256 * 1024);
+        assertThat(QemuCommandLine.guest(settings("kvm"), spec, files)).containsSequence("-m", "262144k");
+    }
+
+    private static QemuHypervisor.Settings settings(String accel) {
+        return new QemuHypervisor.Settings("qemu-system-x86_64",
+                new GuestImage(Path.of("/cache/vmlinuz"), Path.of("/cache/initrd.gz")), "pc", accel, 64, 64, "none",
+                Path.of("/run/ferry"), 4096, List.of(), "127.0.0.1", "127.0.0.1");
     }
 }

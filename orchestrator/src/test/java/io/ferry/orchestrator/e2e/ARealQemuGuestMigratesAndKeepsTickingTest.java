@@ -85,8 +85,9 @@ class ARealQemuGuestMigratesAndKeepsTickingTest {
         Path destinationConsole = destination.serialLog("SERVER2").orElseThrow();
         FerryStack.await("SERVER2 to tick on hv-02", Duration.ofSeconds(30), () -> ticks(destinationConsole) >= 5);
         SerialConsole after = SerialConsole.read(destinationConsole);
-        assertThat(before.readyLines()).isEqualTo(1);
-        assertThat(after.readyLines()).isZero();
+        String consoles = "source console:\n" + text(sourceConsole) + "\ndestination console:\n" + text(destinationConsole);
+        assertThat(before.readyLines()).as(consoles).isEqualTo(1);
+        assertThat(after.readyLines()).as(consoles).isZero();
         assertThat(after.firstTick().n()).isGreaterThan(before.lastTick().n()).isLessThanOrEqualTo(before.lastTick().n() + 2);
         assertThat(destination.vms()).extracting(Hypervisor.VmInfo::state).containsExactly(VmState.RUNNING);
 
@@ -102,6 +103,14 @@ class ARealQemuGuestMigratesAndKeepsTickingTest {
         assertThat(lease.owner()).isEqualTo("hv-02");
         assertThat(lease.epoch()).isGreaterThan(epochBefore);
         assertThat(imageLockedByAnotherProcess(destination.vms().getFirst().spec().diskPath())).isTrue();
+    }
+
+    private static String text(Path console) {
+        try {
+            return java.nio.file.Files.readString(console, StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static int ticks(Path console) {
