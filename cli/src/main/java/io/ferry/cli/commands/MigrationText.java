@@ -33,6 +33,17 @@ public final class MigrationText {
         line(out, "request", text(m, "requestId"));
         line(out, "vm", text(m, "vmId") + "  " + text(m, "sourceHost") + " -> " + text(m, "destinationHost"));
         line(out, "state", text(m, "state"));
+        JsonNode placement = m.path("placement");
+        if (placement.isObject()) { // ferry chose the destination: why, and which hosts it ruled out
+            line(out, "placed", placement.path("why").asString());
+            for (JsonNode r : placement.path("ruledOut")) {
+                line(out, "  ruled out", r.path("host").asString() + ": " + r.path("reason").asString());
+            }
+        }
+        if (m.hasNonNull("drainId")) {
+            line(out, "drain", text(m, "drainId") + " (a move of a host drain: ferry watch --drain "
+                    + text(m, "sourceHost") + ")");
+        }
         if (text(m, "failureReason") != null || text(m, "failureDetail") != null) {
             line(out, "reason", text(m, "failureReason"));
             line(out, "detail", text(m, "failureDetail"));

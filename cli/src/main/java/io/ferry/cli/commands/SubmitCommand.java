@@ -91,7 +91,9 @@ public final class SubmitCommand extends ClientCommand {
             body.put("requestId", requestId);
         }
         body.put("vmId", vmId);
-        body.put("destinationHost", destinationHost);
+        if (destinationHost != null) { // left out: the orchestrator places the VM
+            body.put("destinationHost", destinationHost);
+        }
         if (sourceHost != null) {
             body.put("sourceHost", sourceHost);
         }
