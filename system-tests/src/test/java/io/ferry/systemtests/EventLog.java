@@ -53,6 +53,17 @@ final class EventLog {
                 rs.getLong(4)));
     }
 
+    /** The migrations a drain made, as "VM STATE" in the order they were requested. */
+    List<String> drainMigrations(String drainId) {
+        return query("select vm_id || ' ' || state from migrations where drain_id = ? order by created_at", drainId,
+                rs -> rs.getString(1));
+    }
+
+    /** The drain's event versions in order (contiguous from 1 when nothing was recorded twice or lost). */
+    List<Integer> drainVersions(String drainId) {
+        return query("select version from drain_events where drain_id = ? order by version", drainId, rs -> rs.getInt(1));
+    }
+
     /** The read model's version of the migration (0 when the row is missing). */
     int projectedVersion(String migrationId) {
         List<Integer> versions = query("select version from migrations where migration_id = ?", migrationId,

@@ -41,6 +41,26 @@ public final class OrchestratorApi extends RestApi {
         return JSON.readTree(response.text()).path("migrationId").asString();
     }
 
+    /** POST /api/hosts/{host}/drain; returns the drain's id (fails on any other answer than 202). */
+    public String drain(String host) {
+        Response response = call(() -> send(request("/api/hosts/" + host + "/drain", OPERATOR, OPERATOR_PASSWORD)
+                .POST(HttpRequest.BodyPublishers.noBody()).build()));
+        if (response.status() != 202) {
+            throw new AssertionError("POST /api/hosts/" + host + "/drain answered " + response.status() + ": "
+                    + response.text());
+        }
+        return JSON.readTree(response.text()).path("drainId").asString();
+    }
+
+    /** GET /api/drains/{id}, or empty when it cannot be read right now (the orchestrator is down). */
+    public Optional<JsonNode> drainView(String id) {
+        try {
+            return json("/api/drains/" + id);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** POST /api/migrations/{id}/cancel; returns the status code (202 accepted, 409 too late), or -1 if unreachable. */
     public int cancel(String id) {
         try {

@@ -15,6 +15,7 @@ import io.ferry.orchestrator.support.BackgroundLoop;
 import io.ferry.schema.MigrationStatus;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,14 @@ class DrainDriver extends BackgroundLoop {
     private final Inventory inventory;
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
+    private final java.time.Duration liveness;
+    private Instant startedAt;
 
     DrainDriver(Drains drains, DrainsReadModel readModel, SubmissionService submissions, MigrationsReadModel migrations,
-            CancelService cancels, Placements placements, Inventory inventory, Clock clock) {
+            CancelService cancels, Placements placements, Inventory inventory, Clock clock,
+            io.ferry.orchestrator.OrchestratorProperties properties) {
         super("drains");
+        this.liveness = properties.hostLivenessTimeout();
         this.drains = drains;
         this.readModel = readModel;
         this.submissions = submissions;
@@ -62,6 +67,20 @@ class DrainDriver extends BackgroundLoop {
 
     void wakeUp() {
         wake.release();
+    }
+
+    @Override
+    protected void starting() {
+        startedAt = clock.instant();
+    }
+
+    /**
+     * Within the first liveness timeout after a start, the heartbeats that came while no orchestrator ran are still
+     * being read and every host looks silent: a host's silence is then no reason to fail a move or to rule a host
+     * out (the watchdog waits the same time before it judges a host), so such a move waits for the next round.
+     */
+    private boolean settling() {
+        return java.time.Duration.between(startedAt, clock.instant()).compareTo(liveness) < 0;
     }
 
     @Override
@@ -98,6 +117,9 @@ class DrainDriver extends BackgroundLoop {
             return;
         }
         if (move.destination() == null) { // no host could take it when the drain was planned: try again now
+            if (settling()) {
+                return;
+            }
             Placer.Outcome outcome = place(drain, move);
             decide(id, outcome.placement().isEmpty()
                     ? new DrainCommand.GiveUp(move.vmId(), "no host can take it: " + outcome.explain(), clock.instant())
@@ -128,6 +150,9 @@ class DrainDriver extends BackgroundLoop {
             MigrationId migration = submissions.accept(request, Channel.DRAIN, id);
             decide(id, new DrainCommand.Submitted(move.vmId(), migration.value(), clock.instant()));
         } catch (RejectedRequestException e) {
+            if (e.reason() == RejectedRequestException.Reason.HOST_UNREACHABLE && settling()) {
+                return; // asked again next round, once the heartbeats are read
+            }
             decide(id, new DrainCommand.Refused(move.vmId(), e.reason() + ": " + e.getMessage(), clock.instant()));
         }
     }
@@ -154,6 +179,9 @@ class DrainDriver extends BackgroundLoop {
     }
 
     private void retryOrGiveUp(DrainId id, DrainState drain, Move move) {
+        if (settling()) {
+            return;
+        }
         if (move.tried().size() >= Drain.MAX_ATTEMPTS) {
             decide(id, new DrainCommand.GiveUp(move.vmId(), "failed on " + move.tried() + "; last: " + move.reason(),
                     clock.instant()));

@@ -30,7 +30,7 @@ class ADrainMoveThatFailsIsRetriedOnAnotherHostTest {
         String drainId = stack.post("/api/hosts/hv-01/drain", "").body().get("drainId").asString();
 
         // then the failed move to hv-02 is placed again on hv-03, where A arrives, and the host is in maintenance
-        FerryStack.await("the drain to end", Duration.ofSeconds(120), () -> !"DRAINING".equals(view(drainId)
+        FerryStack.await("the drain to end", Duration.ofSeconds(180), () -> !"DRAINING".equals(view(drainId)
                 .get("status").asString()));
         JsonNode done = view(drainId);
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPLETED");

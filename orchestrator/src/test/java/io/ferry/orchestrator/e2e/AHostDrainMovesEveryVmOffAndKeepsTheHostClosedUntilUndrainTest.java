@@ -43,7 +43,7 @@ class AHostDrainMovesEveryVmOffAndKeepsTheHostClosedUntilUndrainTest {
         assertThat(started.body().get("hostMode").asString()).isEqualTo("DRAINING");
 
         // then every VM moves off and the host ends in MAINTENANCE, with a summary
-        FerryStack.await("the drain to end", Duration.ofSeconds(120),
+        FerryStack.await("the drain to end", Duration.ofSeconds(180),
                 () -> !"DRAINING".equals(view(drainId).get("status").asString()));
         JsonNode done = view(drainId);
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPLETED");
