@@ -62,11 +62,7 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     /** Migrations holding a slot, per source host. */
     public Map<String, Integer> inFlightBySource() {
-        Map<String, Integer> perSource = new HashMap<>();
-        jdbc.query("select source_host, count(*) from migrations where state = any(?) group by source_host",
-                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perSource.put(rs.getString(1), rs.getInt(2)),
-                (Object) IN_FLIGHT);
-        return perSource;
+        return inFlightBy("source_host");
     }
 
     /** Queued migrations in admission order, at most {@code limit}: a drain's moves first, then the oldest. */
@@ -92,11 +88,15 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     /** Migrations in flight towards each host. */
     public Map<String, Integer> inFlightByDestination() {
-        Map<String, Integer> perDestination = new HashMap<>();
-        jdbc.query("select destination_host, count(*) from migrations where state = any(?) group by destination_host",
-                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perDestination.put(rs.getString(1), rs.getInt(2)),
+        return inFlightBy("destination_host");
+    }
+
+    private Map<String, Integer> inFlightBy(String hostColumn) {
+        Map<String, Integer> perHost = new HashMap<>();
+        jdbc.query("select " + hostColumn + ", count(*) from migrations where state = any(?) group by " + hostColumn,
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> perHost.put(rs.getString(1), rs.getInt(2)),
                 (Object) IN_FLIGHT);
-        return perDestination;
+        return perHost;
     }
 
     /**
