@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The event log's capacity, with synthetic load in a scratch database with ferry's schema (not through the
  * orchestrator): the log is filled to N events, then W writers append for S seconds, each append a transaction of two
- * events inserted one statement per event with its expected version, as {@code EventStore.append} does; meanwhile one
+ * events with their expected versions, first one insert statement per event (as {@code EventStore.append} did before
+ * issue 13), then one statement per append (as it does now); meanwhile one
  * reader times one migration's history (the query of {@code EventStore.load}) on migrations the writers finished, whose
  * events lie interleaved with the others' as a real log's do. Then the same query again with the writers stopped.
  */
@@ -55,63 +56,17 @@ final class EventLogLoad {
             out.put("filledEvents", fillEvents).put("fillS", (System.nanoTime() - t0) / 1e9);
 
             ConcurrentLinkedQueue<UUID> finished = new ConcurrentLinkedQueue<>();
-            AtomicLong events = new AtomicLong();
-            AtomicLong transactions = new AtomicLong();
-            AtomicBoolean stop = new AtomicBoolean();
-            List<Thread> threads = new ArrayList<>();
-            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                threads.add(Thread.ofPlatform().name("appender-" + w).start(() -> {
-                    try (Connection c = connect(db)) {
-                        c.setAutoCommit(false);
-                        try (PreparedStatement insert = c.prepareStatement(APPEND)) {
-                            while (!stop.get()) {
-                                UUID m = UUID.randomUUID();
-                                for (int v = 1; v <= EVENTS_PER_MIGRATION && !stop.get(); v += EVENTS_PER_APPEND) {
-                                    for (int k = 0; k < EVENTS_PER_APPEND; k++) {
-                                        bind(insert, m, v + k);
-                                        try (ResultSet rs = insert.executeQuery()) {
-                                            rs.next();
-                                        }
-                                    }
-                                    c.commit();
-                                    events.addAndGet(EVENTS_PER_APPEND);
-                                    transactions.incrementAndGet();
-                                }
-                                finished.add(m);
-                            }
-                        }
-                    } catch (Throwable e) {
-                        errors.add(e);
-                    }
-                }));
-            }
-            List<Double> underLoad = new ArrayList<>();
-            long start = System.nanoTime();
-            long end = start + seconds * 1_000_000_000L;
-            try (Connection c = connect(db); PreparedStatement q = c.prepareStatement(HISTORY)) {
-                while (System.nanoTime() < end) {
-                    UUID m = pick(finished);
-                    if (m == null) {
-                        Thread.sleep(5);
-                        continue;
-                    }
-                    underLoad.add(time(q, m));
-                }
-                stop.set(true);
-                for (Thread t : threads) {
-                    t.join();
-                }
-            }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            if (!errors.isEmpty()) {
-                throw new IllegalStateException("an appender failed", errors.getFirst());
-            }
-            out.put("writers", writers).put("seconds", elapsed).put("eventsAppended", events.get())
-                    .put("appendsPerSecond", events.get() / elapsed)
-                    .put("transactionsPerSecond", transactions.get() / elapsed)
-                    .put("eventsPerTransaction", EVENTS_PER_APPEND);
-            ScaleBench.put(out, "historyUnderLoadMs", Percentiles.of(underLoad));
+            // before: one insert statement per event (EventStore until issue 13); after: one per append
+            Phase perEvent = appendPhase(db, writers, seconds, false, finished);
+            Phase perAppend = appendPhase(db, writers, seconds, true, finished);
+            out.put("writers", writers).put("seconds", perAppend.seconds()).put("eventsPerTransaction", EVENTS_PER_APPEND);
+            out.put("appendsPerSecond", perAppend.eventsPerSecond())
+                    .put("transactionsPerSecond", perAppend.transactionsPerSecond())
+                    .put("appendsPerSecondOneStatementPerEvent", perEvent.eventsPerSecond())
+                    .put("transactionsPerSecondOneStatementPerEvent", perEvent.transactionsPerSecond())
+                    .put("afterOverBefore", perAppend.eventsPerSecond() / perEvent.eventsPerSecond());
+            ScaleBench.put(out, "historyUnderLoadMs", Percentiles.of(perAppend.history()));
+            ScaleBench.put(out, "historyUnderLoadOneStatementPerEventMs", Percentiles.of(perEvent.history()));
             try (Connection c = connect(db); PreparedStatement q = c.prepareStatement(HISTORY)) {
                 try (Statement s = c.createStatement()) {
                     s.execute("analyze migration_events");
@@ -133,6 +88,97 @@ final class EventLogLoad {
             }
         }
         return out;
+    }
+
+    record Phase(long events, long transactions, double seconds, List<Double> history) {
+        double eventsPerSecond() {
+            return events / seconds;
+        }
+
+        double transactionsPerSecond() {
+            return transactions / seconds;
+        }
+    }
+
+    /** W writers appending for S seconds while one reader times histories of migrations they finished. */
+    private static Phase appendPhase(DatabaseHandle db, int writers, int seconds, boolean oneStatement,
+            ConcurrentLinkedQueue<UUID> finished) throws Exception {
+        AtomicLong events = new AtomicLong();
+        AtomicLong transactions = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            threads.add(Thread.ofPlatform().name("appender-" + w).start(() -> {
+                try (Connection c = connect(db)) {
+                    c.setAutoCommit(false);
+                    try (PreparedStatement one = c.prepareStatement(APPEND);
+                            PreparedStatement many = c.prepareStatement(appendMany(EVENTS_PER_APPEND))) {
+                        while (!stop.get()) {
+                            UUID m = UUID.randomUUID();
+                            for (int v = 1; v <= EVENTS_PER_MIGRATION && !stop.get(); v += EVENTS_PER_APPEND) {
+                                if (oneStatement) {
+                                    for (int k = 0; k < EVENTS_PER_APPEND; k++) {
+                                        bind(many, k * 10, m, v + k);
+                                    }
+                                    try (ResultSet rs = many.executeQuery()) {
+                                        while (rs.next()) {
+                                            rs.getLong(2);
+                                        }
+                                    }
+                                } else {
+                                    for (int k = 0; k < EVENTS_PER_APPEND; k++) {
+                                        bind(one, 0, m, v + k);
+                                        try (ResultSet rs = one.executeQuery()) {
+                                            rs.next();
+                                        }
+                                    }
+                                }
+                                c.commit();
+                                events.addAndGet(EVENTS_PER_APPEND);
+                                transactions.incrementAndGet();
+                            }
+                            finished.add(m);
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        List<Double> underLoad = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        try (Connection c = connect(db); PreparedStatement q = c.prepareStatement(HISTORY)) {
+            while (System.nanoTime() < end) {
+                UUID m = pick(finished);
+                if (m == null) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                underLoad.add(time(q, m));
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("an appender failed", errors.getFirst());
+        }
+        return new Phase(events.get(), transactions.get(), elapsed, underLoad);
+    }
+
+    /** The shape of EventStore.append since issue 13: every event of the append in one insert. */
+    private static String appendMany(int n) {
+        StringBuilder sql = new StringBuilder("insert into migration_events (event_id, migration_id, version, type, "
+                + "payload, payload_json, causation_id, correlation_id, actor, recorded_at) values ");
+        for (int i = 0; i < n; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)");
+        }
+        return sql.append(" returning version, position").toString();
     }
 
     private static UUID pick(ConcurrentLinkedQueue<UUID> finished) {
@@ -164,17 +210,17 @@ final class EventLogLoad {
         return (System.nanoTime() - t) / 1e6;
     }
 
-    private static void bind(PreparedStatement insert, UUID m, int version) throws SQLException {
-        insert.setObject(1, UUID.randomUUID());
-        insert.setObject(2, m);
-        insert.setInt(3, version);
-        insert.setString(4, "PrecopyRoundCompleted");
-        insert.setBytes(5, PAYLOAD);
-        insert.setString(6, JSON);
-        insert.setString(7, "outcome-" + version);
-        insert.setString(8, "bench-" + m);
-        insert.setString(9, "agent:hv-01");
-        insert.setTimestamp(10, Timestamp.from(Instant.now()));
+    private static void bind(PreparedStatement insert, int at, UUID m, int version) throws SQLException {
+        insert.setObject(at + 1, UUID.randomUUID());
+        insert.setObject(at + 2, m);
+        insert.setInt(at + 3, version);
+        insert.setString(at + 4, "PrecopyRoundCompleted");
+        insert.setBytes(at + 5, PAYLOAD);
+        insert.setString(at + 6, JSON);
+        insert.setString(at + 7, "outcome-" + version);
+        insert.setString(at + 8, "bench-" + m);
+        insert.setString(at + 9, "agent:hv-01");
+        insert.setTimestamp(at + 10, Timestamp.from(Instant.now()));
     }
 
     /** The log filled with {@code events} events of other migrations, 100,000 per statement. */

@@ -153,12 +153,22 @@ public final class ScaleBench {
             HeapSampler heap = new HeapSampler(api, stack.orchestrator().process().pid());
             heap.start();
             say("draining %s at once (%d VMs)", drained, o.drained() * o.vmsPerHost());
-            DrainRun scale = drainAll(api, stack, drained, "LARGEST_FIRST", Duration.ofMinutes(20));
+            List<Long> agentPids = stack.agents().values().stream().map(a -> a.process().pid()).toList();
+            long orchestratorPid = stack.orchestrator().process().pid();
+            DrainRun scale;
+            ObjectNode usage = Rest.JSON.createObjectNode();
+            try (Connection c = DriverManager.getConnection(stack.db.jdbcUrl(), stack.db.username(),
+                    stack.db.password())) {
+                Usage.Snapshot u0 = Usage.take(orchestratorPid, agentPids, c);
+                scale = drainAll(api, stack, drained, "LARGEST_FIRST", Duration.ofMinutes(20));
+                Usage.report(u0, Usage.take(orchestratorPid, agentPids, c), usage);
+            }
             heap.stop();
             say("drained in %.1f s: %s", scale.elapsedMs() / 1000.0, scale.statuses());
             Map<String, String> after = digests(stack, receivers);
             ObjectNode s = out.putObject("drain");
             analyse(stack, scale, before, after, heap, s);
+            s.set("usage", usage);
 
             // ---- point 7: the planner's order against first come, first served
             if (o.order()) {
@@ -233,29 +243,42 @@ public final class ScaleBench {
         Map<UUID, JsonNode> views = new LinkedHashMap<>();
         long deadline = t0 + timeout.toNanos();
         long lastSaid = t0;
-        while (true) {
-            stack.checkAlive();
-            boolean running = false;
-            int done = 0, total = 0;
-            for (UUID id : ids) {
-                JsonNode v = api.get("/api/drains/" + id);
-                views.put(id, v);
-                statuses.put(v.path("host").asString(), v.path("status").asString());
-                running |= "DRAINING".equals(v.path("status").asString());
-                done += v.path("vms").path("done").asInt();
-                total += v.path("vms").path("total").asInt();
+        // Followed in the database, one query a poll: GET /api/drains/{id} reads every move's migration, and asking it
+        // often would load the orchestrator being measured. The views are fetched once, at the end.
+        try (Connection c = DriverManager.getConnection(stack.db.jdbcUrl(), stack.db.username(), stack.db.password());
+                PreparedStatement q = c.prepareStatement("select count(*) filter (where status = 'DRAINING'), "
+                        + "coalesce(sum(jsonb_array_length(view->'moves')), 0), "
+                        + "(select count(*) from migrations where drain_id = any(?) and state in ('COMPLETED', 'FAILED', "
+                        + "'CANCELLED', 'ROLLED_BACK')) from drains where drain_id = any(?)")) {
+            java.sql.Array array = c.createArrayOf("uuid", ids.toArray());
+            q.setArray(1, array);
+            q.setArray(2, array);
+            while (true) {
+                stack.checkAlive();
+                long running, total, done;
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    running = rs.getLong(1);
+                    total = rs.getLong(2);
+                    done = rs.getLong(3);
+                }
+                if (running == 0) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("drains of " + hosts + " still running after " + timeout);
+                }
+                if (System.nanoTime() - lastSaid > TimeUnit.SECONDS.toNanos(15)) {
+                    say("  %d of %d VMs moved after %.0f s", done, total, (System.nanoTime() - t0) / 1e9);
+                    lastSaid = System.nanoTime();
+                }
+                Thread.sleep(200);
             }
-            if (!running) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("drains of " + hosts + " still running after " + timeout);
-            }
-            if (System.nanoTime() - lastSaid > TimeUnit.SECONDS.toNanos(15)) {
-                say("  %d of %d VMs moved after %.0f s", done, total, (System.nanoTime() - t0) / 1e9);
-                lastSaid = System.nanoTime();
-            }
-            Thread.sleep(200);
+        }
+        for (UUID id : ids) {
+            JsonNode v = api.get("/api/drains/" + id);
+            views.put(id, v);
+            statuses.put(v.path("host").asString(), v.path("status").asString());
         }
         // the drains' own record of when they ended, not this poll's
         Instant end = views.values().stream().map(v -> Instant.parse(v.path("endedAt").asString()))

@@ -90,6 +90,10 @@ final class ScaleTargets {
                     + "quarter, max %.0f MiB; RSS max %.0f MiB (%d samples)%n", h.path("firstQuarterFloorMiB").asDouble(),
                     h.path("lastQuarterFloorMiB").asDouble(), h.path("maxMiB").asDouble(),
                     h.path("maxRssMiB").asDouble(), h.path("samples").asInt()));
+            JsonNode u = d.path("usage");
+            b.append(String.format(Locale.ROOT, "  CPU seconds over the drain's %.0f s: %s; %.0f commits/s; rows written: %s%n",
+                    u.path("seconds").asDouble(), u.path("cpuSeconds").toString(), u.path("commitsPerSecond").asDouble(),
+                    u.path("databaseRowsWritten").toString()));
             b.append(String.format(Locale.ROOT, "  verified: %d/%d completed, %d checksums agree, %d digests agree, "
                     + "%d contiguous histories%n", d.path("completed").asInt(), d.path("migrations").asInt(),
                     d.path("checksumsAgree").asInt(), d.path("digestsAgree").asInt(),
@@ -107,9 +111,11 @@ final class ScaleTargets {
         JsonNode e = scale.path("eventLog");
         if (!e.isMissingNode()) {
             b.append(String.format(Locale.ROOT, "event log (synthetic, %,d events): %.0f appends/s (%.0f tx/s) with %d "
-                    + "writers; history p50/p99 %.2f/%.2f ms idle, %.2f/%.2f ms under the writers%n",
+                    + "writers, one insert per append; %.0f appends/s one insert per event (%.2fx)%n"
+                    + "  history p50/p99 %.2f/%.2f ms idle, %.2f/%.2f ms under the writers%n",
                     e.path("eventsInLog").asLong(), e.path("appendsPerSecond").asDouble(),
                     e.path("transactionsPerSecond").asDouble(), e.path("writers").asInt(),
+                    e.path("appendsPerSecondOneStatementPerEvent").asDouble(), e.path("afterOverBefore").asDouble(),
                     e.path("historyMs").path("p50").asDouble(), e.path("historyMs").path("p99").asDouble(),
                     e.path("historyUnderLoadMs").path("p50").asDouble(),
                     e.path("historyUnderLoadMs").path("p99").asDouble()));
