@@ -81,10 +81,13 @@ class DrainDriver extends BackgroundLoop {
         if (!drain.draining()) {
             return;
         }
+        // the rows of every move under way in one query, not one per move: a drain of a full host has dozens
+        Map<UUID, Map<String, Object>> rows = migrations.progressRows(drain.moves().stream()
+                .filter(m -> m.status() == DrainState.MoveStatus.SUBMITTED).map(Move::migrationId).toList());
         for (Move move : drain.moves()) {
             switch (move.status()) {
                 case PLANNED -> submit(id, drain, move);
-                case SUBMITTED -> follow(id, drain, move);
+                case SUBMITTED -> follow(id, drain, move, rows.get(move.migrationId()));
                 case FAILED -> retryOrGiveUp(id, drain, move);
                 case MOVED, LEFT -> { }
             }
@@ -116,8 +119,7 @@ class DrainDriver extends BackgroundLoop {
         }
     }
 
-    private void follow(DrainId id, DrainState drain, Move move) {
-        Map<String, Object> row = migrations.progressRow(move.migrationId()).orElse(null);
+    private void follow(DrainId id, DrainState drain, Move move, Map<String, Object> row) {
         if (row == null) {
             return;
         }
