@@ -36,14 +36,17 @@ public final class ScaleBench {
             usage: bench/run --only scale [--drained N] [--vms-per-host N] [--receivers N] [--vm-mb MB]
                                           [--warm-up-vms N] [--order-sizes MB,MB,...] [--max-concurrent N]
                                           [--agent-heap MB] [--events N] [--writers N] [--append-seconds S]
-                                          [--orchestrator KEY=VALUE]... [--no-order] [--no-synthetic]
+                                          [--orchestrator KEY=VALUE]... [--no-order] [--order-pairs N] [--no-synthetic]
+                                          [--before-jar ORCHESTRATOR.jar]
               defaults: 5 drained hosts x 40 VMs of 64 MB (200 VMs) onto 15 receivers (20 agents, plus a warm-up host
-              and the two order hosts), max-concurrent = drained x 2, agents -Xmx96m; 1,000,000 events, 8 writers, 10 s
+              and 2 pairs of order hosts), max-concurrent = drained x 2, agents -Xmx96m; 1,000,000 events, 8 writers, 10 s
+              --before-jar: before and after in one run: the orchestrator from that jar drains 5 hosts, then this
+              checkout's drains 5 other hosts, each holding half the VMs (same agents, broker and database)
             """;
 
     record Options(int drained, int vmsPerHost, int receivers, int vmMb, int warmUpVms, List<Integer> orderSizes,
             int maxConcurrent, int agentHeapMb, long events, int writers, int appendSeconds,
-            Map<String, String> orchestrator, boolean order, boolean synthetic) {
+            Map<String, String> orchestrator, boolean order, boolean synthetic, Path beforeJar, int orderPairs) {
         static Options parse(List<String> args) {
             int drained = 5, vmsPerHost = 40, receivers = 15, vmMb = 64, warmUp = 6, maxConcurrent = -1, heap = 96;
             int writers = 8, appendSeconds = 10;
@@ -51,6 +54,8 @@ public final class ScaleBench {
             List<Integer> sizes = List.of(64, 64, 64, 64, 64, 64, 1024);
             Map<String, String> orchestrator = new LinkedHashMap<>();
             boolean order = true, synthetic = true;
+            Path beforeJar = null;
+            int orderPairs = 2;
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -71,6 +76,8 @@ public final class ScaleBench {
                     }
                     case "--no-order" -> order = false;
                     case "--no-synthetic" -> synthetic = false;
+                    case "--before-jar" -> beforeJar = Path.of(args.get(++i)).toAbsolutePath();
+                    case "--order-pairs" -> orderPairs = Integer.parseInt(args.get(++i));
                     default -> throw new IllegalArgumentException("unknown scale option " + a);
                 }
             }
@@ -79,7 +86,7 @@ public final class ScaleBench {
             }
             return new Options(drained, vmsPerHost, receivers, vmMb, warmUp, sizes,
                     maxConcurrent > 0 ? maxConcurrent : drained * 2, heap, events, writers, appendSeconds, orchestrator,
-                    order, synthetic);
+                    order && orderPairs > 0, synthetic, beforeJar, orderPairs);
         }
     }
 
@@ -109,23 +116,38 @@ public final class ScaleBench {
             say("database %s, broker %s; starting the orchestrator (%s)", stack.db.jdbcUrl(), stack.kafkaBootstrap(),
                     settings);
             long bootStart = System.nanoTime();
-            stack.startOrchestrator(settings, orchestratorJvm);
-            Rest api = new Rest("http://127.0.0.1:" + stack.orchestrator().port(), "ops", stack.operatorPassword);
-            stack.waitFor("the orchestrator's health", Duration.ofMinutes(2), () -> api.answers("/actuator/health"));
+            stack.startOrchestrator(settings, orchestratorJvm, o.beforeJar());
+            Rest first = new Rest("http://127.0.0.1:" + stack.orchestrator().port(), "ops", stack.operatorPassword);
+            stack.waitFor("the orchestrator's health", Duration.ofMinutes(2), () -> first.answers("/actuator/health"));
+            Rest api = first;
 
+            boolean compare = o.beforeJar() != null;
+            int perHost = compare ? o.vmsPerHost() / 2 : o.vmsPerHost();
             List<String> drained = hosts("d", o.drained());
+            List<String> drainedBefore = compare ? hosts("b", o.drained()) : List.of();
             List<String> receivers = hosts("r", o.receivers());
             Map<String, String> layout = new LinkedHashMap<>();
+            for (String h : drainedBefore) {
+                layout.put(h, vms(h, perHost, o.vmMb()));
+            }
             for (String h : drained) {
-                layout.put(h, vms(h, o.vmsPerHost(), o.vmMb()));
+                layout.put(h, vms(h, perHost, o.vmMb()));
             }
             receivers.forEach(h -> layout.put(h, ""));
             if (o.warmUpVms() > 0) {
                 layout.put("w01", vms("w01", o.warmUpVms(), o.vmMb()));
+                if (compare) {
+                    layout.put("w02", vms("w02", o.warmUpVms(), o.vmMb()));
+                }
             }
+            List<String[]> orderPairs = new ArrayList<>();
             if (o.order()) {
-                layout.put("o1", sized("o1", o.orderSizes()));
-                layout.put("o2", sized("o2", o.orderSizes()));
+                for (int i = 0; i < o.orderPairs(); i++) {
+                    String lpt = "o" + (2 * i + 1), fcfs = "o" + (2 * i + 2);
+                    layout.put(lpt, sized(lpt, o.orderSizes()));
+                    layout.put(fcfs, sized(fcfs, o.orderSizes()));
+                    orderPairs.add(new String[] {lpt, fcfs});
+                }
             }
             int totalVms = layout.values().stream().mapToInt(v -> v.isEmpty() ? 0 : v.split(",").length).sum();
             say("starting %d agents (%s), %d VMs", layout.size(), String.join(" ", agentJvm), totalVms);
@@ -133,7 +155,7 @@ public final class ScaleBench {
                 stack.startAgent(e.getKey(), e.getValue());
             }
             stack.waitFor("every agent and VM in the inventory", Duration.ofMinutes(6),
-                    () -> count(api, "/api/hosts") >= layout.size() && count(api, "/api/vms") >= totalVms);
+                    () -> count(first, "/api/hosts") >= layout.size() && count(first, "/api/vms") >= totalVms);
             for (String h : layout.keySet()) {
                 stack.waitFor("agent " + h + "'s HTTP port", Duration.ofMinutes(1),
                         () -> Files.exists(stack.agents().get(h).portFile()));
@@ -141,46 +163,55 @@ public final class ScaleBench {
             out.put("stackStartS", (System.nanoTime() - bootStart) / 1e9);
             say("stack up in %.0f s", (System.nanoTime() - bootStart) / 1e9);
 
-            if (o.warmUpVms() > 0) {
-                say("warm-up: draining w01 (%d VMs)", o.warmUpVms());
-                ObjectNode warm = out.putObject("warmUp");
-                DrainRun w = drainAll(api, stack, List.of("w01"), "LARGEST_FIRST", Duration.ofMinutes(5));
-                warm.put("drainMs", w.elapsedMs()).put("statuses", w.statuses().toString());
+            if (compare) {
+                ObjectNode phase = out.putObject("before");
+                phase.put("orchestratorJar", o.beforeJar().toString());
+                scalePhase(stack, api, o, "w01", drainedBefore, receivers, phase);
+                say("restarting the orchestrator from this checkout's jar");
+                stack.stopOrchestrator();
+                stack.startOrchestrator(settings, orchestratorJvm, null);
+                api = new Rest("http://127.0.0.1:" + stack.orchestrator().port(), "ops", stack.operatorPassword);
+                Rest restarted = api;
+                stack.waitFor("the orchestrator's health", Duration.ofMinutes(2),
+                        () -> restarted.answers("/actuator/health"));
             }
-
-            // ---- point 6: drain N hosts at once
-            Map<String, String> before = digests(stack, drained);
-            HeapSampler heap = new HeapSampler(api, stack.orchestrator().process().pid());
-            heap.start();
-            say("draining %s at once (%d VMs)", drained, o.drained() * o.vmsPerHost());
-            List<Long> agentPids = stack.agents().values().stream().map(a -> a.process().pid()).toList();
-            long orchestratorPid = stack.orchestrator().process().pid();
-            DrainRun scale;
-            ObjectNode usage = Rest.JSON.createObjectNode();
-            try (Connection c = DriverManager.getConnection(stack.db.jdbcUrl(), stack.db.username(),
-                    stack.db.password())) {
-                Usage.Snapshot u0 = Usage.take(orchestratorPid, agentPids, c);
-                scale = drainAll(api, stack, drained, "LARGEST_FIRST", Duration.ofMinutes(20));
-                Usage.report(u0, Usage.take(orchestratorPid, agentPids, c), usage);
-            }
-            heap.stop();
-            say("drained in %.1f s: %s", scale.elapsedMs() / 1000.0, scale.statuses());
-            Map<String, String> after = digests(stack, receivers);
             ObjectNode s = out.putObject("drain");
-            analyse(stack, scale, before, after, heap, s);
-            s.set("usage", usage);
+            scalePhase(stack, api, o, compare ? "w02" : "w01", drained, receivers, s);
+            if (compare) {
+                out.set("afterOverBefore", ratios(out.path("before").path("drain"), s));
+            }
 
             // ---- point 7: the planner's order against first come, first served
             if (o.order()) {
                 ObjectNode order = out.putObject("order");
-                say("order: draining o1 largest first, then o2 as listed (%s MB)", o.orderSizes());
-                DrainRun lpt = drainAll(api, stack, List.of("o1"), "LARGEST_FIRST", Duration.ofMinutes(10));
-                DrainRun fcfs = drainAll(api, stack, List.of("o2"), "AS_LISTED", Duration.ofMinutes(10));
-                orderFigures(api, lpt, "largestFirst", order);
-                orderFigures(api, fcfs, "asListed", order);
-                order.put("ratio", (double) lpt.elapsedMs() / fcfs.elapsedMs());
-                order.put("shorterBy", 1 - (double) lpt.elapsedMs() / fcfs.elapsedMs());
-                say("order: largest first %.1f s, as listed %.1f s", lpt.elapsedMs() / 1e3, fcfs.elapsedMs() / 1e3);
+                ArrayNode runs = order.putArray("runs");
+                long lptSum = 0, fcfsSum = 0;
+                for (int i = 0; i < orderPairs.size(); i++) {
+                    String[] pair = orderPairs.get(i);
+                    // ABBA: whichever goes first in one pair goes second in the next, so a drift of the machine
+                    // falls on both policies
+                    boolean lptFirst = i % 2 == 0;
+                    say("order: pair %d: %s largest first and %s as listed, %s first (%s MB)", i + 1, pair[0], pair[1],
+                            lptFirst ? "largest first" : "as listed", o.orderSizes());
+                    DrainRun lpt = null, fcfs = null;
+                    for (int k = 0; k < 2; k++) {
+                        if ((k == 0) == lptFirst) {
+                            lpt = drainAll(api, stack, List.of(pair[0]), "LARGEST_FIRST", Duration.ofMinutes(10));
+                        } else {
+                            fcfs = drainAll(api, stack, List.of(pair[1]), "AS_LISTED", Duration.ofMinutes(10));
+                        }
+                    }
+                    ObjectNode run = runs.addObject();
+                    orderFigures(lpt, "largestFirst", run);
+                    orderFigures(fcfs, "asListed", run);
+                    run.put("ratio", (double) lpt.elapsedMs() / fcfs.elapsedMs());
+                    lptSum += lpt.elapsedMs();
+                    fcfsSum += fcfs.elapsedMs();
+                    say("order: largest first %.1f s, as listed %.1f s", lpt.elapsedMs() / 1e3, fcfs.elapsedMs() / 1e3);
+                }
+                order.put("largestFirstMs", lptSum / orderPairs.size()).put("asListedMs", fcfsSum / orderPairs.size());
+                order.put("ratio", (double) lptSum / fcfsSum);
+                order.put("shorterBy", 1 - (double) lptSum / fcfsSum);
             }
         }
         if (o.synthetic()) {
@@ -189,6 +220,54 @@ public final class ScaleBench {
         }
         out.set("targets", ScaleTargets.judge(out));
         return out;
+    }
+
+    /** A warm-up drain of one host, then the measured drain of {@code drained} at once, analysed into {@code s}. */
+    private static void scalePhase(ScaleStack stack, Rest api, Options o, String warmUpHost, List<String> drained,
+            List<String> receivers, ObjectNode s) throws Exception {
+        if (o.warmUpVms() > 0) {
+            say("warm-up: draining %s (%d VMs)", warmUpHost, o.warmUpVms());
+            DrainRun w = drainAll(api, stack, List.of(warmUpHost), "LARGEST_FIRST", Duration.ofMinutes(5));
+            s.putObject("warmUp").put("drainMs", w.elapsedMs()).put("statuses", w.statuses().toString());
+        }
+        Map<String, String> before = digests(stack, drained);
+        HeapSampler heap = new HeapSampler(api, stack.orchestrator().process().pid());
+        heap.start();
+        int vms = before.size();
+        say("draining %s at once (%d VMs)", drained, vms);
+        List<Long> agentPids = stack.agents().values().stream().map(a -> a.process().pid()).toList();
+        long orchestratorPid = stack.orchestrator().process().pid();
+        DrainRun scale;
+        ObjectNode usage = Rest.JSON.createObjectNode();
+        try (Connection c = DriverManager.getConnection(stack.db.jdbcUrl(), stack.db.username(), stack.db.password())) {
+            Usage.Snapshot u0 = Usage.take(orchestratorPid, agentPids, c);
+            scale = drainAll(api, stack, drained, "LARGEST_FIRST", Duration.ofMinutes(20));
+            Usage.report(u0, Usage.take(orchestratorPid, agentPids, c), usage);
+        }
+        heap.stop();
+        say("drained in %.1f s: %s", scale.elapsedMs() / 1000.0, scale.statuses());
+        Map<String, String> after = digests(stack, receivers);
+        s.put("hosts", drained.toString());
+        analyse(stack, scale, before, after, heap, s);
+        s.set("usage", usage);
+    }
+
+    /** After ÷ before of the figures a fix should move (below 1 is better for times, above 1 for rates). */
+    static ObjectNode ratios(JsonNode before, JsonNode after) {
+        ObjectNode r = Rest.JSON.createObjectNode();
+        r.put("drainMs", after.path("drainMs").asDouble() / before.path("drainMs").asDouble());
+        r.put("migrationsPerMinute", after.path("migrationsPerMinute").asDouble()
+                / before.path("migrationsPerMinute").asDouble());
+        for (String k : List.of("stageHopMs", "stageHopToPublishedMs", "stageHopPublishedToReceivedMs",
+                "admittedToCompletedMs")) {
+            r.put(k + "P50", after.path(k).path("p50").asDouble() / before.path(k).path("p50").asDouble());
+            r.put(k + "P99", after.path(k).path("p99").asDouble() / before.path(k).path("p99").asDouble());
+        }
+        r.put("orchestratorCpuSeconds", after.path("usage").path("cpuSeconds").path("orchestrator").asDouble()
+                / before.path("usage").path("cpuSeconds").path("orchestrator").asDouble());
+        r.put("commitsPerSecond", after.path("usage").path("commitsPerSecond").asDouble()
+                / before.path("usage").path("commitsPerSecond").asDouble());
+        return r;
     }
 
     private static List<String> hosts(String prefix, int n) {
@@ -288,7 +367,7 @@ public final class ScaleBench {
         return new DrainRun(ids, started, Duration.between(start, end).toMillis(), statuses, views);
     }
 
-    private static void orderFigures(Rest api, DrainRun run, String key, ObjectNode order) {
+    private static void orderFigures(DrainRun run, String key, ObjectNode order) {
         JsonNode v = run.views().values().iterator().next();
         ObjectNode o = order.putObject(key);
         o.put("host", v.path("host").asString()).put("status", v.path("status").asString())

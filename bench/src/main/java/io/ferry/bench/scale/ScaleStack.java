@@ -47,6 +47,8 @@ final class ScaleStack implements AutoCloseable {
         this.runDir = runDir;
         this.agentJvm = agentJvm;
         Directories.deleteRecursively(runDir);
+        // a bench stopped with Ctrl-C or SIGTERM stops its apps and drops its database too (close() runs once)
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "scale-stack-stop"));
         db = Databases.forTests();
         kafka = KafkaNode.startTemporary(0);
     }
@@ -55,12 +57,16 @@ final class ScaleStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
-    /** Starts the orchestrator with these settings on top of the stack's, and waits for its REST port. */
-    App startOrchestrator(Map<String, String> settings, List<String> jvm) throws Exception {
+    /**
+     * Starts the orchestrator with these settings on top of the stack's, and waits for its REST port.
+     *
+     * @param jar its jar, or null for this checkout's
+     */
+    App startOrchestrator(Map<String, String> settings, List<String> jvm, Path jar) throws Exception {
         AppSettings s = AppSettings.orchestrator(db, kafka.bootstrapServers(), secret,
                 AppSettings.users("ops", operatorPassword, "viewer", random()));
         settings.forEach(s::with);
-        orchestrator = start("orchestrator", jar("orchestrator", "ferry-orchestrator"), jvm, s);
+        orchestrator = start("orchestrator", jar != null ? jar : jar("orchestrator", "ferry-orchestrator"), jvm, s);
         waitFor("the orchestrator's REST port", Duration.ofMinutes(3), () -> Files.exists(orchestrator.portFile()));
         return orchestrator;
     }
@@ -168,8 +174,14 @@ final class ScaleStack implements AutoCloseable {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             for (App a : agents.values()) {
                 a.process().destroy();
@@ -182,7 +194,11 @@ final class ScaleStack implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         io.ferry.hypervisor.simulated.GuestStore.wipe(guests());
-        kafka.close();
-        db.close();
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (db != null) {
+            db.close();
+        }
     }
 }

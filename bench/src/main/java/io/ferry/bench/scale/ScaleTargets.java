@@ -46,9 +46,9 @@ final class ScaleTargets {
         }
         JsonNode o = scale.path("order");
         if (!o.isMissingNode()) {
-            target(out, "7", "drain time, largest first / as listed", o.path("ratio").asDouble(Double.NaN), ORDER_RATIO,
-                    true, "x", o.path("largestFirst").path("drainMs").asLong() + " ms vs "
-                            + o.path("asListed").path("drainMs").asLong() + " ms");
+            target(out, "7", "drain time, largest first / as listed (mean of " + o.path("runs").size() + " pairs)",
+                    o.path("ratio").asDouble(Double.NaN), ORDER_RATIO, true, "x", o.path("largestFirstMs").asLong()
+                            + " ms vs " + o.path("asListedMs").asLong() + " ms");
         }
         return out;
     }
@@ -67,8 +67,21 @@ final class ScaleTargets {
     /** The figures as a table for stdout. */
     static String table(JsonNode scale) {
         StringBuilder b = new StringBuilder();
-        JsonNode d = scale.path("drain");
         JsonNode p = scale.path("parameters");
+        if (!scale.path("before").isMissingNode()) {
+            b.append("BEFORE (orchestrator " + scale.path("before").path("orchestratorJar").asString() + "):\n");
+            phase(b, scale.path("before"), p);
+            b.append("\nAFTER (this checkout):\n");
+        }
+        phase(b, scale.path("drain"), p);
+        if (!scale.path("afterOverBefore").isMissingNode()) {
+            b.append("after / before: ").append(scale.path("afterOverBefore").toString()).append("\n");
+        }
+        rest(b, scale, p);
+        return b.toString();
+    }
+
+    private static void phase(StringBuilder b, JsonNode d, JsonNode p) {
         if (!d.isMissingNode()) {
             b.append(String.format(Locale.ROOT, "scale: %d hosts drained at once, %d VMs of %d MB, %d receivers; "
                     + "max-concurrent %d%n", p.path("drainedHosts").asInt(), d.path("migrations").asInt(),
@@ -99,14 +112,22 @@ final class ScaleTargets {
                     d.path("checksumsAgree").asInt(), d.path("digestsAgree").asInt(),
                     d.path("contiguousHistories").asInt()));
         }
+    }
+
+    private static void rest(StringBuilder b, JsonNode scale, JsonNode p) {
         JsonNode o = scale.path("order");
         if (!o.isMissingNode()) {
-            b.append(String.format(Locale.ROOT, "order (%s MB): largest first %.1f s (predicted %.1f s), as listed "
-                    + "%.1f s (predicted %.1f s): %.0f %% shorter%n", p.path("orderSizesMb").asString(),
-                    o.path("largestFirst").path("drainMs").asLong() / 1e3,
-                    o.path("largestFirst").path("predictedMs").asLong() / 1e3,
-                    o.path("asListed").path("drainMs").asLong() / 1e3,
-                    o.path("asListed").path("predictedMs").asLong() / 1e3, o.path("shorterBy").asDouble() * 100));
+            for (JsonNode r : o.path("runs")) {
+                b.append(String.format(Locale.ROOT, "order (%s MB): largest first %.1f s on %s (predicted %.1f s), as "
+                        + "listed %.1f s on %s (predicted %.1f s): ratio %.2f%n", p.path("orderSizesMb").asString(),
+                        r.path("largestFirst").path("drainMs").asLong() / 1e3, r.path("largestFirst").path("host").asString(),
+                        r.path("largestFirst").path("predictedMs").asLong() / 1e3,
+                        r.path("asListed").path("drainMs").asLong() / 1e3, r.path("asListed").path("host").asString(),
+                        r.path("asListed").path("predictedMs").asLong() / 1e3, r.path("ratio").asDouble()));
+            }
+            b.append(String.format(Locale.ROOT, "order, mean of %d pairs: largest first %.1f s, as listed %.1f s: %.0f %% "
+                    + "shorter%n", o.path("runs").size(), o.path("largestFirstMs").asLong() / 1e3,
+                    o.path("asListedMs").asLong() / 1e3, o.path("shorterBy").asDouble() * 100));
         }
         JsonNode e = scale.path("eventLog");
         if (!e.isMissingNode()) {
@@ -132,7 +153,6 @@ final class ScaleTargets {
                         t.path("ratio").asDouble(), t.path("verdict").asString(), t.path("note").asString()));
             }
         }
-        return b.toString();
     }
 
     private static void line(StringBuilder b, String name, JsonNode p) {
