@@ -154,8 +154,16 @@ public final class ScaleBench {
             for (var e : layout.entrySet()) {
                 stack.startAgent(e.getKey(), e.getValue());
             }
-            stack.waitFor("every agent and VM in the inventory", Duration.ofMinutes(6),
-                    () -> count(first, "/api/hosts") >= layout.size() && count(first, "/api/vms") >= totalVms);
+            // 20-30 JVMs starting at once on a small machine take minutes: say how far they got now and then
+            long[] said = {System.nanoTime()};
+            stack.waitFor("every agent and VM in the inventory", Duration.ofMinutes(15), () -> {
+                int hostsUp = count(first, "/api/hosts"), vmsUp = count(first, "/api/vms");
+                if (System.nanoTime() - said[0] > TimeUnit.SECONDS.toNanos(30)) {
+                    say("  %d of %d agents and %d of %d VMs reported", hostsUp, layout.size(), vmsUp, totalVms);
+                    said[0] = System.nanoTime();
+                }
+                return hostsUp >= layout.size() && vmsUp >= totalVms;
+            });
             for (String h : layout.keySet()) {
                 stack.waitFor("agent " + h + "'s HTTP port", Duration.ofMinutes(1),
                         () -> Files.exists(stack.agents().get(h).portFile()));
@@ -178,7 +186,7 @@ public final class ScaleBench {
             ObjectNode s = out.putObject("drain");
             scalePhase(stack, api, o, compare ? "w02" : "w01", drained, receivers, s);
             if (compare) {
-                out.set("afterOverBefore", ratios(out.path("before").path("drain"), s));
+                out.set("afterOverBefore", ratios(out.path("before"), s));
             }
 
             // ---- point 7: the planner's order against first come, first served
@@ -585,18 +593,45 @@ public final class ScaleBench {
             this.pid = pid;
         }
 
+        private double liveStart = Double.NaN, liveEnd = Double.NaN;
+
+        /**
+         * The heap in use right after a full collection (jcmd GC.run), i.e. what is live: sampled before and after the
+         * drain, so "flat" is judged on what the orchestrator keeps, not on when ZGC happened to collect.
+         */
+        private double liveHeap() {
+            try {
+                Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+                Process jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(pid), "GC.run")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                    jcmd.destroyForcibly();
+                    return Double.NaN;
+                }
+                return heapNow();
+            } catch (Exception e) {
+                return Double.NaN;
+            }
+        }
+
+        private double heapNow() throws IOException, InterruptedException {
+            double heap = 0;
+            for (String line : api.text("/actuator/prometheus").split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return heap;
+        }
+
         void start() {
+            liveStart = liveHeap();
             running = true;
             t0 = System.nanoTime();
             thread = Thread.ofPlatform().daemon().name("heap-sampler").start(() -> {
                 while (running) {
                     try {
-                        double heap = 0;
-                        for (String line : api.text("/actuator/prometheus").split("\n")) {
-                            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                                heap += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                            }
-                        }
+                        double heap = heapNow();
                         if (heap > 0) {
                             samples.add(new double[] {(System.nanoTime() - t0) / 1e9, heap, rss()});
                         }
@@ -627,6 +662,7 @@ public final class ScaleBench {
             running = false;
             thread.interrupt();
             thread.join(5000);
+            liveEnd = liveHeap();
         }
 
         /** The series, and the heap's floor (lowest sample) in the first and the last quarter of the run. */
@@ -641,6 +677,8 @@ public final class ScaleBench {
                 node.put("firstQuarterFloorMiB", first / (1 << 20)).put("lastQuarterFloorMiB", last / (1 << 20))
                         .put("floorRatio", last / first);
             }
+            node.put("liveBeforeMiB", liveStart / (1 << 20)).put("liveAfterMiB", liveEnd / (1 << 20))
+                    .put("liveRatio", liveEnd / liveStart);
             node.put("maxMiB", all.stream().mapToDouble(x -> x[1]).max().orElse(Double.NaN) / (1 << 20));
             node.put("maxRssMiB", all.stream().mapToDouble(x -> x[2]).max().orElse(Double.NaN) / (1 << 20));
             ArrayNode series = node.putArray("series");

@@ -24,9 +24,13 @@ final class ScaleTargets {
             target(out, "6", "stage hop p99 (outcome recorded -> command received by the agent)",
                     d.path("stageHopMs").path("p99").asDouble(Double.NaN), HOP_P99_MS, true, "ms",
                     d.path("stageHopMs").path("count").asInt() + " hops");
-            target(out, "6", "orchestrator heap floor, last quarter / first quarter",
-                    d.path("orchestratorHeap").path("floorRatio").asDouble(Double.NaN), HEAP_FLOOR_RATIO, true, "x",
-                    "heap in use, lowest sample of each quarter of the drain");
+            target(out, "6", "orchestrator live heap after the drain / before (after a full GC each)",
+                    d.path("orchestratorHeap").path("liveRatio").asDouble(Double.NaN), HEAP_FLOOR_RATIO, true, "x",
+                    String.format(Locale.ROOT, "%.0f -> %.0f MiB; lowest sample first/last quarter %.0f/%.0f MiB",
+                            d.path("orchestratorHeap").path("liveBeforeMiB").asDouble(),
+                            d.path("orchestratorHeap").path("liveAfterMiB").asDouble(),
+                            d.path("orchestratorHeap").path("firstQuarterFloorMiB").asDouble(),
+                            d.path("orchestratorHeap").path("lastQuarterFloorMiB").asDouble()));
             ObjectNode all = out.addObject();
             boolean ok = d.path("allVerified").asBoolean(false);
             all.put("point", "6").put("name", "every migration COMPLETED, memory verified, history contiguous")
@@ -99,8 +103,10 @@ final class ScaleTargets {
             }
             d.path("stageHopMsByCommand").properties().forEach(e -> line(b, "  " + e.getKey(), e.getValue()));
             JsonNode h = d.path("orchestratorHeap");
-            b.append(String.format(Locale.ROOT, "  orchestrator heap: floor %.0f MiB first quarter, %.0f MiB last "
-                    + "quarter, max %.0f MiB; RSS max %.0f MiB (%d samples)%n", h.path("firstQuarterFloorMiB").asDouble(),
+            b.append(String.format(Locale.ROOT, "  orchestrator heap: live %.0f MiB before, %.0f MiB after (full GC); "
+                    + "lowest sample %.0f MiB first quarter, %.0f MiB last quarter, max %.0f MiB; RSS max %.0f MiB "
+                    + "(%d samples)%n", h.path("liveBeforeMiB").asDouble(), h.path("liveAfterMiB").asDouble(),
+                    h.path("firstQuarterFloorMiB").asDouble(),
                     h.path("lastQuarterFloorMiB").asDouble(), h.path("maxMiB").asDouble(),
                     h.path("maxRssMiB").asDouble(), h.path("samples").asInt()));
             JsonNode u = d.path("usage");
