@@ -33,12 +33,14 @@ public final class Bench {
               --repeat N        run each scenario N times, interleaved; targets use the median or the worst
                                 (default 1, 3 with --only issue11)
               --loopback-gib N  bytes per loopback baseline transfer, best of 3 (default 2)
+                                --only scale: issue 13's scale scenario alone (its options below)
               --drivers-memory MB, --drivers-dirty MiB
                                 the QEMU guest's memory and how much of it it rewrites in a loop, for
                                 qemu-ferry, qemu-alone and the driver pair (default 256 and 64)
             """;
     static final String DRIVERS = "drivers";
     static final String ISSUE11 = "issue11";
+    static final String SCALE = "scale";
 
     private Bench() {
     }
@@ -98,8 +100,15 @@ public final class Bench {
         if (args.length > 0 && args[0].equals("history")) {
             return HistoryQueries.run(Arrays.copyOfRange(args, 1, args.length));
         }
+        int only = Arrays.asList(args).indexOf("--only");
+        if (only >= 0 && only + 1 < args.length && args[only + 1].equals(SCALE)) {
+            List<String> rest = new ArrayList<>(Arrays.asList(args));
+            rest.subList(only, only + 2).clear();
+            return scale(rest);
+        }
         if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
             System.out.print(USAGE);
+            System.out.print(io.ferry.bench.scale.ScaleBench.USAGE);
             return 0;
         }
         Options options;
@@ -203,6 +212,30 @@ public final class Bench {
         Files.writeString(results, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
         System.err.println("bench: wrote " + results);
         return runs.stream().anyMatch(r -> r.error() != null) || pairError != null ? 1 : 0;
+    }
+
+    /** Issue 13's scale scenario alone: its figures go under "scale" in bench-results.json. */
+    private static int scale(List<String> args) throws Exception {
+        Path home = Path.of(System.getProperty("ferry.home", ".")).toAbsolutePath().normalize();
+        Path target = home.resolve("bench").resolve("target");
+        JsonMapper mapper = JsonMapper.builder().build();
+        ObjectNode scale;
+        try {
+            scale = io.ferry.bench.scale.ScaleBench.run(args, home);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage() + "\n" + io.ferry.bench.scale.ScaleBench.USAGE);
+            return 64;
+        }
+        System.out.println();
+        System.out.print(io.ferry.bench.scale.ScaleBench.table(scale));
+        ObjectNode json = mapper.createObjectNode();
+        json.set("machine", machine(mapper));
+        json.set("scale", scale);
+        Files.createDirectories(target);
+        Path results = target.resolve("bench-results.json");
+        Files.writeString(results, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        System.err.println("bench: wrote " + results);
+        return scale.path("drain").path("allVerified").asBoolean(true) ? 0 : 1;
     }
 
     private static String value(String[] args, int i) {

@@ -23,6 +23,7 @@ public class CommandListener {
     @KafkaListener(id = "stage-commands", topics = io.ferry.schema.Topics.COMMANDS_LISTENER,
             groupId = "ferry-agent-${ferry.agent.host}")
     public void onCommand(ConsumerRecord<String, byte[]> record) {
+        java.time.Instant received = java.time.Instant.now();
         StageCommand command;
         try {
             command = codec.decode(record.value());
@@ -30,6 +31,12 @@ public class CommandListener {
             log.error("skipping unreadable stage command at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
             return;
+        }
+        if (log.isDebugEnabled()) {
+            // the bench's scale scenario reads this line: when a command reached this agent, to pair with the event
+            // log's record of the outcome that caused it (see README, Benchmark)
+            log.debug("received command {} {} for migration {} at {}", command.getCommandId(), command.getAction(),
+                    command.getMigrationId(), received);
         }
         dispatcher.dispatch(command);
     }

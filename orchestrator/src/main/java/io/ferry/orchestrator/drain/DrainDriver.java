@@ -101,11 +101,14 @@ class DrainDriver extends BackgroundLoop {
         if (!drain.draining()) {
             return;
         }
+        // the rows of every move under way in one query, not one per move: a drain of a full host has dozens
+        Map<UUID, Map<String, Object>> rows = migrations.progressRows(drain.moves().stream()
+                .filter(m -> m.status() == DrainState.MoveStatus.SUBMITTED).map(Move::migrationId).toList());
         for (Move move : drain.moves()) {
             switch (move.status()) {
                 case PLANNED -> plan(id, drain, move);
                 case SUBMITTING -> request(id, drain, move);
-                case SUBMITTED -> follow(id, drain, move);
+                case SUBMITTED -> follow(id, drain, move, rows.get(move.migrationId()));
                 case FAILED -> retryOrGiveUp(id, drain, move);
                 case MOVED, LEFT -> { }
             }
@@ -157,8 +160,7 @@ class DrainDriver extends BackgroundLoop {
         }
     }
 
-    private void follow(DrainId id, DrainState drain, Move move) {
-        Map<String, Object> row = migrations.progressRow(move.migrationId()).orElse(null);
+    private void follow(DrainId id, DrainState drain, Move move, Map<String, Object> row) {
         if (row == null) {
             return;
         }

@@ -36,8 +36,10 @@ class DrainViews {
         List<Long> remaining = new ArrayList<>();
         long bytes = 0;
         int moved = 0, failed = 0, left = 0, running = 0, waiting = 0;
+        Map<java.util.UUID, Map<String, Object>> rows = migrations.progressRows(s.moves().stream()
+                .map(Move::migrationId).filter(java.util.Objects::nonNull).toList());
         for (Move m : s.moves()) {
-            Map<String, Object> row = m.migrationId() == null ? null : migrations.progressRow(m.migrationId()).orElse(null);
+            Map<String, Object> row = m.migrationId() == null ? null : rows.get(m.migrationId());
             String migrationState = row == null ? null : (String) row.get("state");
             long moveBytes = m.status() == MoveStatus.MOVED ? m.bytesSent()
                     : row == null || row.get("bytes_sent") == null ? 0 : ((Number) row.get("bytes_sent")).longValue();

@@ -36,31 +36,46 @@ public class EventStore implements EventStream<MigrationEvent> {
                 id);
     }
 
+    /**
+     * Writes the events in one statement (one round trip to PostgreSQL however many events the append has), each with
+     * the next version: a writer that raced ahead makes the unique (migration_id, version) refuse them all.
+     */
     @Override
     public List<Recorded<MigrationEvent>> append(UUID id, int expectedVersion, List<MigrationEvent> events,
             EventMetadata meta) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("insert into migration_events (event_id, migration_id, version, type, "
+                + "payload, payload_json, causation_id, correlation_id, actor, recorded_at) values ");
+        List<Object> args = new ArrayList<>(events.size() * 10);
         List<Recorded<MigrationEvent>> recorded = new ArrayList<>(events.size());
+        Timestamp at = Timestamp.from(meta.recordedAt());
         int version = expectedVersion;
+        for (MigrationEvent event : events) {
+            version++;
+            UUID eventId = ids.get();
+            String type = codec.type(event);
+            String json = codec.json(event);
+            sql.append(version == expectedVersion + 1 ? "" : ", ").append("(?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)");
+            args.addAll(java.util.Arrays.asList(eventId, id, version, type, codec.encode(event), json, meta.causationId(),
+                    meta.correlationId(), meta.actor(), at));
+            recorded.add(new Recorded<>(0, eventId, id, version, type, event, json, meta.causationId(),
+                    meta.correlationId(), meta.actor(), meta.recordedAt()));
+        }
+        sql.append(" returning version, position");
+        java.util.Map<Integer, Long> positions = new java.util.HashMap<>();
         try {
-            for (MigrationEvent event : events) {
-                version++;
-                UUID eventId = ids.get();
-                String type = codec.type(event);
-                String json = codec.json(event);
-                Long position = jdbc.queryForObject("""
-                        insert into migration_events (event_id, migration_id, version, type, payload, payload_json,
-                            causation_id, correlation_id, actor, recorded_at)
-                        values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?) returning position""", Long.class,
-                        eventId, id, version, type, codec.encode(event), json, meta.causationId(),
-                        meta.correlationId(), meta.actor(), Timestamp.from(meta.recordedAt()));
-                recorded.add(new Recorded<>(position, eventId, id, version, type, event, json, meta.causationId(),
-                        meta.correlationId(), meta.actor(), meta.recordedAt()));
-            }
+            jdbc.query(sql.toString(), rs -> {
+                positions.put(rs.getInt(1), rs.getLong(2));
+            }, args.toArray());
         } catch (DuplicateKeyException e) {
             throw new ConcurrentAppendException("migration " + id + " moved past version " + expectedVersion
                     + " while this append was prepared", e);
         }
-        return recorded;
+        return recorded.stream().map(r -> new Recorded<>(positions.get(r.version()), r.eventId(), r.streamId(),
+                r.version(), r.type(), r.event(), r.payloadJson(), r.causationId(), r.correlationId(), r.actor(),
+                r.recordedAt())).toList();
     }
 
     private RowMapper<Recorded<MigrationEvent>> mapper() {

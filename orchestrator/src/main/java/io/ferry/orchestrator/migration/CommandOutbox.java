@@ -34,6 +34,7 @@ class CommandOutbox implements Reactor<MigrationCommand, MigrationEvent, Migrati
     @Override
     public void inTransaction(Appended<MigrationCommand, MigrationEvent, MigrationState> a) {
         MigrationId id = new MigrationId(a.stream());
+        java.util.List<Outbox.Message> messages = new java.util.ArrayList<>();
         for (Step<MigrationEvent, MigrationState> step : a.steps()) {
             if (step.recorded().event() instanceof StageCommandIssued issued) {
                 // the command carries what the migration knows right after this event
@@ -42,8 +43,10 @@ class CommandOutbox implements Reactor<MigrationCommand, MigrationEvent, Migrati
                         ? inventory.dataHost(state.requested().orElseThrow().source().value()).orElse(null) : null;
                 StageCommand wire = CommandFactory.build(id, step.recorded(), issued, state, a.meta().recordedAt(), tokens,
                         sourceDataHost);
-                outbox.add(Topics.commandsFor(issued.target().value()), id.toString(), commands.encode(wire), Outbox.AVRO);
+                messages.add(new Outbox.Message(Topics.commandsFor(issued.target().value()), id.toString(),
+                        commands.encode(wire), Outbox.AVRO));
             }
         }
+        outbox.addAll(messages); // in one statement, in the order issued
     }
 }

@@ -27,9 +27,8 @@ class EventsTopic implements Reactor<MigrationCommand, MigrationEvent, Migration
 
     @Override
     public void inTransaction(Appended<MigrationCommand, MigrationEvent, MigrationState> a) {
-        for (Recorded<MigrationEvent> recorded : a.added()) {
-            outbox.add(Topics.EVENTS, a.stream().toString(), envelope(recorded), Outbox.JSON);
-        }
+        outbox.addAll(a.added().stream().map(recorded -> new Outbox.Message(Topics.EVENTS, a.stream().toString(),
+                envelope(recorded), Outbox.JSON)).toList());
     }
 
     private byte[] envelope(Recorded<MigrationEvent> e) {

@@ -147,16 +147,35 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      * pre-copy round's payload. Empty when there is no such migration.
      */
     public Optional<Map<String, Object>> progressRow(UUID id) {
-        var rows = jdbc.queryForList("""
-                select m.version, m.state, m.rounds, m.pages_sent, m.bytes_sent, m.downtime_ms, m.total_ms, m.failure_reason,
-                    m.failure_detail,
-                    (select (payload_json->'vm'->>'memoryMb')::int from migration_events
-                      where migration_id = m.migration_id and version = 1) as memory_mb,
-                    (select payload_json::text from migration_events where migration_id = m.migration_id
-                      and type = 'PrecopyRoundCompleted' order by version desc limit 1) as last_round
-                from migrations m where m.migration_id = ?""", id);
+        var rows = jdbc.queryForList(PROGRESS + "where m.migration_id = ?", id);
         return rows.stream().findFirst();
     }
+
+    /**
+     * {@link #progressRow} of many migrations in one query (a drain's moves), by migration id; one absent from the
+     * map has no row.
+     */
+    public Map<UUID, Map<String, Object>> progressRows(java.util.Collection<UUID> ids) {
+        Map<UUID, Map<String, Object>> rows = new HashMap<>();
+        if (ids.isEmpty()) {
+            return rows;
+        }
+        for (Map<String, Object> row : jdbc.queryForList(PROGRESS + "where m.migration_id = any(?)",
+                (Object) ids.toArray(UUID[]::new))) {
+            rows.put((UUID) row.get("migration_id"), row);
+        }
+        return rows;
+    }
+
+    private static final String PROGRESS = """
+            select m.migration_id, m.version, m.state, m.rounds, m.pages_sent, m.bytes_sent, m.downtime_ms, m.total_ms,
+                m.failure_reason, m.failure_detail,
+                (select (payload_json->'vm'->>'memoryMb')::int from migration_events
+                  where migration_id = m.migration_id and version = 1) as memory_mb,
+                (select payload_json::text from migration_events where migration_id = m.migration_id
+                  and type = 'PrecopyRoundCompleted' order by version desc limit 1) as last_round
+            from migrations m
+            """;
 
     /**
      * The migrations of a VM, a host (source or destination) and an outcome, each null for any, as the rows a query

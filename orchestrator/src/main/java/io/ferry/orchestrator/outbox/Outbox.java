@@ -1,5 +1,7 @@
 package io.ferry.orchestrator.outbox;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -28,9 +30,26 @@ public class Outbox {
         this.relay = relay;
     }
 
+    /** A message for {@link #addAll}. */
+    public record Message(String topic, String key, byte[] payload, String contentType) {}
+
     public void add(String topic, String key, byte[] payload, String contentType) {
-        jdbc.update("insert into outbox (topic, message_key, payload, content_type) values (?, ?, ?, ?)", topic, key, payload,
-                contentType);
+        addAll(List.of(new Message(topic, key, payload, contentType)));
+    }
+
+    /** Adds the messages in order, in one statement (one round trip to PostgreSQL). */
+    public void addAll(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("insert into outbox (topic, message_key, payload, content_type) values ");
+        List<Object> args = new ArrayList<>(messages.size() * 4);
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            sql.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+            args.addAll(java.util.Arrays.asList(m.topic(), m.key(), m.payload(), m.contentType()));
+        }
+        jdbc.update(sql.toString(), args.toArray());
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             relay.wakeUp(); // no transaction: the row is committed already
         } else if (!TransactionSynchronizationManager.getSynchronizations().contains(wakeRelay)) {

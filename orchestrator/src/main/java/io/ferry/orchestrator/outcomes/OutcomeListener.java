@@ -31,7 +31,12 @@ class OutcomeListener {
         this.clock = clock;
     }
 
-    @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator")
+    /**
+     * One consumer per partition of the outcomes topic (keyed by migration id, so one migration's outcomes stay in
+     * order on one of them): outcomes of different migrations are decided side by side, not queued behind each other.
+     */
+    @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator",
+            concurrency = "${ferry.orchestrator.outcome-consumers:3}")
     void onOutcome(ConsumerRecord<String, byte[]> record) {
         AgentOutcome outcome;
         try {
