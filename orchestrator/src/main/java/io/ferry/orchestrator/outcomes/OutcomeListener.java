@@ -32,11 +32,12 @@ class OutcomeListener {
     }
 
     /**
-     * One consumer per partition of the outcomes topic (keyed by migration id, so one migration's outcomes stay in
-     * order on one of them): outcomes of different migrations are decided side by side, not queued behind each other.
+     * {@code ferry.orchestrator.outcome-consumers} consumers (keyed by migration id, so one migration's outcomes stay in
+     * order on one partition). Default 1: the topic's 3 partitions are then shared by up to 3 orchestrators, where 3
+     * threads each let the first orchestrator hold every partition, idling a second one's share of the work.
      */
     @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator",
-            concurrency = "${ferry.orchestrator.outcome-consumers:3}")
+            concurrency = "${ferry.orchestrator.outcome-consumers:1}")
     void onOutcome(ConsumerRecord<String, byte[]> record) {
         AgentOutcome outcome;
         try {
