@@ -15,7 +15,6 @@ import io.ferry.orchestrator.support.BackgroundLoop;
 import io.ferry.schema.MigrationStatus;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ class DrainDriver extends BackgroundLoop {
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
     private final java.time.Duration liveness;
-    private Instant startedAt;
+    private io.ferry.orchestrator.support.StartupGrace grace;
 
     DrainDriver(Drains drains, DrainsReadModel readModel, SubmissionService submissions, MigrationsReadModel migrations,
             CancelService cancels, Placements placements, Inventory inventory, Clock clock,
@@ -71,16 +70,12 @@ class DrainDriver extends BackgroundLoop {
 
     @Override
     protected void starting() {
-        startedAt = clock.instant();
+        grace = io.ferry.orchestrator.support.StartupGrace.startingNow(clock, liveness);
     }
 
-    /**
-     * Within the first liveness timeout after a start, the heartbeats that came while no orchestrator ran are still
-     * being read and every host looks silent: a host's silence is then no reason to fail a move or to rule a host
-     * out (the watchdog waits the same time before it judges a host), so such a move waits for the next round.
-     */
+    /** In the {@link io.ferry.orchestrator.support.StartupGrace} a silent host is no reason to fail or rule out. */
     private boolean settling() {
-        return java.time.Duration.between(startedAt, clock.instant()).compareTo(liveness) < 0;
+        return grace.settling();
     }
 
     @Override

@@ -74,19 +74,19 @@ public final class DrainPlanner {
             moves.add(new PlannedMove(vm.vmId(), vm.memoryMb(), to, moves.size() + 1, speed.predict(vm.memoryMb()),
                     outcome.placement().get().why()));
         }
-        return new Plan(List.copyOf(moves), List.copyOf(unplaceable), makespan(moves, slots), order, slots,
-                speed.basis());
+        return new Plan(List.copyOf(moves), List.copyOf(unplaceable),
+                makespan(moves.stream().map(PlannedMove::predictedMs).toList(), slots), order, slots, speed.basis());
     }
 
-    /** The moves started in order, each on the first free slot: when the last one ends. */
-    static long makespan(List<PlannedMove> moves, int slots) {
+    /** Moves of these durations started in order, each on the first free slot: when the last one ends. */
+    static long makespan(List<Long> durations, int slots) {
         PriorityQueue<Long> free = new PriorityQueue<>();
         for (int i = 0; i < slots; i++) {
             free.add(0L);
         }
         long end = 0;
-        for (PlannedMove move : moves) {
-            long done = free.poll() + move.predictedMs();
+        for (long duration : durations) {
+            long done = free.poll() + duration;
             end = Math.max(end, done);
             free.add(done);
         }

@@ -52,10 +52,12 @@ public class DrainService {
         DrainPlanner.Plan plan = plans.plan(h, order);
         // a VM no host can take now is still the drain's: it is placed again when its turn comes, or left with why
         var moves = new java.util.ArrayList<>(plan.moves());
+        java.util.Map<String, Integer> memory = plan.unplaceable().isEmpty() ? java.util.Map.of()
+                : inventory.vms().stream().filter(v -> v.host().equals(h)).collect(java.util.stream.Collectors.toMap(
+                        Inventory.VmRow::vmId, Inventory.VmRow::memoryMb, (a, b) -> a));
         for (DrainPlanner.Unplaceable u : plan.unplaceable()) {
-            int memory = inventory.vms().stream().filter(v -> v.vmId().equals(u.vmId())).findFirst()
-                    .map(Inventory.VmRow::memoryMb).orElse(0);
-            moves.add(new DrainEvent.PlannedMove(u.vmId(), memory, null, moves.size() + 1, 0, u.reason()));
+            moves.add(new DrainEvent.PlannedMove(u.vmId(), memory.getOrDefault(u.vmId(), 0), null, moves.size() + 1, 0,
+                    u.reason()));
         }
         DrainId id = new DrainId(ids.get());
         try {

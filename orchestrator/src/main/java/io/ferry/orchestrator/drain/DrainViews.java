@@ -73,8 +73,7 @@ class DrainViews {
                     m.tried(), m.reason(), m.plan().why()));
         }
         int slots = Math.min(limits.maxOutboundPerHost(), limits.maxConcurrent());
-        long eta = s.draining() ? DrainPlanner.makespan(remaining.stream().map(ms -> new DrainEvent.PlannedMove("", 0,
-                "", 0, ms, "")).toList(), slots) : 0;
+        long eta = s.draining() ? DrainPlanner.makespan(remaining, slots) : 0;
         long elapsed = Duration.between(s.startedAt(), s.endedAt() != null ? s.endedAt() : clock.instant()).toMillis();
         return new DrainView(id.value(), s.host(), s.status().name(), s.hostMode().name(), s.policy(), s.requestedBy(),
                 s.startedAt(), s.endedAt(), s.predictedMs(), elapsed, eta, new DrainView.Counts(s.moves().size(),

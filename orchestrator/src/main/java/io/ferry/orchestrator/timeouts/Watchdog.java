@@ -10,7 +10,6 @@ import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.migration.Migrations;
 import io.ferry.orchestrator.migrations.MigrationsReadModel;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +38,7 @@ class Watchdog extends BackgroundLoop {
     private final Migrations migrations;
     private final OrchestratorProperties properties;
     private final Clock clock;
-    private Instant startedAt;
+    private io.ferry.orchestrator.support.StartupGrace grace;
     private Set<HostId> lastUnreachable = Set.of();
 
     Watchdog(MigrationsReadModel readModel, Inventory inventory, Migrations migrations, OrchestratorProperties properties,
@@ -54,7 +53,7 @@ class Watchdog extends BackgroundLoop {
 
     @Override
     protected void starting() {
-        startedAt = clock.instant();
+        grace = io.ferry.orchestrator.support.StartupGrace.startingNow(clock, properties.hostLivenessTimeout());
     }
 
     @Override
@@ -97,16 +96,12 @@ class Watchdog extends BackgroundLoop {
         return restarted;
     }
 
-    /**
-     * After a start the heartbeats that arrived while this instance was down are still being read, so for one
-     * liveness timeout nobody is judged unreachable.
-     */
+    /** Nobody is judged unreachable in the {@link io.ferry.orchestrator.support.StartupGrace}. */
     private Set<HostId> unreachableHosts() {
-        Duration timeout = properties.hostLivenessTimeout();
-        if (Duration.between(startedAt, clock.instant()).compareTo(timeout) < 0) {
+        if (grace.settling()) {
             return Set.of();
         }
-        return inventory.unreachable(timeout).stream().map(HostId::new).collect(Collectors.toSet());
+        return inventory.unreachable(properties.hostLivenessTimeout()).stream().map(HostId::new).collect(Collectors.toSet());
     }
 
 }
