@@ -14,16 +14,15 @@ function niceStep(span, ticks) {
 
 /** Stages on a time axis from the request, one row each, with the blackout as a band across them. */
 export function stageAxis(stages, blackout, now) {
-  const rows = stages;
   const start = stages[0]?.from ?? now;
   const end = Math.max(now, ...stages.map((st) => st.to ?? now));
   const span = Math.max(end - start, 1);
   const left = 120;
-  const right = WIDTH - 20;
+  const right = WIDTH - 70; // room for the last stage's duration
   const x = (t) => left + ((t - start) / span) * (right - left);
   const rowHeight = 22;
-  const top = 8;
-  const axisY = top + rows.length * rowHeight + 6;
+  const top = 22; // the blackout's label above the rows
+  const axisY = top + stages.length * rowHeight + 6;
   const svg = s('svg', { viewBox: `0 0 ${WIDTH} ${axisY + 30}`, class: 'chart stage-axis', role: 'img',
     'aria-label': 'stages on a time axis' });
 
@@ -34,23 +33,27 @@ export function stageAxis(stages, blackout, now) {
   }
   svg.append(s('line', { x1: left, x2: right, y1: axisY, y2: axisY, class: 'axis' }));
 
-  rows.forEach((st, i) => {
+  stages.forEach((st, i) => {
     const y = top + i * rowHeight;
     const terminal = !LABELS[st.state];
     const to = st.to ?? now;
-    const width = Math.max(x(to) - x(st.from), terminal ? 0 : 3); // a stage of a few ms still shows
     svg.append(s('text', { x: left - 8, y: y + 15, class: 'row-label', 'text-anchor': 'end',
       text: LABELS[st.state] ?? st.state.toLowerCase().replace('_', ' ') }));
     if (terminal) {
       svg.append(s('circle', { cx: x(st.from), cy: y + 11, r: 6, class: `end state-${st.state.toLowerCase()}`,
-        'data-test': 'stage-end', 'data-state': st.state }, s('title', { text: `${st.state} at +${fmt.ms(st.from - start)}` })));
-    } else {
-      svg.append(s('rect', { x: x(st.from), y: y + 3, width, height: rowHeight - 6, rx: 3,
-        class: `stage stage-${st.state.toLowerCase()}${st.to === null ? ' running' : ''}`,
-        'data-test': 'stage-bar', 'data-state': st.state },
-      s('title', { text: `${LABELS[st.state]}: ${fmt.ms(to - st.from)} (from +${fmt.ms(st.from - start)})` })));
-      svg.append(s('text', { x: x(st.from) + width + 6, y: y + 15, class: 'bar-value', text: fmt.ms(to - st.from) }));
+        'data-test': 'stage-end', 'data-state': st.state }, s('title', { text: `${st.state} at +${fmt.ms(st.from - start)}` })),
+      s('text', { x: x(st.from) + 10, y: y + 15, class: 'bar-value', text: `+${fmt.ms(st.from - start)}` }));
+      return;
     }
+    const width = Math.max(x(to) - x(st.from), 3); // a stage of a few ms still shows
+    svg.append(s('rect', { x: x(st.from), y: y + 3, width, height: rowHeight - 6, rx: 3,
+      class: `stage stage-${st.state.toLowerCase()}${st.to === null ? ' running' : ''}`,
+      'data-test': 'stage-bar', 'data-state': st.state },
+    s('title', { text: `${LABELS[st.state]}: ${fmt.ms(to - st.from)} (from +${fmt.ms(st.from - start)})` })));
+    // the duration after the bar, or before it where the bar reaches the right edge
+    const after = x(st.from) + width + 6 + 60 <= WIDTH;
+    svg.append(s('text', { x: after ? x(st.from) + width + 6 : x(st.from) - 6, y: y + 15, class: 'bar-value',
+      'text-anchor': after ? 'start' : 'end', text: `${fmt.ms(to - st.from)}${st.to === null ? ' so far' : ''}` }));
   });
 
   if (blackout) {
@@ -58,7 +61,7 @@ export function stageAxis(stages, blackout, now) {
     const width = Math.max(x(blackout.resumedAt) - from, 3);
     svg.append(s('rect', { x: from, y: top, width, height: axisY - top, class: 'blackout', 'data-test': 'blackout-band' },
       s('title', { text: `blackout: ${blackout.downtimeMs} ms, guest paused to running` })));
-    svg.append(s('text', { x: Math.min(from + width + 4, right - 110), y: top + 10, class: 'blackout-label',
+    svg.append(s('text', { x: from + width / 2, y: top - 7, class: 'blackout-label', 'text-anchor': from > WIDTH / 2 ? 'end' : 'start',
       text: `blackout ${fmt.ms(blackout.downtimeMs)}` }));
   }
   return svg;

@@ -18,7 +18,7 @@ function drainPart(host, drain) {
     drain.summary ? h('p', { class: 'muted', text: drain.summary }) : null,
     drain.moves.length ? h('table', { class: 'compact' },
       h('thead', {}, h('tr', {}, ['#', 'VM', 'to', 'move', 'migration', 'tries', 'why'].map((t) => h('th', { text: t })))),
-      h('tbody', {}, drain.moves.map((m) => h('tr', {},
+      h('tbody', {}, drain.moves.map((m) => h('tr', { 'data-test': 'drain-move' },
         h('td', { class: 'num', text: m.order }), h('td', { text: `${m.vmId} (${m.memoryMb} MB)` }),
         h('td', { text: m.destination ?? '–' }), h('td', { text: m.status }),
         h('td', {}, m.migrationId ? h('a', { href: `#/migrations/${m.migrationId}`, text: m.migrationState ?? 'open' }) : '–'),
@@ -32,7 +32,8 @@ function hostCard(host, vms, drain) {
     h('p', { class: 'meta', text: `${host.driver} · ${fmt.count(host.freeMemoryMb)} of ${fmt.count(host.totalMemoryMb)} MB free · `
       + `last heard ${fmt.time(host.lastHeardAt)}` }),
     vms.length ? h('table', { class: 'compact' },
-      h('thead', {}, h('tr', {}, ['VM', 'memory', 'vCPUs', 'state'].map((t) => h('th', { text: t })))),
+      h('thead', {}, h('tr', {}, h('th', { text: 'VM' }), h('th', { class: 'num', text: 'memory' }),
+        h('th', { class: 'num', text: 'vCPUs' }), h('th', { text: 'state' }))),
       h('tbody', {}, vms.map((v) => h('tr', { 'data-test': 'host-vm' }, h('td', { text: v.vmId }),
         h('td', { class: 'num', text: `${v.memoryMb} MB` }), h('td', { class: 'num', text: v.vcpus }), h('td', {}, badge(v.state))))))
       : h('p', { class: 'muted', text: 'no VMs' }),

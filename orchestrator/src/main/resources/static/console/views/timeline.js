@@ -71,8 +71,9 @@ function blackoutCard(m, history) {
   }
   const parts = PHASES.map(([field, key, label]) => ({ key, label, us: b[field] ?? 0 })).filter((p) => p.us > 0);
   return card('Blackout', 'blackout',
-    h('p', { class: 'big' }, h('span', { 'data-test': 'downtime', text: fmt.ms(downtime) }),
-      h('span', { class: 'muted', text: ` guest paused on the source to running on the destination (${fmt.us(b.totalUs)} measured by the agents)` })),
+    h('p', { class: 'big', 'data-test': 'downtime', text: fmt.ms(downtime) }),
+    h('p', { class: 'muted', text: `guest paused on the source to running on the destination; the agents measured `
+      + `${fmt.us(b.totalUs)}, split as follows` }),
     stackedBar(parts, b.totalUs),
     h('ul', { class: 'legend' }, parts.map((p) => h('li', {}, h('span', { class: `swatch seg-${p.key}` }),
       `${p.label} ${fmt.us(p.us)}`))));
@@ -116,8 +117,8 @@ function render(root, m, history, progress) {
   const now = terminal ? Date.parse(m.updatedAt) : Date.now();
   fill(root,
     header(m),
-    h('div', { class: 'progress', 'data-test': 'progress-area' }, progress ? progressLine(progress) : null,
-      terminal ? summaryLine(m) : null),
+    h('div', { class: 'progress', 'data-test': 'progress-area' },
+      terminal ? summaryLine(m) : progress ? progressLine(progress) : null),
     card('Stages', 'stages', stages.length ? stageAxis(stages, blackoutOf(history), now) : h('p', { class: 'muted', text: 'nothing recorded yet' })),
     card(`Pre-copy rounds (${rounds.length})`, 'rounds', rounds.length
       ? roundCharts(rounds, ROUND_FIGURES)
