@@ -84,20 +84,32 @@ function estimateCard(m) {
   if (!e) {
     return card('Estimate and actual', 'estimate', h('p', { class: 'muted', 'data-test': 'no-estimate', text: 'no estimate recorded' }));
   }
-  const actualTotal = e.actualTotalMs ?? m.totalMs;
-  const actualDowntime = e.actualDowntimeMs ?? m.downtimeMs;
+  // the actual figures come beside the estimate once the migration ended; while it runs, the read model's so far
+  const ended = TERMINAL.includes(m.state);
+  const actualTotal = e.actualTotalMs ?? (ended ? m.totalMs : null);
+  const actualDowntime = e.actualDowntimeMs ?? (ended ? m.downtimeMs : null);
+  const actualRounds = e.actualRounds ?? (ended ? m.rounds : null);
+  const converged = e.actualConverged ?? (ended && m.state === 'COMPLETED' ? true : null);
   const off = (estimate, actual) => (estimate && actual !== null && actual !== undefined
     ? `${actual >= estimate ? '+' : ''}${Math.round(((actual - estimate) / estimate) * 100)} %` : '');
-  const converged = TERMINAL.includes(m.state) ? (m.state === 'COMPLETED' ? 'yes' : `no (${m.state})`) : '–';
-  const row = (what, estimate, actual, difference = '') => h('tr', {}, h('th', { text: what }), h('td', { text: estimate }),
-    h('td', { text: actual }), h('td', { class: 'muted', text: difference }));
-  return card('Estimate and actual', 'estimate', h('table', { class: 'compact' },
-    h('thead', {}, h('tr', {}, h('th', {}), h('th', { text: 'estimate' }), h('th', { text: 'actual' }), h('th', { text: 'off by' }))),
-    h('tbody', {},
-      row('total time', fmt.ms(e.totalMs), fmt.ms(actualTotal), off(e.totalMs, actualTotal)),
-      row('downtime', fmt.ms(e.downtimeMs), fmt.ms(actualDowntime), off(e.downtimeMs, actualDowntime)),
-      row('rounds', e.rounds ?? '–', m.rounds ?? '–'),
-      row('converges', e.converges === undefined ? '–' : e.converges ? 'yes' : 'no', converged))));
+  const yesNo = (b) => (b === null || b === undefined ? '–' : b ? 'yes' : 'no');
+  const row = (what, test, estimate, actual, difference = '') => h('tr', { 'data-test': `estimate-${test}` },
+    h('th', { text: what }), h('td', { class: 'num', text: estimate }), h('td', { class: 'num', 'data-test': 'actual', text: actual }),
+    h('td', { class: 'num muted', text: difference }));
+  const remedies = e.remedies && Object.entries(e.remedies).filter(([, v]) => v !== null && v !== undefined);
+  return card('Estimate and actual', 'estimate',
+    h('table', { class: 'compact', 'data-test': 'estimate-table' },
+      h('thead', {}, h('tr', {}, h('th', {}), h('th', { class: 'num', text: 'estimate' }), h('th', { class: 'num', text: 'actual' }),
+        h('th', { class: 'num', text: 'off by' }))),
+      h('tbody', {},
+        row('total time', 'total', fmt.ms(e.totalMs), fmt.ms(actualTotal), off(e.totalMs, actualTotal)),
+        row('downtime', 'downtime', fmt.ms(e.downtimeMs), fmt.ms(actualDowntime), off(e.downtimeMs, actualDowntime)),
+        row('rounds', 'rounds', e.rounds ?? '–', actualRounds ?? '–'),
+        row('converges', 'converges', yesNo(e.converges), yesNo(converged),
+          e.verdictRight === true ? 'right' : e.verdictRight === false ? 'wrong' : ''))),
+    e.why ? h('p', { class: 'muted', text: e.why }) : null,
+    remedies && remedies.length ? h('p', { class: 'muted', text: `would converge with: ${remedies.map(([k, v]) => `${k} ${v}`).join(', ')}` })
+      : null);
 }
 
 function auditCard(history) {

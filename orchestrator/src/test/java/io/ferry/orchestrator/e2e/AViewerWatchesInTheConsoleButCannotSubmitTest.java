@@ -34,8 +34,11 @@ class AViewerWatchesInTheConsoleButCannotSubmitTest {
         FerryStack.await("SERVER2 back on hv-01", Duration.ofSeconds(60), () -> "COMPLETED".equals(stack.stateOf(back)));
 
         try (Chromium browser = Chromium.start()) {
-            // when a viewer signs in
+            // when a viewer signs in, mistyping the password first
             browser.open(stack.uri("/console/").toString());
+            browser.submitSignIn(FerryStack.VIEWER, "not-the-password");
+            browser.await("the form saying the password is wrong", Duration.ofSeconds(20),
+                    d -> "Wrong user or password.".equals(browser.text("[data-test=login-message]")));
             browser.signIn(FerryStack.VIEWER, FerryStack.VIEWER_PASSWORD);
 
             // then the list shows both migrations, and the submit form is disabled, saying why

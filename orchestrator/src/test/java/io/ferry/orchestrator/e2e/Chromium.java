@@ -115,10 +115,17 @@ final class Chromium implements AutoCloseable {
 
     /** Signs in through the console's own form and waits for the navigation that follows. */
     void signIn(String user, String password) {
+        submitSignIn(user, password);
+        find("logout");
+    }
+
+    /** Fills in and sends the console's sign-in form. */
+    void submitSignIn(String user, String password) {
+        find("login-user").clear();
         find("login-user").sendKeys(user);
+        find("login-password").clear();
         find("login-password").sendKeys(password);
         find("login").click();
-        find("logout");
     }
 
     /** Chooses the option whose value is {@code value} once the select offers it (its options load from the API). */
@@ -126,6 +133,11 @@ final class Chromium implements AutoCloseable {
         await("option " + value + " in " + test, Duration.ofSeconds(20), d -> !d.findElements(
                 By.cssSelector("[data-test='" + test + "'] option[value='" + value + "']")).isEmpty());
         new Select(find(test)).selectByValue(value);
+    }
+
+    /** Runs {@code script} in every page this browser opens from now on, before the page's own scripts. */
+    void beforeEachPage(String script) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", script));
     }
 
     Object script(String script, Object... args) {
