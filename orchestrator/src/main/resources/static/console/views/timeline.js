@@ -172,7 +172,10 @@ export function mount(root, { id }) {
           progress = JSON.parse(data);
           if (progress.version !== version) {
             version = progress.version;
-            load().catch(() => {});
+            load().catch(() => {}); // new events: redraw the whole timeline
+          } else if (!TERMINAL.includes(migration?.state)) {
+            const area = root.querySelector('[data-test=progress-area]'); // nothing new but the live line
+            if (area) fill(area, progressLine(progress));
           }
         }, controller.signal);
         await load(); // the stream ended: the migration did, and its last events are in
