@@ -48,20 +48,26 @@ function row(m) {
 /** The list in `root`, with the filters of `query`; returns what stops its streams and refreshes. */
 export function mount(root, { query }) {
   const controller = new AbortController();
-  const followed = new Map(); // migration id → the row's live cells
+  const followed = new Map(); // migration id → its row's live cells and its last update
   const filter = new URLSearchParams(query);
   const page = Number(filter.get('page') ?? 0);
   const go = (next) => { location.hash = `#/migrations${next.toString() ? `?${next}` : ''}`; };
   const table = h('div', { 'data-test': 'list' }, h('p', { class: 'muted', text: 'loading…' }));
   let timer = null;
 
+  // the stream writes into whichever row is drawn for its migration now, and a redrawn row gets its last update at once
+  const show = (live) => {
+    if (!live.last) return;
+    fill(live.cells.state, badge(live.last.state));
+    live.cells.copied.textContent = `${live.last.percentCopied} %`;
+  };
+
   const watch = (m, cells) => {
-    followed.set(m.migrationId, cells);
+    const live = { cells, last: null };
+    followed.set(m.migrationId, live);
     follow(`/api/migrations/${m.migrationId}/progress`, (name, data) => {
-      const p = JSON.parse(data);
-      const current = followed.get(m.migrationId) ?? cells; // the row drawn last, after a refresh of the list
-      fill(current.state, badge(p.state));
-      current.copied.textContent = `${p.percentCopied} %`;
+      live.last = JSON.parse(data);
+      show(live);
     }, controller.signal).catch(() => {}).finally(() => {
       followed.delete(m.migrationId);
       if (!controller.signal.aborted) load();
@@ -92,7 +98,8 @@ export function mount(root, { query }) {
         if (TERMINAL.includes(r.m.state)) continue;
         const live = followed.get(r.m.migrationId);
         if (live) {
-          followed.set(r.m.migrationId, { state: r.state, copied: r.copied }); // the stream writes into the new row
+          live.cells = { state: r.state, copied: r.copied };
+          show(live);
         } else if (followed.size < STREAMS) {
           watch(r.m, { state: r.state, copied: r.copied });
         }
