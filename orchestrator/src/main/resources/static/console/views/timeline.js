@@ -52,7 +52,7 @@ function progressLine(p) {
 function summaryLine(m) {
   const parts = [`${m.state.toLowerCase().replace('_', ' ')}`];
   if (m.totalMs !== null) parts.push(`in ${fmt.ms(m.totalMs)}`);
-  if (m.rounds !== null) parts.push(`${m.rounds} rounds`);
+  if (m.rounds !== null) parts.push(`${m.rounds} round${m.rounds === 1 ? '' : 's'}`);
   if (m.downtimeMs !== null) parts.push(`downtime ${fmt.ms(m.downtimeMs)}`);
   if (m.bytesSent !== null) parts.push(`${fmt.bytes(m.bytesSent)} sent`);
   return h('p', { class: 'summary', 'data-test': 'summary', text: parts.join(' · ') });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.testkit.FerryStack;
 import io.ferry.testkit.FerryStackExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,7 @@ class TheTimelineSetsTheEstimateBesideTheActualTest {
             assertThat(browser.text("[data-test=summary]")).contains("in " + actualTotal);
             assertThat(browser.text("[data-test=estimate-converges]")).contains("yes").contains("right");
             assertThat(browser.count("[data-test=no-estimate]")).isZero();
+            browser.screenshot(Path.of(System.getProperty("basedir", "."), "target", "console", "estimate.png"));
         }
     }
 }
