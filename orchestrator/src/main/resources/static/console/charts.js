@@ -50,10 +50,11 @@ export function stageAxis(stages, blackout, now) {
       class: `stage stage-${st.state.toLowerCase()}${st.to === null ? ' running' : ''}`,
       'data-test': 'stage-bar', 'data-state': st.state },
     s('title', { text: `${LABELS[st.state]}: ${fmt.ms(to - st.from)} (from +${fmt.ms(st.from - start)})` })));
-    // the duration after the bar, or before it where the bar reaches the right edge
-    const after = x(st.from) + width + 6 + 60 <= WIDTH;
-    svg.append(s('text', { x: after ? x(st.from) + width + 6 : x(st.from) - 6, y: y + 15, class: 'bar-value',
-      'text-anchor': after ? 'start' : 'end', text: `${fmt.ms(to - st.from)}${st.to === null ? ' so far' : ''}` }));
+    // the duration inside a long bar, after a short one
+    const inside = width > 110;
+    svg.append(s('text', { x: inside ? x(st.from) + width - 6 : x(st.from) + width + 6, y: y + 15,
+      class: inside ? 'bar-value inside' : 'bar-value', 'text-anchor': inside ? 'end' : 'start',
+      text: `${fmt.ms(to - st.from)}${st.to === null ? ' so far' : ''}` }));
   });
 
   if (blackout) {
