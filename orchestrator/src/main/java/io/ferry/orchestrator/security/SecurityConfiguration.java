@@ -12,6 +12,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -23,11 +25,22 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /**
+     * The users, as a plain lookup: were the store able to update passwords (as InMemoryUserDetailsManager is), Spring
+     * Security would re-encode a plain password with bcrypt at its first login, and every call after would pay for it.
+     */
     @Bean
     UserDetailsService users(@Value("${ferry.orchestrator.users:}") String spec) {
         Users users = Users.parse(spec);
-        return new InMemoryUserDetailsManager(users.users().stream()
+        InMemoryUserDetailsManager store = new InMemoryUserDetailsManager(users.users().stream()
                 .map(u -> User.withUsername(u.name()).password(u.password()).roles(u.role()).build()).toList());
+        return store::loadUserByUsername;
+    }
+
+    /** Passwords as configured ({noop} or {bcrypt}), each one checked again at most every few minutes. */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new RememberedPasswords(PasswordEncoderFactories.createDelegatingPasswordEncoder(), System::nanoTime);
     }
 
     @Bean
