@@ -49,7 +49,8 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
         switch (command) {
             case Start s -> {
                 if (state.status() == Status.NONE) {
-                    events.add(new DrainStarted(s.host(), s.moves(), s.policy(), s.predictedMs(), s.requestedBy()));
+                    events.add(new DrainStarted(s.host(), s.moves(), s.policy(), s.bandwidthMbps(), s.predictedMs(),
+                            s.requestedBy()));
                 }
             }
             case Submit s -> {
@@ -168,7 +169,8 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
     @Override
     public DrainState evolve(DrainState state, DrainEvent event, Instant at) {
         return switch (event) {
-            case DrainStarted s -> new DrainState(Status.DRAINING, s.host(), s.policy(), s.predictedMs(), s.requestedBy(),
+            case DrainStarted s -> new DrainState(Status.DRAINING, s.host(), s.policy(), s.bandwidthMbps(), s.predictedMs(),
+                    s.requestedBy(),
                     at, s.moves().stream().map(Move::planned).toList(), null, false, false, null, null);
             case MoveSubmitting s -> state.withMove(s.vmId(), m -> m.submitting(s.destination()));
             case MoveSubmitted s -> state.withMove(s.vmId(), m -> m.submitted(s.migrationId()));

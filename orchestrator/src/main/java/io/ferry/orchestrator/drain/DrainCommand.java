@@ -9,8 +9,9 @@ import java.util.UUID;
 public sealed interface DrainCommand {
     Instant at();
 
-    record Start(String host, List<PlannedMove> moves, String policy, long predictedMs, String requestedBy, Instant at)
-            implements DrainCommand {}
+    /** @param bandwidthMbps each move's link cap, null for none */
+    record Start(String host, List<PlannedMove> moves, String policy, Integer bandwidthMbps, long predictedMs,
+            String requestedBy, Instant at) implements DrainCommand {}
 
     /** The driver is about to request the move's migration. */
     record Submit(String vmId, Instant at) implements DrainCommand {}

@@ -30,14 +30,16 @@ class DrainController {
 
     /** The dry run: what a drain would do now, changing nothing. */
     @GetMapping("/hosts/{host}/drain-plan")
-    DrainPlanner.Plan plan(@PathVariable String host, @RequestParam(defaultValue = "LARGEST_FIRST") String order) {
-        return service.plan(host, order(order));
+    DrainPlanner.Plan plan(@PathVariable String host, @RequestParam(defaultValue = "LARGEST_FIRST") String order,
+            @RequestParam(required = false) Integer bandwidthMbps) {
+        return service.plan(host, order(order), bandwidth(bandwidthMbps));
     }
 
     @PostMapping("/hosts/{host}/drain")
     ResponseEntity<DrainView> drain(@PathVariable String host,
-            @RequestParam(defaultValue = "LARGEST_FIRST") String order, Principal user) {
-        DrainId id = service.start(host, order(order), user.getName());
+            @RequestParam(defaultValue = "LARGEST_FIRST") String order,
+            @RequestParam(required = false) Integer bandwidthMbps, Principal user) {
+        DrainId id = service.start(host, order(order), bandwidth(bandwidthMbps), user.getName());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(views.of(id));
     }
 
@@ -85,6 +87,14 @@ class DrainController {
             throw new io.ferry.orchestrator.api.NotFound("no drain " + id);
         }
         return DrainReplayer.replay(events, inputs.inputs(drain.value()), until, new Drain());
+    }
+
+    /** Each move's link cap: null or 0 for none, as a migration request's bandwidthMbps. */
+    private static Integer bandwidth(Integer mbps) {
+        if (mbps != null && mbps < 0) {
+            throw new IllegalArgumentException("bandwidthMbps must be 0 (uncapped) or positive, got " + mbps);
+        }
+        return mbps == null || mbps == 0 ? null : mbps;
     }
 
     private static DrainPlanner.Order order(String order) {

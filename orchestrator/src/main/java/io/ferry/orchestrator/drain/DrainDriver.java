@@ -143,7 +143,7 @@ class DrainDriver extends BackgroundLoop {
         }
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(move.requestId(id.value()))
                 .setVmId(move.vmId()).setDestinationHost(move.destination()).setSourceHost(drain.host())
-                .setRequestedBy(drain.requestedBy()).build();
+                .setRequestedBy(drain.requestedBy()).setBandwidthMbps(drain.bandwidthMbps()).build();
         try {
             MigrationId migration = submissions.accept(request, Channel.DRAIN, id);
             decide(id, new DrainCommand.Submitted(move.vmId(), migration.value(), clock.instant()));

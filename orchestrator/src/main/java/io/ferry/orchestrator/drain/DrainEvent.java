@@ -17,10 +17,11 @@ public sealed interface DrainEvent {
      * The host stops taking VMs and its VMs start to leave, in this order.
      *
      * @param policy the order's rule ({@link DrainPlanner.Order})
+     * @param bandwidthMbps each move's link cap, null for none (and in drains started before it existed)
      * @param predictedMs the whole drain, as planned
      */
-    record DrainStarted(String host, List<PlannedMove> moves, String policy, long predictedMs, String requestedBy)
-            implements DrainEvent {
+    record DrainStarted(String host, List<PlannedMove> moves, String policy, Integer bandwidthMbps, long predictedMs,
+            String requestedBy) implements DrainEvent {
         public DrainStarted {
             moves = List.copyOf(moves);
         }

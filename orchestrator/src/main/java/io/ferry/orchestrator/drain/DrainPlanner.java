@@ -40,6 +40,15 @@ public final class DrainPlanner {
         long predict(int memoryMb) {
             return Math.round(fixedMs + msPerMb * memoryMb);
         }
+
+        /** No faster than a link of {@code mbps} carries the whole memory (null: the speed as it is). */
+        public Speed capped(Integer mbps) {
+            if (mbps == null) {
+                return this;
+            }
+            double wireMsPerMb = (1 << 20) * 8 * 1000.0 / (mbps * 1e6);
+            return wireMsPerMb <= msPerMb ? this : new Speed(fixedMs, wireMsPerMb, basis + ", capped at " + mbps + " Mbit/s");
+        }
     }
 
     /** The plan: its moves in order, those no host can take, and the whole drain's predicted time. */

@@ -22,13 +22,13 @@ class DrainPlans {
         this.limits = limits;
     }
 
-    DrainPlanner.Plan plan(String host, DrainPlanner.Order order) {
+    DrainPlanner.Plan plan(String host, DrainPlanner.Order order, Integer bandwidthMbps) {
         List<String> features = inventory.host(host).map(Inventory.HostRow::cpuFeatures).orElse(List.of());
         List<DrainPlanner.Vm> vms = inventory.vms().stream()
                 .filter(v -> v.host().equals(host) && !"SKELETON".equals(v.reportedState()))
                 .map(v -> new DrainPlanner.Vm(v.vmId(), v.memoryMb(), features)).toList();
         int slots = Math.min(limits.maxOutboundPerHost(), limits.maxConcurrent());
         return DrainPlanner.plan(host, vms, placements.candidates(), placements.rules(),
-                MoveSpeed.fit(migrations.recentDurations(50)), slots, order);
+                MoveSpeed.fit(migrations.recentDurations(50)).capped(bandwidthMbps), slots, order);
     }
 }

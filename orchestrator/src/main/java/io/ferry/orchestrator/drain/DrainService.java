@@ -40,16 +40,17 @@ public class DrainService {
         }
     }
 
-    public DrainPlanner.Plan plan(String host, DrainPlanner.Order order) {
-        return plans.plan(known(host), order);
+    public DrainPlanner.Plan plan(String host, DrainPlanner.Order order, Integer bandwidthMbps) {
+        return plans.plan(known(host), order, bandwidthMbps);
     }
 
-    public DrainId start(String host, DrainPlanner.Order order, String requestedBy) {
+    /** @param bandwidthMbps each move's link cap, null for none */
+    public DrainId start(String host, DrainPlanner.Order order, Integer bandwidthMbps, String requestedBy) {
         String h = known(host);
         readModel.activeOf(h).ifPresent(active -> {
             throw new AlreadyDrainingException(h, active);
         });
-        DrainPlanner.Plan plan = plans.plan(h, order);
+        DrainPlanner.Plan plan = plans.plan(h, order, bandwidthMbps);
         // a VM no host can take now is still the drain's: it is placed again when its turn comes, or left with why
         var moves = new java.util.ArrayList<>(plan.moves());
         java.util.Map<String, Integer> memory = plan.unplaceable().isEmpty() ? java.util.Map.of()
@@ -61,7 +62,8 @@ public class DrainService {
         }
         DrainId id = new DrainId(ids.get());
         try {
-            drains.decide(id, new DrainCommand.Start(h, moves, plan.order().name(), plan.predictedMs(), requestedBy,
+            drains.decide(id, new DrainCommand.Start(h, moves, plan.order().name(), bandwidthMbps, plan.predictedMs(),
+                    requestedBy,
                     clock.instant()), requestedBy, "drain:" + h);
         } catch (DuplicateKeyException e) { // another drain of the host won the race (drains_one_active_per_host)
             throw new AlreadyDrainingException(h, readModel.activeOf(h).orElse(null));

@@ -13,13 +13,14 @@ import java.util.function.UnaryOperator;
  * A host drain as its log says: each VM's move, whether it was asked to stop, and how it ended.
  *
  * @param stoppedBy who stopped the drain (drain --cancel or undrain), null while it is not stopping
+ * @param bandwidthMbps each move's link cap, null for none
  * @param cancelRunning when stopping, also cancel moves still before stage 3 (else they finish)
  */
-public record DrainState(Status status, String host, String policy, long predictedMs, String requestedBy,
+public record DrainState(Status status, String host, String policy, Integer bandwidthMbps, long predictedMs, String requestedBy,
         Instant startedAt, List<Move> moves, String stoppedBy, boolean cancelRunning, boolean returned, Instant endedAt,
         String summary) {
 
-    public static final DrainState NONE = new DrainState(Status.NONE, null, null, 0, null, null, List.of(), null, false,
+    public static final DrainState NONE = new DrainState(Status.NONE, null, null, null, 0, null, null, List.of(), null, false,
             false, null, null);
 
     public DrainState {
@@ -130,13 +131,14 @@ public record DrainState(Status status, String host, String policy, long predict
     }
 
     DrainState withMove(String vmId, UnaryOperator<Move> change) {
-        return new DrainState(status, host, policy, predictedMs, requestedBy, startedAt,
+        return new DrainState(status, host, policy, bandwidthMbps, predictedMs, requestedBy, startedAt,
                 moves.stream().map(m -> m.vmId().equals(vmId) ? change.apply(m) : m).toList(), stoppedBy, cancelRunning,
                 returned, endedAt, summary);
     }
 
     DrainState with(Status s, String stopper, boolean isCancelRunning, boolean isReturned, Instant ended, String text) {
-        return new DrainState(s, host, policy, predictedMs, requestedBy, startedAt, moves, stopper, isCancelRunning,
+        return new DrainState(s, host, policy, bandwidthMbps, predictedMs, requestedBy, startedAt, moves, stopper,
+                isCancelRunning,
                 isReturned, ended, text);
     }
 }

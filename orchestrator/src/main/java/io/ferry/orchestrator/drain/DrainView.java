@@ -10,7 +10,8 @@ import java.util.UUID;
  * @param etaMs the predicted time left, from the plan's per-VM predictions and how far each running move is; 0 once
  *     ended
  */
-public record DrainView(UUID drainId, String host, String status, String hostMode, String policy, String requestedBy,
+public record DrainView(UUID drainId, String host, String status, String hostMode, String policy, Integer bandwidthMbps,
+        String requestedBy,
         Instant startedAt, Instant endedAt, long predictedMs, long elapsedMs, long etaMs, Counts vms, long bytesSent,
         boolean cancelling, String summary, List<MoveView> moves) {
 

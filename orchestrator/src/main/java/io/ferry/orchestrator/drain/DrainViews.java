@@ -75,7 +75,8 @@ class DrainViews {
         int slots = Math.min(limits.maxOutboundPerHost(), limits.maxConcurrent());
         long eta = s.draining() ? DrainPlanner.makespan(remaining, slots) : 0;
         long elapsed = Duration.between(s.startedAt(), s.endedAt() != null ? s.endedAt() : clock.instant()).toMillis();
-        return new DrainView(id.value(), s.host(), s.status().name(), s.hostMode().name(), s.policy(), s.requestedBy(),
+        return new DrainView(id.value(), s.host(), s.status().name(), s.hostMode().name(), s.policy(), s.bandwidthMbps(),
+                s.requestedBy(),
                 s.startedAt(), s.endedAt(), s.predictedMs(), elapsed, eta, new DrainView.Counts(s.moves().size(),
                 moved + failed + left, moved, failed, left, running, waiting), bytes, s.cancelling(), s.summary(), moves);
     }

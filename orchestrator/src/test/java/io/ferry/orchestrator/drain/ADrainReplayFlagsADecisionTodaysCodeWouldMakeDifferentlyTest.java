@@ -31,7 +31,7 @@ class ADrainReplayFlagsADecisionTodaysCodeWouldMakeDifferentlyTest {
     void the_recorded_drain_replays_clean_and_a_changed_rule_is_named_at_the_input_it_changes() {
         // given a recorded drain of one VM that moved
         UUID a = UUID.randomUUID();
-        record(new DrainCommand.Start("hv-01", List.of(move("A", 1, "hv-02")), "LARGEST_FIRST", 1000, "ops", T0));
+        record(new DrainCommand.Start("hv-01", List.of(move("A", 1, "hv-02")), "LARGEST_FIRST", null, 1000, "ops", T0));
         record(new DrainCommand.Submit("A", T0));
         record(new DrainCommand.Submitted("A", a, T0));
         record(new DrainCommand.MigrationEnded("A", a, "COMPLETED", null, 1, 1, T0));

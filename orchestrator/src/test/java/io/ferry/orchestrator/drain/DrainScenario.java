@@ -14,7 +14,7 @@ final class DrainScenario {
 
     static DrainScenario started(String host, PlannedMove... moves) {
         DrainScenario s = new DrainScenario();
-        s.on(new DrainCommand.Start(host, List.of(moves), "LARGEST_FIRST", 1000, "ops", T0));
+        s.on(new DrainCommand.Start(host, List.of(moves), "LARGEST_FIRST", null, 1000, "ops", T0));
         return s;
     }
 

@@ -29,6 +29,10 @@ public final class DrainCommand extends ClientCommand {
     @Option(names = "--order", description = "The order VMs leave in: ${COMPLETION-CANDIDATES} (default LARGEST_FIRST).")
     Order order = Order.LARGEST_FIRST;
 
+    @Option(names = "--bandwidth", paramLabel = "MBPS", description = "Cap each move's link at MBPS Mbit/s (default: "
+            + "uncapped), so a drain leaves room for the guests' own traffic; the plan's times follow the cap.")
+    Integer bandwidthMbps;
+
     @Option(names = "--cancel", description = "Stop the host's drain: queued moves are dropped, running ones finish "
             + "(the host returns to ACTIVE).")
     boolean cancel;
@@ -45,8 +49,17 @@ public final class DrainCommand extends ClientCommand {
             err().println("--cancel-running goes with --cancel");
             return REFUSED;
         }
+        if (bandwidthMbps != null && bandwidthMbps <= 0) {
+            err().println("--bandwidth must be a positive number of Mbit/s, got " + bandwidthMbps);
+            return REFUSED;
+        }
+        if (bandwidthMbps != null && cancel) {
+            err().println("--bandwidth goes with starting a drain (or --dry-run), not with --cancel");
+            return REFUSED;
+        }
+        String cap = bandwidthMbps == null ? "" : "&bandwidthMbps=" + bandwidthMbps;
         if (dryRun) {
-            JsonNode plan = api.get("/api/hosts/" + host + "/drain-plan?order=" + order);
+            JsonNode plan = api.get("/api/hosts/" + host + "/drain-plan?order=" + order + cap);
             if (json) {
                 Json.print(out, plan);
             } else {
@@ -58,7 +71,7 @@ public final class DrainCommand extends ClientCommand {
         if (cancel) {
             drain = api.post("/api/hosts/" + host + "/drain/cancel?cancelRunning=" + cancelRunning, null, Map.of());
         } else {
-            drain = api.post("/api/hosts/" + host + "/drain?order=" + order, null, Map.of());
+            drain = api.post("/api/hosts/" + host + "/drain?order=" + order + cap, null, Map.of());
         }
         String id = drain.path("drainId").asString();
         if (watch) {
