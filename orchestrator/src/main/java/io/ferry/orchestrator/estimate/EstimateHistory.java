@@ -1,0 +1,55 @@
+package io.ferry.orchestrator.estimate;
+
+import io.ferry.hypervisor.estimate.PrecopyModel.Overheads;
+import io.ferry.orchestrator.migrations.MigrationsReadModel.Precopied;
+import java.util.List;
+
+/**
+ * What ferry measured of its own recent migrations, for the model's link and overheads: the median round-1 rate of the
+ * uncapped ones (what the link carries here), and the median time outside pre-copy and the pause (setup, storage,
+ * resume, network, round trips). Pure: the rows are passed in.
+ *
+ * @param measuredLinkMbps 0 when no uncapped migration is on record
+ */
+record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrations) {
+    /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
+    static final double DEFAULT_LINK_MBPS = 8_000;
+
+    static EstimateHistory of(List<Precopied> rows) {
+        double link = median(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
+                .mapToDouble(Precopied::round1Mbps).toArray());
+        double fixed = median(rows.stream().mapToDouble(r -> Math.max(0, r.totalMs() - r.precopyMs() - r.downtimeMs()))
+                .toArray());
+        double downtime = median(rows.stream().mapToDouble(Precopied::downtimeMs).toArray());
+        Overheads overheads = rows.isEmpty() ? Overheads.DEFAULT : new Overheads(Math.round(fixed),
+                Math.round(Math.min(downtime, Overheads.DEFAULT.switchoverMs() * 4)));
+        return new EstimateHistory(link, overheads, rows.size());
+    }
+
+    /** The link a policy gets: its cap when it has one, else the measured rate, else the default. */
+    double link(int bandwidthMbps) {
+        if (bandwidthMbps > 0) {
+            return measuredLinkMbps > 0 ? Math.min(bandwidthMbps, measuredLinkMbps) : bandwidthMbps;
+        }
+        return measuredLinkMbps > 0 ? measuredLinkMbps : DEFAULT_LINK_MBPS;
+    }
+
+    /** Where the link rate comes from, for the answer. */
+    String linkSource(int bandwidthMbps) {
+        if (bandwidthMbps > 0 && (measuredLinkMbps == 0 || measuredLinkMbps >= bandwidthMbps)) {
+            return "the policy's bandwidth cap";
+        }
+        return measuredLinkMbps > 0 ? "the median round-1 rate of ferry's last uncapped migrations"
+                : "a default (no uncapped migration on record yet)";
+    }
+
+    private static double median(double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
