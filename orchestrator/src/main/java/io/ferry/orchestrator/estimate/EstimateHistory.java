@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param measuredLinkMbps 0 when no uncapped migration is on record
  */
-record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrations) {
+public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrations) {
     /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
     static final double DEFAULT_LINK_MBPS = 8_000;
 
@@ -27,7 +27,7 @@ record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrati
     }
 
     /** The link a policy gets: its cap when it has one, else the measured rate, else the default. */
-    double link(int bandwidthMbps) {
+    public double link(int bandwidthMbps) {
         if (bandwidthMbps > 0) {
             return measuredLinkMbps > 0 ? Math.min(bandwidthMbps, measuredLinkMbps) : bandwidthMbps;
         }

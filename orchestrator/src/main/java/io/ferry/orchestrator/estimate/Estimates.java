@@ -38,7 +38,7 @@ public class Estimates {
      */
     public Optional<Answer> estimate(String vmId, Policy policy) {
         return inventory.sample(vmId).map(where -> {
-            EstimateHistory history = EstimateHistory.of(readModel.recentPrecopies(HISTORY));
+            EstimateHistory history = history();
             long pages = where.memoryMb() * 256L;
             GuestSample guest = where.sample().orElseGet(() -> new GuestSample(clock.instant(), 0, 0, 0, pages, pages, 0));
             CopyPolicy copy = copyPolicy(policy);
@@ -48,6 +48,11 @@ public class Estimates {
             return new Answer(vmId, where.host(), where.driver(), where.sample(), history, policy, estimate,
                     history.linkSource(policy.bandwidthMbps()));
         });
+    }
+
+    /** What ferry measured of its recent migrations: the link and the overheads the model assumes. */
+    public EstimateHistory history() {
+        return EstimateHistory.of(readModel.recentPrecopies(HISTORY));
     }
 
     /** What a migration records: the estimate, or null when the VM is unknown or the model fails (never a refusal). */
