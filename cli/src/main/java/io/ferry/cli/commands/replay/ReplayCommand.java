@@ -48,8 +48,8 @@ public final class ReplayCommand extends ClientCommand {
             if (id == null || file != null || export != null || until != null) {
                 throw new IllegalArgumentException("--what-if takes a migration ID, without --file, --export or --until");
             }
-            JsonNode answer = api.post("/api/migrations/" + Lookup.migrationId(api, id) + "/what-if",
-                    Json.mapper().writeValueAsString(WhatIfSpec.parse(whatIf)), Map.of());
+            String body = Json.mapper().writeValueAsString(WhatIfSpec.parse(whatIf)); // a bad spec is refused before asking
+            JsonNode answer = api.post("/api/migrations/" + Lookup.migrationId(api, id) + "/what-if", body, Map.of());
             if (json) {
                 Json.print(out, answer);
             } else {
