@@ -52,7 +52,8 @@ public class GuestSampler implements SmartLifecycle {
         latest.keySet().retainAll(running);
         for (String vmId : running) {
             try {
-                hypervisor.sample(vmId, window).ifPresentOrElse(s -> latest.put(vmId, s), () -> latest.remove(vmId));
+                // none now (it is migrating out): the last one stays, the guest has not changed
+                hypervisor.sample(vmId, window).ifPresent(s -> latest.put(vmId, s));
             } catch (RuntimeException e) {
                 log.debug("no sample of {}: {}", vmId, e.toString());
             }

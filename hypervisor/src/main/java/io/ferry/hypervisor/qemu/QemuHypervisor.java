@@ -180,8 +180,8 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public java.util.Optional<io.ferry.hypervisor.estimate.GuestSample> sample(String vmId, java.time.Duration window) {
         QemuVm vm = vms.get(vmId);
-        if (vm == null || vm.state() != VmState.RUNNING) {
-            return java.util.Optional.empty();
+        if (vm == null || vm.state() != VmState.RUNNING || outgoing.values().stream().anyMatch(o -> o.vm == vm)) {
+            return java.util.Optional.empty(); // not while it migrates: QEMU's CPU is the pre-copy's
         }
         long pages = vm.spec.memoryMb() * 256L;
         try {

@@ -173,8 +173,8 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
     @Override
     public java.util.Optional<io.ferry.hypervisor.estimate.GuestSample> sample(String vmId, java.time.Duration window) {
         SimulatedVm vm = vms.get(vmId);
-        if (vm == null || vm.state() != VmState.RUNNING) {
-            return java.util.Optional.empty();
+        if (vm == null || vm.state() != VmState.RUNNING || outgoing.values().stream().anyMatch(o -> o.vm == vm)) {
+            return java.util.Optional.empty(); // not while it migrates: the window would slow the pre-copy it watches
         }
         GuestMemory memory = vm.memory();
         List<io.ferry.hypervisor.estimate.DirtyCurve.Point> points = new java.util.ArrayList<>();
