@@ -81,7 +81,7 @@ public class Estimates {
             Estimate e = estimate;
             Estimate.Remedies r = e.remedies();
             return new Forecast(e.converges(), e.rounds(), e.totalMs(), e.precopyMs(), e.downtimeMs(), e.throttlePercent(),
-                    Math.round(e.linkMbps() * 10) / 10.0, e.why(), sample.map(GuestSample::sampledAt).orElse(null),
+                    Math.round(e.linkMbps() * 10) / 10.0, e.why(), sample.map(s -> s.sampledAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).orElse(null),
                     r == null ? null : r.bandwidthMbps(), r == null ? null : r.autoConvergeThrottlePercent(),
                     r == null ? null : r.maxDowntimeMs());
         }
