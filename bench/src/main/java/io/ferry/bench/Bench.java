@@ -193,6 +193,8 @@ public final class Bench {
             }
             System.out.println();
             System.out.print(Report.targets(targets));
+            System.out.println();
+            System.out.print(EstimateAccuracy.table(EstimateAccuracy.judge(runs)));
             System.err.print(Report.errors(runs));
         }
         if (pair != null) {
@@ -202,6 +204,7 @@ public final class Bench {
 
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode json = Report.json(mapper, machine(mapper), options.memoryMb(), options.repeat(), loopback, runs, targets);
+        EstimateAccuracy.json(json.putArray("estimateAccuracy"), EstimateAccuracy.judge(runs));
         if (pair != null) {
             json.set("drivers", Report.driversJson(mapper, pair));
         } else if (pairError != null) {
