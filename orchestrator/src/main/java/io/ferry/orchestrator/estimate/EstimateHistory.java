@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What ferry measured of its own recent migrations, for the model's link and overheads: the median round-1 rate of the
- * uncapped ones (what the link carries here), and the median time outside pre-copy and the pause (setup, storage,
- * resume, network, round trips). Pure: the rows are passed in.
+ * uncapped ones (what the link carries here), and the lower quartile of the time outside pre-copy and the pause
+ * (setup, storage, resume, network, round trips). Pure: the rows are passed in.
  *
  * @param measuredLinkMbps 0 when no uncapped migration is on record
  */
@@ -18,8 +18,10 @@ public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int 
     static EstimateHistory of(List<Precopied> rows) {
         double link = median(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
                 .mapToDouble(Precopied::round1Mbps).toArray());
-        double fixed = median(rows.stream().mapToDouble(r -> Math.max(0, r.totalMs() - r.precopyMs() - r.downtimeMs()))
-                .toArray());
+        // The lower quartile, not the median: what a migration spends outside its rounds only ever grows by accident
+        // (a fresh JVM's first migration costs 2-4 s more here, a busy host more), so the floor is the typical cost.
+        double fixed = lowerQuartile(rows.stream().mapToDouble(r -> Math.max(0, r.totalMs() - r.precopyMs()
+                - r.downtimeMs())).toArray());
         double downtime = median(rows.stream().mapToDouble(Precopied::downtimeMs).toArray());
         Overheads overheads = rows.isEmpty() ? Overheads.DEFAULT : new Overheads(Math.round(fixed),
                 Math.round(Math.min(downtime, Overheads.DEFAULT.switchoverMs() * 4)));
@@ -41,6 +43,15 @@ public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int 
         }
         return measuredLinkMbps > 0 ? "the median round-1 rate of ferry's last uncapped migrations"
                 : "a default (no uncapped migration on record yet)";
+    }
+
+    private static double lowerQuartile(double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) Math.floor(0.25 * (sorted.length - 1))];
     }
 
     private static double median(double[] values) {
