@@ -50,9 +50,21 @@ public class Estimates {
         });
     }
 
+    /** How long the history is reused: a drain submits dozens of moves in a second, each estimated. */
+    private static final java.time.Duration HISTORY_FRESH = java.time.Duration.ofSeconds(5);
+    private volatile Cached cached;
+
+    private record Cached(java.time.Instant at, EstimateHistory history) {}
+
     /** What ferry measured of its recent migrations: the link and the overheads the model assumes. */
     public EstimateHistory history() {
-        return EstimateHistory.of(readModel.recentPrecopies(HISTORY));
+        Cached c = cached;
+        java.time.Instant now = clock.instant();
+        if (c == null || c.at().plus(HISTORY_FRESH).isBefore(now)) {
+            c = new Cached(now, EstimateHistory.of(readModel.recentPrecopies(HISTORY)));
+            cached = c;
+        }
+        return c.history();
     }
 
     /** What a migration records: the estimate, or null when the VM is unknown or the model fails (never a refusal). */
