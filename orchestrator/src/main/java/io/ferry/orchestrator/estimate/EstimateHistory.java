@@ -5,8 +5,8 @@ import io.ferry.orchestrator.migrations.MigrationsReadModel.Precopied;
 import java.util.List;
 
 /**
- * What ferry measured of its own recent migrations, for the model's link and overheads: the median round-1 rate of the
- * uncapped ones (what the link carries here), and the lower quartile of the time outside pre-copy and the pause
+ * What ferry measured of its own recent migrations, for the model's link and overheads: the upper quartile of the
+ * uncapped ones' round-1 rates (what the link carries here), and the lower quartile of the time outside pre-copy and the pause
  * (setup, storage, resume, network, round trips). Pure: the rows are passed in.
  *
  * @param measuredLinkMbps 0 when no uncapped migration is on record
@@ -16,7 +16,9 @@ public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int 
     static final double DEFAULT_LINK_MBPS = 8_000;
 
     static EstimateHistory of(List<Precopied> rows) {
-        double link = median(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
+        // The upper quartile: a link is slower than it is only by accident (a fresh JVM's first rounds run interpreted
+        // code, measured here at half the rate of later ones; a busy host), never faster.
+        double link = upperQuartile(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
                 .mapToDouble(Precopied::round1Mbps).toArray());
         // The lower quartile, not the median: what a migration spends outside its rounds only ever grows by accident
         // (a fresh JVM's first migration costs 2-4 s more here, a busy host more), so the floor is the typical cost.
@@ -41,8 +43,17 @@ public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int 
         if (bandwidthMbps > 0 && (measuredLinkMbps == 0 || measuredLinkMbps >= bandwidthMbps)) {
             return "the policy's bandwidth cap";
         }
-        return measuredLinkMbps > 0 ? "the median round-1 rate of ferry's last uncapped migrations"
+        return measuredLinkMbps > 0 ? "the round-1 rate of ferry's last uncapped migrations (upper quartile)"
                 : "a default (no uncapped migration on record yet)";
+    }
+
+    private static double upperQuartile(double[] values) {
+        if (values.length == 0) {
+            return 0;
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) Math.ceil(0.75 * (sorted.length - 1))];
     }
 
     private static double lowerQuartile(double[] values) {

@@ -44,6 +44,9 @@ public class Estimates {
             CopyPolicy copy = copyPolicy(policy);
             double link = history.link(policy.bandwidthMbps());
             Driver driver = Driver.named(where.driver());
+            if (driver == Driver.QEMU) {
+                guest = withQemusZeroPages(vmId, guest);
+            }
             Estimate estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver, history.overheads()));
             return new Answer(vmId, where.host(), where.driver(), where.sample(), history, policy, estimate,
                     history.linkSource(policy.bandwidthMbps()));
@@ -65,6 +68,16 @@ public class Estimates {
             cached = c;
         }
         return c.history();
+    }
+
+    /**
+     * QEMU's sample cannot say which pages are zero (it counts every page as used); QEMU's own count of the zero pages
+     * its last round 1 of this VM sent as a marker says it, as the share of the pages it sent.
+     */
+    private GuestSample withQemusZeroPages(String vmId, GuestSample guest) {
+        return readModel.lastRoundOne(vmId).filter(r -> r.pagesSent() > 0).map(r -> new GuestSample(guest.sampledAt(),
+                guest.windowMs(), guest.dirtyPagesPerSec(), guest.workingSetPages(), guest.memoryPages(), guest.usedPages(),
+                Math.round(guest.usedPages() * Math.min(1.0, r.zeroPages() / (double) r.pagesSent())))).orElse(guest);
     }
 
     /** What a migration records: the estimate, or null when the VM is unknown or the model fails (never a refusal). */

@@ -112,6 +112,18 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                 rs.getInt(4), rs.getDouble(5)), limit);
     }
 
+    /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */
+    public record RoundOne(long pagesSent, long zeroPages) {}
+
+    public Optional<RoundOne> lastRoundOne(String vmId) {
+        return jdbc.query("""
+                select (e.payload_json->'progress'->>'pagesSent')::bigint, (e.payload_json->'progress'->>'zeroPages')::bigint
+                from migrations m join migration_events e on e.migration_id = m.migration_id
+                where m.vm_id = ? and e.type = 'PrecopyRoundCompleted' and (e.payload_json->'progress'->>'round')::int = 1
+                order by m.created_at desc limit 1""", (rs, i) -> new RoundOne(rs.getLong(1), rs.getLong(2)), vmId)
+                .stream().findFirst();
+    }
+
     /** What a migration's recorded estimate said: whether it converges and its total. */
     public record Estimated(boolean converges, long totalMs) {}
 
