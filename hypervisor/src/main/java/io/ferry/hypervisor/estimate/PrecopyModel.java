@@ -36,9 +36,20 @@ public final class PrecopyModel {
     /**
      * @param guest what the source measured of the guest
      * @param policy the request's policy (its bandwidth cap included)
-     * @param linkMbps what the link carries, at most the policy's cap
+     * @param linkMbps what the link carries over a round, at most the policy's cap
+     * @param tailFactor the rate the driver judges the remaining set at, over {@code linkMbps} (at least 1): QEMU's
+     *     driver uses its recent rate, which an uncapped stream reaches above its round's average; 1 for a capped link
      */
-    public record Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads) {}
+    public record Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads,
+            double tailFactor) {
+        public Inputs {
+            tailFactor = Math.max(1, tailFactor);
+        }
+
+        public Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads) {
+            this(guest, policy, linkMbps, driver, overheads, 1);
+        }
+    }
 
     private PrecopyModel() {}
 
@@ -99,7 +110,8 @@ public final class PrecopyModel {
     }
 
     private static Inputs with(Inputs in, CopyPolicy policy, double linkMbps) {
-        return new Inputs(in.guest(), policy, linkMbps, in.driver(), in.overheads());
+        return new Inputs(in.guest(), policy, linkMbps, in.driver(), in.overheads(),
+                policy.bandwidthMbps() > 0 ? 1 : in.tailFactor()); // a capped link runs at its cap throughout
     }
 
     private static Estimate withRemedies(Estimate e, Estimate.Remedies remedies) {
@@ -113,6 +125,7 @@ public final class PrecopyModel {
         CopyPolicy policy = in.policy();
         DirtyCurve curve = guest.curve();
         double bytesPerSec = Math.max(1, in.linkMbps()) * 1e6 / 8;
+        double tailBytesPerSec = bytesPerSec * in.tailFactor();
         long progressTimeoutMs = policy.progressTimeoutMs();
         long threshold = policy.maxDowntimeMs() * in.driver().readyFactor;
         List<Estimate.Round> rounds = new ArrayList<>();
@@ -129,7 +142,7 @@ public final class PrecopyModel {
             elapsedMs += roundMs;
             bytes += roundBytes;
             double dirty = Math.min(guest.memoryPages(), curve.pages(roundMs / 1000, throttle));
-            long expectedMs = (long) Math.ceil(dirty * DATA_PAGE_BYTES * 1000 / bytesPerSec);
+            long expectedMs = (long) Math.ceil(dirty * DATA_PAGE_BYTES * 1000 / tailBytesPerSec);
             rounds.add(new Estimate.Round(round, Math.round(dataPages + zeroPages), Math.round(roundMs), Math.round(dirty),
                     expectedMs, throttle));
             if (expectedMs <= threshold) {

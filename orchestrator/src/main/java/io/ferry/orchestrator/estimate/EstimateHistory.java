@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param measuredLinkMbps 0 when no uncapped migration is on record
  */
-public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrations) {
+public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrations, double tailFactor) {
     /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
     static final double DEFAULT_LINK_MBPS = 8_000;
 
@@ -27,7 +27,11 @@ public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int 
         double downtime = median(rows.stream().mapToDouble(Precopied::downtimeMs).toArray());
         Overheads overheads = rows.isEmpty() ? Overheads.DEFAULT : new Overheads(Math.round(fixed),
                 Math.round(Math.min(downtime, Overheads.DEFAULT.switchoverMs() * 4)));
-        return new EstimateHistory(link, overheads, rows.size());
+        // QEMU's driver judges the remaining set at QEMU's recent rate, which runs above round 1's average (the
+        // average holds the stream's start); the simulated driver reports the average itself, so its factor is 1.
+        double tail = median(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
+                .mapToDouble(r -> Math.max(1, r.round1ThroughputMbps() / r.round1Mbps())).toArray());
+        return new EstimateHistory(link, overheads, rows.size(), Math.max(1, tail));
     }
 
     /** The link a policy gets: its cap when it has one, else the measured rate, else the default. */

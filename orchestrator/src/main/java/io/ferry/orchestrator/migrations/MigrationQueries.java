@@ -76,6 +76,15 @@ public class MigrationQueries {
             return null;
         }
         tools.jackson.databind.node.ObjectNode node = (tools.jackson.databind.node.ObjectNode) json.readTree(recorded);
+        // the remedies as GET /api/estimate names them, for readers of either (the console renders this object)
+        if (node.path("converges").asBoolean(true)) {
+            node.putNull("remedies");
+        } else {
+            tools.jackson.databind.node.ObjectNode remedies = node.putObject("remedies");
+            remedies.set("bandwidthMbps", node.get("bandwidthNeededMbps"));
+            remedies.set("autoConvergeThrottlePercent", node.get("autoConvergeThrottlePercent"));
+            remedies.set("maxDowntimeMs", node.get("maxDowntimeNeededMs"));
+        }
         MigrationStatus state = MigrationStatus.valueOf(rs.getString("state"));
         if (!MigrationStatus.TERMINAL.contains(state)) {
             return node;

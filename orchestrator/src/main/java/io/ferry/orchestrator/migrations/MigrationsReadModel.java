@@ -90,10 +90,16 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      * One completed migration as the estimate's history reads it.
      *
      * @param capMbps its bandwidth cap (0: uncapped)
-     * @param round1Mbps the rate its round 1 reached on the wire
+     * @param round1Mbps the rate its round 1 reached on the wire (its bytes over its time)
      * @param precopyMs its rounds' time
+     * @param round1ThroughputMbps the throughput its driver reported at the end of round 1 (QEMU: its recent rate)
      */
-    public record Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps) {}
+    public record Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
+            double round1ThroughputMbps) {
+        public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps) {
+            this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1Mbps);
+        }
+    }
 
     /** The newest completed migrations' totals, rounds and round-1 rate, at most {@code limit}: the estimate's history. */
     public List<Precopied> recentPrecopies(int limit) {
@@ -106,10 +112,13 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                     (select (e.payload_json->'progress'->>'bytesSent')::bigint * 8.0 / 1000
                             / nullif((e.payload_json->'progress'->>'roundMs')::bigint, 0)
                        from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
+                        and (e.payload_json->'progress'->>'round')::int = 1 limit 1),
+                    (select (e.payload_json->'progress'->>'throughputMbps')::float8
+                       from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
                         and (e.payload_json->'progress'->>'round')::int = 1 limit 1)
                 from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
                 order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                rs.getInt(4), rs.getDouble(5)), limit);
+                rs.getInt(4), rs.getDouble(5), rs.getDouble(6)), limit);
     }
 
     /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */

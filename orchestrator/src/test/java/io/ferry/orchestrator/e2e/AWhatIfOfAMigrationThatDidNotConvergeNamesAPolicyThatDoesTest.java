@@ -45,6 +45,7 @@ class AWhatIfOfAMigrationThatDidNotConvergeNamesAPolicyThatDoesTest {
         assertThat(migration.get("failureReason").asString()).isEqualTo("NOT_CONVERGING");
         assertThat(migration.get("estimate").get("converges").asBoolean()).isFalse();
         assertThat(migration.get("estimate").get("verdictRight").asBoolean()).isTrue();
+        assertThat(migration.get("estimate").get("remedies").get("autoConvergeThrottlePercent").isNumber()).isTrue();
 
         // when its recorded rounds are replayed with auto-converge, by a viewer
         var whatIf = stack.post("/api/migrations/" + id + "/what-if", """
