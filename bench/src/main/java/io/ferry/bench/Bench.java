@@ -138,10 +138,15 @@ public final class Bench {
         }
 
         Loopback.Result loopback = Loopback.Result.NOT_MEASURED;
+        Loopback.Result floor = Loopback.Result.NOT_MEASURED;
         if (scenarios.stream().anyMatch(s -> s.driver() == Scenario.Driver.SIMULATED && !s.capped())) {
             System.err.printf("bench: measuring raw loopback TCP (best of 3 x %d MiB)%n", options.loopbackBytes() >> 20);
             loopback = Loopback.bestOf(3, options.loopbackBytes());
             System.err.printf("bench: loopback %.0f MiB/s%n", loopback.bytesPerSec() / (1 << 20));
+            System.err.printf("bench: measuring the verified-stream floor (copy + CRC32C per page, best of 3 x %d MiB)%n",
+                    options.loopbackBytes() >> 20);
+            floor = VerifiedStreamFloor.bestOf(3, options.loopbackBytes());
+            System.err.printf("bench: verified-stream floor %.0f MiB/s%n", floor.bytesPerSec() / (1 << 20));
         }
         GuestImage image = scenarios.stream().anyMatch(s -> s.driver() == Scenario.Driver.QEMU_ALONE)
                 ? GuestImage.ensure(GuestImage.defaultDir()) : null;
@@ -182,7 +187,7 @@ public final class Bench {
             }
         }
 
-        List<Targets.Target> targets = Targets.judge(runs, loopback.bytesPerSec());
+        List<Targets.Target> targets = Targets.judge(runs, loopback.bytesPerSec(), floor.bytesPerSec());
         if (!runs.isEmpty()) {
             System.out.println();
             System.out.print(Report.table(runs, loopback.bytesPerSec(), options.repeat()));
@@ -205,6 +210,9 @@ public final class Bench {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode json = Report.json(mapper, machine(mapper), options.memoryMb(), options.repeat(), loopback, runs, targets);
         EstimateAccuracy.json(json.putArray("estimateAccuracy"), EstimateAccuracy.judge(runs));
+        ObjectNode floorJson = json.putObject("verifiedStreamFloor");
+        Report.putNumber(floorJson, "bytesPerSec", floor.bytesPerSec());
+        floorJson.put("bytesPerTry", floor.bytesPerTry()).put("tries", floor.tries());
         if (pair != null) {
             json.set("drivers", Report.driversJson(mapper, pair));
         } else if (pairError != null) {

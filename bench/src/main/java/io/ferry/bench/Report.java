@@ -244,7 +244,7 @@ final class Report {
         return n;
     }
 
-    private static void putNumber(ObjectNode n, String field, double value) {
+    static void putNumber(ObjectNode n, String field, double value) {
         if (Double.isNaN(value)) {
             n.putNull(field);
         } else {

@@ -63,6 +63,15 @@ final class Targets {
     }
 
     static List<Target> judge(List<Run> runs, double loopbackBytesPerSec) {
+        return judge(runs, loopbackBytesPerSec, Double.NaN);
+    }
+
+    /**
+     * @param floorBytesPerSec what a stream that verifies every page reaches here ({@link VerifiedStreamFloor}), NaN
+     *     when not measured: it says whether point 3's share of loopback is within reach of any verified stream, and
+     *     how close ferry's round 1 comes to it
+     */
+    static List<Target> judge(List<Run> runs, double loopbackBytesPerSec, double floorBytesPerSec) {
         Map<String, List<Run>> by = new LinkedHashMap<>();
         for (Run r : runs) {
             by.computeIfAbsent(r.scenario().name(), k -> new ArrayList<>()).add(r);
@@ -90,6 +99,14 @@ final class Targets {
             targets.add(note(median("round-1 stream vs QEMU alone's", 3, IDLE_UNCAPPED, idle, Run::streamingBytesPerSec,
                     "B/s", median(alone, Run::streamingBytesPerSec), "QEMU alone's round 1", Bound.AT_LEAST, 1.0, 1, alone),
                     lowerBound));
+            if (!Double.isNaN(floorBytesPerSec)) {
+                targets.add(verdict("verified-stream floor vs raw loopback", 3, "floor", floorBytesPerSec,
+                        loopbackBytesPerSec, "B/s", "raw loopback TCP, best of 3", ratio(floorBytesPerSec, loopbackBytesPerSec),
+                        Bound.AT_LEAST, 0.50, "best of 3", 3, null, List.of()));
+                targets.add(note(median("round-1 stream vs the verified-stream floor", 3, IDLE_UNCAPPED, idle,
+                        Run::streamingBytesPerSec, "B/s", floorBytesPerSec, "copy + CRC32C per page, best of 3",
+                        Bound.AT_LEAST, 0.80, 1, null), "; the floor is ferry's own yardstick, not one of the issue's targets"));
+            }
         }
         for (String name : List.of("idle-1g", HOTSET_1G)) {
             if (by.containsKey(name)) {

@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.drain;
 
 import io.ferry.orchestrator.decision.Decider;
+import io.ferry.orchestrator.drain.DrainCommand.Adopt;
 import io.ferry.orchestrator.drain.DrainCommand.Cancel;
 import io.ferry.orchestrator.drain.DrainCommand.GiveUp;
 import io.ferry.orchestrator.drain.DrainCommand.MigrationEnded;
@@ -15,6 +16,7 @@ import io.ferry.orchestrator.drain.DrainEvent.DrainEnded;
 import io.ferry.orchestrator.drain.DrainEvent.DrainStarted;
 import io.ferry.orchestrator.drain.DrainEvent.HostReturned;
 import io.ferry.orchestrator.drain.DrainEvent.MoveAbandoned;
+import io.ferry.orchestrator.drain.DrainEvent.MoveAdopted;
 import io.ferry.orchestrator.drain.DrainEvent.MoveCompleted;
 import io.ferry.orchestrator.drain.DrainEvent.MoveFailed;
 import io.ferry.orchestrator.drain.DrainEvent.MoveRetargeted;
@@ -60,6 +62,11 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
             case Submitted s -> { // also while stopping: the migration exists, and the driver cancels it if queued
                 if (is(state, s.vmId(), MoveStatus.SUBMITTING)) {
                     events.add(new MoveSubmitted(s.vmId(), s.migrationId()));
+                }
+            }
+            case Adopt a -> { // also while stopping, as Submitted: the migration runs whatever the drain does
+                if (is(state, a.vmId(), MoveStatus.SUBMITTING)) {
+                    events.add(new MoveAdopted(a.vmId(), a.migrationId(), a.destination()));
                 }
             }
             case MigrationEnded e -> {
@@ -165,6 +172,7 @@ public final class Drain implements Decider<DrainCommand, DrainEvent, DrainState
                     at, s.moves().stream().map(Move::planned).toList(), null, false, false, null, null);
             case MoveSubmitting s -> state.withMove(s.vmId(), m -> m.submitting(s.destination()));
             case MoveSubmitted s -> state.withMove(s.vmId(), m -> m.submitted(s.migrationId()));
+            case MoveAdopted a -> state.withMove(a.vmId(), m -> m.adopted(a.migrationId(), a.destination()));
             case MoveCompleted c -> state.withMove(c.vmId(), m -> m.completed(c.bytesSent(), c.totalMs()));
             case MoveFailed f -> state.withMove(f.vmId(), m -> m.failed(f.reason()));
             case MoveRetargeted r -> state.withMove(r.vmId(), m -> m.retargeted(r.destination()));

@@ -17,6 +17,9 @@ public sealed interface DrainCommand {
 
     record Submitted(String vmId, UUID migrationId, Instant at) implements DrainCommand {}
 
+    /** The VM is already migrating off the host in {@code migrationId}; the move takes that migration as its own. */
+    record Adopt(String vmId, UUID migrationId, String destination, Instant at) implements DrainCommand {}
+
     /** The move's migration ended; {@code outcome} is its final state (COMPLETED, CANCELLED, ROLLED_BACK, FAILED). */
     record MigrationEnded(String vmId, UUID migrationId, String outcome, String reason, long bytesSent, long totalMs,
             Instant at) implements DrainCommand {}

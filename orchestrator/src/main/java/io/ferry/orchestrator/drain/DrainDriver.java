@@ -151,8 +151,28 @@ class DrainDriver extends BackgroundLoop {
             if (e.reason() == RejectedRequestException.Reason.HOST_UNREACHABLE && settling()) {
                 return; // asked again next round, once the heartbeats are read
             }
+            if (e.reason() == RejectedRequestException.Reason.VM_ALREADY_MIGRATING && alreadyUnderWay(id, drain, move)) {
+                return;
+            }
             decide(id, new DrainCommand.Refused(move.vmId(), e.reason() + ": " + e.getMessage(), clock.instant()));
         }
+    }
+
+    /**
+     * A VM that was already migrating when its move came up: one leaving this host is on its way, and the move follows
+     * that migration; one arriving here is moved once it has landed (asked again next round). False when it has ended
+     * meanwhile, and the refusal stands (the next attempt finds the VM free).
+     */
+    private boolean alreadyUnderWay(DrainId id, DrainState drain, Move move) {
+        Optional<MigrationsReadModel.Active> running = migrations.activeMigration(move.vmId());
+        if (running.isEmpty()) {
+            return false;
+        }
+        if (drain.host().equals(running.get().sourceHost())) {
+            decide(id, new DrainCommand.Adopt(move.vmId(), running.get().migrationId(), running.get().destinationHost(),
+                    clock.instant()));
+        }
+        return true;
     }
 
     private void follow(DrainId id, DrainState drain, Move move, Map<String, Object> row) {
@@ -165,7 +185,7 @@ class DrainDriver extends BackgroundLoop {
                     : row.get("failure_reason") + ": " + row.get("failure_detail");
             decide(id, new DrainCommand.MigrationEnded(move.vmId(), move.migrationId(), status.name(), reason,
                     number(row.get("bytes_sent")), number(row.get("total_ms")), clock.instant()));
-        } else if (drain.cancelling() && (status == MigrationStatus.QUEUED
+        } else if (drain.cancelling() && id.value().equals(row.get("drain_id")) && (status == MigrationStatus.QUEUED
                 || drain.cancelRunning() && CANCELLABLE.contains(status))) {
             try {
                 cancels.cancel(new MigrationId(move.migrationId()), "drain:" + drain.requestedBy());

@@ -32,6 +32,12 @@ public sealed interface DrainEvent {
     /** The move's migration exists. */
     record MoveSubmitted(String vmId, UUID migrationId) implements DrainEvent {}
 
+    /**
+     * The VM was already leaving the host in a migration of its own (requested before the drain, by someone else): the
+     * move follows that migration, to wherever it goes, instead of failing for it.
+     */
+    record MoveAdopted(String vmId, UUID migrationId, String destination) implements DrainEvent {}
+
     record MoveCompleted(String vmId, UUID migrationId, long bytesSent, long totalMs) implements DrainEvent {}
 
     /** A move's migration ended without moving the VM, or was refused; the drain retries or gives up next. */

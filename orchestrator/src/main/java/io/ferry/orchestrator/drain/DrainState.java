@@ -71,6 +71,10 @@ public record DrainState(Status status, String host, String policy, long predict
             return new Move(plan, MoveStatus.SUBMITTED, destination, attempts, migration, tried, null, 0, 0);
         }
 
+        Move adopted(UUID migration, String to) {
+            return new Move(plan, MoveStatus.SUBMITTED, to, attempts, migration, tried, null, 0, 0);
+        }
+
         /** The request id of this attempt's migration: the same on every try, so requesting it twice makes one. */
         public String requestId(UUID drain) {
             return "drain-" + drain + "-" + plan.vmId() + "-" + attempts;

@@ -60,6 +60,16 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
         return n != null && n > 0;
     }
 
+    /** A VM's migration still under way: where it goes, and the drain that asked for it (null: none). */
+    public record Active(UUID migrationId, String sourceHost, String destinationHost, UUID drainId) {}
+
+    /** The VM's migration the one-active-per-VM index counts, if any. */
+    public Optional<Active> activeMigration(String vmId) {
+        return jdbc.query("select migration_id, source_host, destination_host, drain_id from migrations where vm_id = ? and "
+                + ACTIVE, (rs, i) -> new Active(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                rs.getObject(4, UUID.class)), vmId).stream().findFirst();
+    }
+
     /** Migrations holding a slot, per source host. */
     public Map<String, Integer> inFlightBySource() {
         return inFlightBy("source_host");
@@ -225,7 +235,7 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     private static final String PROGRESS = """
             select m.migration_id, m.version, m.state, m.rounds, m.pages_sent, m.bytes_sent, m.downtime_ms, m.total_ms,
-                m.failure_reason, m.failure_detail,
+                m.failure_reason, m.failure_detail, m.drain_id,
                 (select (payload_json->'vm'->>'memoryMb')::int from migration_events
                   where migration_id = m.migration_id and version = 1) as memory_mb,
                 (select payload_json::text from migration_events where migration_id = m.migration_id
