@@ -102,9 +102,13 @@ class EstimateController {
                     a.linkSource(), e.why(), e.remedies(), new PolicyView(p.maxDowntimeMs(), p.bandwidthMbps(), p.maxRounds(),
                     p.autoConverge()), a.sample().orElse(null), a.sample().isPresent() ? null
                     : "the source has not sampled this guest yet (it does every 15 s while it runs): modelled as idle "
-                    + "with all its memory used", a.history().migrations(), e.perRound());
+                    + "with all its memory used", a.history().migrations(),
+                    e.perRound().stream().limit(MAX_ROUNDS_SHOWN).toList());
         }
     }
+
+    /** A guest throttled step by step may take hundreds of rounds; the first ones say how it goes. */
+    static final int MAX_ROUNDS_SHOWN = 100;
 
     record PolicyView(long maxDowntimeMs, int bandwidthMbps, int maxRounds, boolean autoConverge) {}
 }
