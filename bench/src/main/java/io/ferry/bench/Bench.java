@@ -198,6 +198,8 @@ public final class Bench {
             }
             System.out.println();
             System.out.print(Report.targets(targets));
+            System.out.println();
+            System.out.print(EstimateAccuracy.table(EstimateAccuracy.judge(runs)));
             System.err.print(Report.errors(runs));
         }
         if (pair != null) {
@@ -207,6 +209,7 @@ public final class Bench {
 
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode json = Report.json(mapper, machine(mapper), options.memoryMb(), options.repeat(), loopback, runs, targets);
+        EstimateAccuracy.json(json.putArray("estimateAccuracy"), EstimateAccuracy.judge(runs));
         ObjectNode floorJson = json.putObject("verifiedStreamFloor");
         Report.putNumber(floorJson, "bytesPerSec", floor.bytesPerSec());
         floorJson.put("bytesPerTry", floor.bytesPerTry()).put("tries", floor.tries());

@@ -91,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
                     warmUps.add(warm);
                 }
             }
+            awaitEstimate(api, out);
             String requestId = submit(stack, Stack.DESTINATION);
             out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
                     requestId, stackOptions.memoryMb);
@@ -147,6 +148,12 @@ final class DemoCommand implements Callable<Integer> {
             node.putNull("downtimeBreakdown");
         }
         node.put("rounds", m.path("rounds").asInt());
+        // What the model predicted at request time, and the actual beside it (the bench judges its accuracy).
+        if (m.path("estimate").isObject()) {
+            node.set("estimate", m.get("estimate"));
+        } else {
+            node.putNull("estimate");
+        }
         node.put("bytesSent", m.path("bytesSent").asLong());
         node.put("pagesSent", m.path("pagesSent").asLong());
         node.put("memoryBytes", (long) stackOptions.memoryMb << 20);
@@ -193,6 +200,33 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * Waits (at most 30 s) until hv-01 has sampled SERVER2 since it booted or came back from a warm-up, so the
+     * migration records an estimate from the guest as it is, and prints that estimate.
+     */
+    private void awaitEstimate(FerryClient api, PrintStream out) throws InterruptedException {
+        String query = "/api/estimate" + io.ferry.cli.connection.Query.of().add("vm", "SERVER2")
+                .add("bandwidthMbps", bandwidthMbps).add("maxDowntimeMs", maxDowntimeMs).add("maxRounds", maxRounds)
+                .add("autoConverge", autoConverge ? Boolean.TRUE : null);
+        Instant deadline = Instant.now().plusSeconds(30);
+        JsonNode estimate = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                estimate = api.get(query);
+                if (estimate.path("sample").isObject()) {
+                    break;
+                }
+            } catch (io.ferry.cli.connection.ApiException e) {
+                estimate = null; // SERVER2 is between hosts for a moment after a warm-up
+            }
+            Thread.sleep(250);
+        }
+        if (estimate != null) {
+            out.println("estimate: " + io.ferry.cli.output.EstimateText.verdict(estimate)
+                    + (estimate.path("sample").isObject() ? "" : " (" + estimate.path("note").asString() + ")"));
+        }
     }
 
     /** @return the request id */

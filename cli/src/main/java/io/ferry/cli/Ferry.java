@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
         description = "Live VM migration orchestrator.",
         subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, WatchCommand.class, ListCommand.class,
-                StatusCommand.class, HistoryCommand.class, CancelCommand.class, ReplayCommand.class, HostsCommand.class,
+                StatusCommand.class, HistoryCommand.class, io.ferry.cli.commands.EstimateCommand.class, CancelCommand.class, ReplayCommand.class, HostsCommand.class,
                 VmsCommand.class, io.ferry.cli.commands.drain.DrainCommand.class,
                 io.ferry.cli.commands.drain.UndrainCommand.class})
 public final class Ferry implements Runnable {

@@ -12,7 +12,7 @@ public final class Narration {
         return switch (entry.path("type").asString()) {
             case "MigrationRequested" -> "requested      " + p.path("vmId").asString() + " " + p.path("sourceHost").asString()
                     + " -> " + p.path("destinationHost").asString() + " by " + p.path("requestedBy").asString()
-                    + " via " + p.path("channel").asString();
+                    + " via " + p.path("channel").asString() + estimated(p.path("estimate"));
             case "StageCommandIssued" -> "  command      " + p.path("action").asString() + " -> " + p.path("targetHost").asString();
             case "SkeletonCreated" -> "1 setup        skeleton VM with memory allocated on " + p.path("host").asString()
                     + ", data port " + p.path("dataAddress").asString();
@@ -50,5 +50,12 @@ public final class Narration {
                     + " - " + p.path("detail").asString();
             default -> entry.path("type").asString();
         };
+    }
+
+    /** The estimate a request recorded (Avro's JSON wraps the union's branch in its type name), or "". */
+    private static String estimated(JsonNode estimate) {
+        String only = estimate.isObject() && estimate.size() == 1 ? estimate.propertyNames().iterator().next() : "";
+        JsonNode e = only.endsWith("MigrationEstimate") ? estimate.path(only) : estimate;
+        return e.isObject() && e.has("converges") ? "; estimated: " + io.ferry.cli.output.EstimateText.verdict(e) : "";
     }
 }

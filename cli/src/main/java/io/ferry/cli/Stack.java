@@ -178,7 +178,9 @@ final class Stack implements AutoCloseable {
         AppSettings agent = AppSettings.agent(host, kafka.bootstrapServers(), options.runDir().resolve("shared"),
                         guests().resolve(host), io.ferry.schema.DataTokenSeal.hostKeyText(dataTokenSecret, host))
                 .with("ferry.agent.vms", vms)
-                .with("ferry.agent.workload", options.workload());
+                .with("ferry.agent.workload", options.workload())
+                // a fresh guest is sampled within seconds, so the demo's estimate rests on the guest as it runs
+                .with("ferry.agent.sample-interval", "3s");
         if (options.qemu()) {
             agent.with("ferry.agent.driver", "qemu")
                     .with("ferry.agent.qemu.kernel", guestImage.kernel().toString())

@@ -10,7 +10,7 @@ import io.ferry.schema.common.VmConfig;
 /** Reads the driver's view of a stage command. */
 public final class Tickets {
     /** No shrinking of the dirty set for this long ends pre-copy with NOT_CONVERGING. */
-    static final long PROGRESS_TIMEOUT_MS = 30_000;
+    static final long PROGRESS_TIMEOUT_MS = io.ferry.hypervisor.Convergence.PROGRESS_TIMEOUT_MS;
 
     private Tickets() {}
 

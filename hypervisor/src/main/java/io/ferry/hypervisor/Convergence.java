@@ -16,6 +16,8 @@ public final class Convergence {
     public static final int THROTTLE_FIRST = 20;
     public static final int THROTTLE_STEP = 10;
     public static final int THROTTLE_MAX = 99;
+    /** The progress timeout the agents give pre-copy (the request's progressTimeoutS is the orchestrator's). */
+    public static final long PROGRESS_TIMEOUT_MS = 30_000;
 
     private final CopyPolicy policy;
     private final LongSupplier nanoTime;

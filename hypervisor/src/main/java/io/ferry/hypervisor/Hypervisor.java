@@ -67,6 +67,13 @@ public interface Hypervisor {
     default void warmUp() {
     }
 
+    /**
+     * Watches a running guest for about {@code window} without migrating it (an estimate's input): how fast it dirties
+     * fresh pages and where its dirty set saturates, its used and zero pages. Blocks for the window. Empty when the VM
+     * does not run here. It never touches a pre-copy's dirty log.
+     */
+    java.util.Optional<io.ferry.hypervisor.estimate.GuestSample> sample(String vmId, java.time.Duration window);
+
     /** Stage 6, source: drop the paused copy and free its memory. */
     void discardSource(MigrationTicket ticket);
 

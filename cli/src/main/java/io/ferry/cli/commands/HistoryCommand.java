@@ -33,6 +33,16 @@ public final class HistoryCommand extends ClientCommand {
                     text(entry, "type"), what.equals(text(entry, "type")) ? null : what.strip().replaceAll("\\s{2,}", "  "));
         }
         table.print(out);
+        JsonNode estimate;
+        try {
+            estimate = Lookup.migration(api, id).path("estimate");
+        } catch (io.ferry.cli.connection.ApiException e) {
+            estimate = null; // the history is what was asked for; the estimate line is a courtesy
+        }
+        if (estimate != null && estimate.isObject()) { // the estimate recorded at request time, beside what happened
+            io.ferry.cli.output.EstimateText.besideActual(out, estimate);
+            out.flush();
+        }
         return OK;
     }
 }

@@ -57,6 +57,9 @@ public final class MigrationText {
         line(out, "rounds", text(m, "rounds"));
         line(out, "pages sent", Human.count(number(m, "pagesSent")));
         line(out, "bytes sent", Human.bytes(number(m, "bytesSent")));
+        if (m.path("estimate").isObject()) { // what the model predicted at request time, beside what happened
+            io.ferry.cli.output.EstimateText.besideActual(out, m.path("estimate"));
+        }
         out.flush();
     }
 

@@ -27,12 +27,14 @@ public class HeartbeatPublisher {
     private final StorageLeases leases;
     private final AgentProperties properties;
     private final Clock clock;
+    private final io.ferry.agent.estimate.GuestSampler sampler;
     private final AvroCodec<HostHeartbeat> codec = AvroCodec.of(HostHeartbeat.class);
     /** This agent process's start: a new one tells the orchestrator the agent restarted (see HostHeartbeat). */
     private final java.time.Instant startedAt;
 
     public HeartbeatPublisher(KafkaTemplate<String, byte[]> kafka, Hypervisor hypervisor, StorageLeases leases,
-            AgentProperties properties, Clock clock) {
+            AgentProperties properties, Clock clock, io.ferry.agent.estimate.GuestSampler sampler) {
+        this.sampler = sampler;
         this.kafka = kafka;
         this.hypervisor = hypervisor;
         this.leases = leases;
@@ -58,6 +60,7 @@ public class HeartbeatPublisher {
                         .setMacAddress(vm.spec().macAddress()).setDiskPath(vm.spec().diskPath())
                         .setState(vm.state().name())
                         .setStorageEpoch(leases.current(Disks.of(vm.spec().diskPath())).epoch())
+                        .setSample(sampler.latest(vm.spec().vmId()).map(HeartbeatPublisher::sample).orElse(null))
                         .build()).toList())
                 .build();
         kafka.send(TOPIC, properties.host(), codec.encode(heartbeat)).whenComplete((ok, error) -> {
@@ -65,5 +68,10 @@ public class HeartbeatPublisher {
                 log.warn("heartbeat not delivered: {}", error.getMessage());
             }
         });
+    }
+
+    private static io.ferry.schema.agent.GuestSample sample(io.ferry.hypervisor.estimate.GuestSample s) {
+        return new io.ferry.schema.agent.GuestSample(s.sampledAt(), s.windowMs(), s.dirtyPagesPerSec(), s.workingSetPages(),
+                s.memoryPages(), s.usedPages(), s.zeroPages());
     }
 }

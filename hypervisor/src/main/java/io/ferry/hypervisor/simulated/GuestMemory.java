@@ -63,6 +63,11 @@ public final class GuestMemory implements AutoCloseable {
     /** The used bitmap, written through to a mapped file beside {@link #file}; null when not persistent. */
     private final ByteBuffer usedOnDisk;
     private volatile boolean closed;
+    /**
+     * A second dirty log that only an estimate's sample window keeps (null otherwise), so sampling a guest never
+     * touches the pre-copy's log; outside a window a write pays one volatile read for it.
+     */
+    private volatile AtomicLongArray sampling;
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
@@ -283,6 +288,22 @@ public final class GuestMemory implements AutoCloseable {
         return count(used);
     }
 
+    /** Starts a sample window: from now on writes are also logged apart from the pre-copy's dirty log. */
+    public synchronized void startSampling() {
+        sampling = new AtomicLongArray(dirty.length());
+    }
+
+    /** Distinct pages written since {@link #startSampling()} (0 when no window is open). */
+    public long sampledCount() {
+        AtomicLongArray sample = sampling;
+        return sample == null ? 0 : count(sample);
+    }
+
+    /** Ends the sample window. */
+    public synchronized void stopSampling() {
+        sampling = null;
+    }
+
     /** Atomically takes the dirty log: each word is read and cleared in one step. */
     public long[] harvestDirty() {
         long[] words = new long[dirty.length()];
@@ -384,7 +405,7 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    private boolean isUsed(int page) {
+    public boolean isUsed(int page) {
         return (used.get(page >>> 6) & (1L << (page & 63))) != 0;
     }
 
@@ -413,6 +434,10 @@ public final class GuestMemory implements AutoCloseable {
     private void logDirty(int page) {
         int word = page >>> 6;
         long bit = 1L << (page & 63);
+        AtomicLongArray sample = sampling;
+        if (sample != null) {
+            sample.getAndAccumulate(word, bit, (a, b) -> a | b);
+        }
         long old = dirty.get(word);
         while (!dirty.compareAndSet(word, old, old | bit)) {
             old = dirty.get(word);

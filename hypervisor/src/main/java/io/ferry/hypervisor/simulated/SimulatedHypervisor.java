@@ -165,6 +165,52 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         return java.util.Optional.ofNullable(fingerprints.get(migrationId)).map(int[]::clone);
     }
 
+    /**
+     * Counts the distinct pages the guest writes in a window of its own (apart from any pre-copy's dirty log) at an
+     * eighth, a quarter, a half and the whole window, and fits the dirty curve to them; zero pages are counted on
+     * every 16th used page.
+     */
+    @Override
+    public java.util.Optional<io.ferry.hypervisor.estimate.GuestSample> sample(String vmId, java.time.Duration window) {
+        SimulatedVm vm = vms.get(vmId);
+        if (vm == null || vm.state() != VmState.RUNNING || outgoing.values().stream().anyMatch(o -> o.vm == vm)) {
+            return java.util.Optional.empty(); // not while it migrates: the window would slow the pre-copy it watches
+        }
+        GuestMemory memory = vm.memory();
+        List<io.ferry.hypervisor.estimate.DirtyCurve.Point> points = new java.util.ArrayList<>();
+        long windowNanos = Math.max(8_000_000L, window.toNanos());
+        try {
+            long start = System.nanoTime();
+            memory.startSampling();
+            try {
+                for (long part : new long[] {8, 4, 2, 1}) {
+                    long due = start + windowNanos / part;
+                    for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+                    }
+                    long count = memory.sampledCount();
+                    points.add(new io.ferry.hypervisor.estimate.DirtyCurve.Point((System.nanoTime() - start) / 1e9, count));
+                }
+            } finally {
+                memory.stopSampling();
+            }
+            long used = memory.usedCount();
+            long seen = 0;
+            long zero = 0;
+            for (int page = 0; page < memory.pages(); page += 16) {
+                if (memory.isUsed(page)) {
+                    seen++;
+                    zero += memory.isZero(page) ? 1 : 0;
+                }
+            }
+            var curve = io.ferry.hypervisor.estimate.DirtyCurve.fit(points, memory.pages());
+            return java.util.Optional.of(new io.ferry.hypervisor.estimate.GuestSample(clock.instant(), windowNanos / 1_000_000,
+                    curve.pagesPerSec(), curve.workingSetPages(), memory.pages(), used, seen == 0 ? 0 : used * zero / seen));
+        } catch (IllegalStateException e) { // the guest left (its memory closed) while it was watched
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public String driverName() {
         return "simulated";

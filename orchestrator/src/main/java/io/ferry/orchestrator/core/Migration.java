@@ -346,7 +346,7 @@ public final class Migration {
 
     private static MigrationRequested requested(Submit s) {
         return new MigrationRequested(s.requestId(), s.vm(), s.source(), s.destination(), s.policy(), s.requestedBy(),
-                s.channel(), s.at(), s.placement(), s.drain());
+                s.channel(), s.at(), s.placement(), s.drain(), s.forecast());
     }
 
     private static MigrationCompleted completed(Active active, Instant at) {

@@ -20,13 +20,19 @@ public sealed interface MigrationCommand {
     /**
      * @param placement how ferry chose the destination, or null when the request named it
      * @param drain the host drain this move belongs to (admitted before ordinary requests), or null
+     * @param forecast what the pre-copy model predicts for it, or null when it could not be estimated
      */
     record Submit(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
-            String requestedBy, Channel channel, Instant at, Placement placement, DrainId drain)
+            String requestedBy, Channel channel, Instant at, Placement placement, DrainId drain, Forecast forecast)
             implements MigrationCommand {
         public Submit(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
                 String requestedBy, Channel channel, Instant at) {
-            this(requestId, vm, source, destination, policy, requestedBy, channel, at, null, null);
+            this(requestId, vm, source, destination, policy, requestedBy, channel, at, null, null, null);
+        }
+
+        public Submit(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
+                String requestedBy, Channel channel, Instant at, Placement placement, DrainId drain) {
+            this(requestId, vm, source, destination, policy, requestedBy, channel, at, placement, drain, null);
         }
     }
 

@@ -16,13 +16,19 @@ public sealed interface MigrationEvent {
      *
      * @param placement how ferry chose the destination, or null when the request named it (and in older events)
      * @param drain the host drain it is part of, or null
+     * @param forecast what the model predicted at request time, or null (older events)
      */
     record MigrationRequested(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
-            String requestedBy, Channel channel, Instant requestedAt, Placement placement, DrainId drain)
+            String requestedBy, Channel channel, Instant requestedAt, Placement placement, DrainId drain, Forecast forecast)
             implements MigrationEvent {
         public MigrationRequested(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
                 String requestedBy, Channel channel, Instant requestedAt) {
-            this(requestId, vm, source, destination, policy, requestedBy, channel, requestedAt, null, null);
+            this(requestId, vm, source, destination, policy, requestedBy, channel, requestedAt, null, null, null);
+        }
+
+        public MigrationRequested(RequestId requestId, VmSpec vm, HostId source, HostId destination, Policy policy,
+                String requestedBy, Channel channel, Instant requestedAt, Placement placement, DrainId drain) {
+            this(requestId, vm, source, destination, policy, requestedBy, channel, requestedAt, placement, drain, null);
         }
     }
 

@@ -157,7 +157,8 @@ public final class EventCodec {
                     .setVm(vmConfig(e.vm())).setPolicy(policy(e.policy())).setRequestedBy(e.requestedBy())
                     .setRequestedAt(e.requestedAt()).setChannel(e.channel().name())
                     .setPlacement(e.placement() == null ? null : placement(e.placement()))
-                    .setDrainId(e.drain() == null ? null : e.drain().toString()).build();
+                    .setDrainId(e.drain() == null ? null : e.drain().toString())
+                    .setEstimate(e.forecast() == null ? null : estimate(e.forecast())).build();
             case MigrationEvent.StageCommandIssued e -> new StageCommandIssued(e.commandId().toString(), e.action().name(),
                     e.target().value());
             case MigrationEvent.SkeletonCreated e -> new SkeletonCreated(e.host().value(), e.dataAddress());
@@ -196,7 +197,8 @@ public final class EventCodec {
                     new HostId(r.getSourceHost()), new HostId(r.getDestinationHost()), policy(r.getPolicy()),
                     r.getRequestedBy(), Channel.valueOf(r.getChannel()), r.getRequestedAt(),
                     r.getPlacement() == null ? null : placement(r.getPlacement()),
-                    r.getDrainId() == null ? null : DrainId.parse(r.getDrainId()));
+                    r.getDrainId() == null ? null : DrainId.parse(r.getDrainId()),
+                    r.getEstimate() == null ? null : forecast(r.getEstimate()));
             case StageCommandIssued r -> new MigrationEvent.StageCommandIssued(new CommandId(UUID.fromString(r.getCommandId())),
                     StageAction.valueOf(r.getAction()), new HostId(r.getTargetHost()));
             case SkeletonCreated r -> new MigrationEvent.SkeletonCreated(new HostId(r.getHost()), r.getDataAddress());
@@ -272,6 +274,18 @@ public final class EventCodec {
                 b.getStorageHandoffUs(), b.getResumeUs(), b.getOtherUs(), b.getAuthorisationWaitUs());
     }
 
+
+    private static io.ferry.schema.common.MigrationEstimate estimate(io.ferry.orchestrator.core.Forecast f) {
+        return new io.ferry.schema.common.MigrationEstimate(f.converges(), f.rounds(), f.totalMs(), f.precopyMs(),
+                f.downtimeMs(), f.throttlePercent(), f.linkMbps(), f.why(), f.sampledAt(), f.bandwidthNeededMbps(),
+                f.autoConvergeThrottlePercent(), f.maxDowntimeNeededMs());
+    }
+
+    private static io.ferry.orchestrator.core.Forecast forecast(io.ferry.schema.common.MigrationEstimate e) {
+        return new io.ferry.orchestrator.core.Forecast(e.getConverges(), e.getRounds(), e.getTotalMs(), e.getPrecopyMs(),
+                e.getDowntimeMs(), e.getThrottlePercent(), e.getLinkMbps(), e.getWhy(), e.getSampledAt(),
+                e.getBandwidthNeededMbps(), e.getAutoConvergeThrottlePercent(), e.getMaxDowntimeNeededMs());
+    }
 
     private static PlacementDecision placement(Placement p) {
         return new PlacementDecision(p.chosen().value(), p.why(), p.ruledOut().stream()

@@ -63,10 +63,11 @@ public class Inventory {
         jdbc.update("delete from host_vms where host = ?", beat.getHost());
         // one batch (one round trip), not a statement per VM: a full host reports dozens every few seconds
         jdbc.batchUpdate("""
-                insert into host_vms (host, vm_id, vcpus, mac_address, disk_path, memory_mb, state, storage_epoch, seen_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", beat.getVms().stream().map(vm -> new Object[] {beat.getHost(),
+                insert into host_vms (host, vm_id, vcpus, mac_address, disk_path, memory_mb, state, storage_epoch, seen_at,
+                    sample)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""", beat.getVms().stream().map(vm -> new Object[] {beat.getHost(),
                 vm.getVmId(), vm.getVcpus(), vm.getMacAddress(), vm.getDiskPath(), vm.getMemoryMb(), vm.getState(),
-                vm.getStorageEpoch(), Timestamp.from(beat.getSentAt())}).toList());
+                vm.getStorageEpoch(), Timestamp.from(beat.getSentAt()), GuestSamples.toJson(vm.getSample())}).toList());
     }
 
     // Liveness is judged on the database's clock, as the watchdog judges it: received_at is set by now() too.
@@ -100,6 +101,21 @@ public class Inventory {
         return jdbc.query(VMS + "where v.vm_id = ? and v.state <> 'SKELETON'", Inventory::vm, seconds(), vmId).stream()
                 .findFirst();
     }
+
+    /**
+     * The latest sample of the guest where it runs, as its host's heartbeat carried it, with the host's driver; empty
+     * when the VM runs nowhere ferry knows. The sample itself is empty until the host has taken one.
+     */
+    public Optional<Sampled> sample(String vmId) {
+        return jdbc.query("""
+                select v.host, h.driver, v.memory_mb, v.sample::text from host_vms v join hosts h on h.host = v.host
+                where v.vm_id = ? and v.state <> 'SKELETON'""", (rs, i) -> new Sampled(rs.getString(1), rs.getString(2),
+                rs.getInt(3), GuestSamples.fromJson(rs.getString(4))), vmId).stream().findFirst();
+    }
+
+    /** A guest where it runs: its host, the host's driver, its memory and its latest sample (empty until taken). */
+    public record Sampled(String host, String driver, int memoryMb,
+            Optional<io.ferry.hypervisor.estimate.GuestSample> sample) {}
 
     private double seconds() {
         return livenessTimeout.toMillis() / 1000.0;

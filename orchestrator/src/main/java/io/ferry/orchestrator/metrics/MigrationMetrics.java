@@ -29,9 +29,15 @@ public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEven
     private final Timer downtime;
     private final DistributionSummary rounds;
     private final Counter bytesSent;
+    private final DistributionSummary estimateError;
+    private final MigrationsReadModel readModel;
 
     public MigrationMetrics(MeterRegistry registry, MigrationsReadModel readModel) {
         this.registry = registry;
+        this.readModel = readModel;
+        this.estimateError = DistributionSummary.builder("ferry.estimate.error.ratio")
+                .description("|estimated - actual| / actual total time of completed migrations (0.2 = 20 % off)")
+                .serviceLevelObjectives(0.1, 0.2, 0.5, 1).register(registry);
         this.duration = Timer.builder("ferry.migration.duration").description("Request to completion of migrations")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1))
                 .maximumExpectedValue(Duration.ofHours(2)).register(registry);
@@ -67,17 +73,38 @@ public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEven
                     duration.record(Duration.ofMillis(c.totalMs()));
                     downtime.record(Duration.ofMillis(c.downtimeMs()));
                     rounds.record(c.rounds());
+                    judge(appended.stream(), true, c.totalMs());
                 }
                 case MigrationEvent.MigrationCancelled c -> ended(MigrationStatus.CANCELLED);
                 case MigrationEvent.MigrationRolledBack r -> ended(MigrationStatus.ROLLED_BACK);
                 case MigrationEvent.RollbackIncomplete r -> ended(MigrationStatus.FAILED);
-                case MigrationEvent.MigrationFailed f -> Counter.builder("ferry.migration.failures")
-                        .description("Failures before resume, by reason and stage").tag("reason", f.reason().name())
-                        .tag("stage", f.stage().name()).register(registry).increment();
+                case MigrationEvent.MigrationFailed f -> {
+                    Counter.builder("ferry.migration.failures")
+                            .description("Failures before resume, by reason and stage").tag("reason", f.reason().name())
+                            .tag("stage", f.stage().name()).register(registry).increment();
+                    if (f.reason() == io.ferry.schema.common.FailureReason.NOT_CONVERGING) {
+                        judge(appended.stream(), false, -1);
+                    }
+                }
                 case MigrationEvent.PrecopyRoundCompleted r -> bytesSent.increment(r.stats().bytesSent());
                 case MigrationEvent.FinalCopyCompleted f -> bytesSent.increment(f.bytesSent());
                 default -> { } // the other events carry nothing these metrics count
             }
+        }
+    }
+
+    /** Estimate against actual: the total's error (completed only) and whether the converge verdict was right. */
+    private void judge(java.util.UUID migration, boolean converged, long actualTotalMs) {
+        try {
+            readModel.estimated(migration).ifPresent(e -> {
+                if (actualTotalMs > 0) {
+                    estimateError.record(Math.abs(e.totalMs() - actualTotalMs) / (double) actualTotalMs);
+                }
+                Counter.builder("ferry.estimate.verdicts").description("Estimated converge verdicts, right or wrong")
+                        .tag("right", Boolean.toString(e.converges() == converged)).register(registry).increment();
+            });
+        } catch (RuntimeException e) {
+            // a metric never fails the migration: the estimate stays in the read model for the API
         }
     }
 

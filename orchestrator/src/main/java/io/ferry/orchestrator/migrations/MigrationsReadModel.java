@@ -96,6 +96,62 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                 order by m.updated_at desc limit ?""", (rs, i) -> new Duration(rs.getInt(1), rs.getLong(2)), limit);
     }
 
+    /**
+     * One completed migration as the estimate's history reads it.
+     *
+     * @param capMbps its bandwidth cap (0: uncapped)
+     * @param round1Mbps the rate its round 1 reached on the wire (its bytes over its time)
+     * @param precopyMs its rounds' time
+     * @param round1ThroughputMbps the throughput its driver reported at the end of round 1 (QEMU: its recent rate)
+     */
+    public record Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
+            double round1ThroughputMbps) {
+        public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps) {
+            this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1Mbps);
+        }
+    }
+
+    /** The newest completed migrations' totals, rounds and round-1 rate, at most {@code limit}: the estimate's history. */
+    public List<Precopied> recentPrecopies(int limit) {
+        return jdbc.query("""
+                select m.total_ms, coalesce(m.downtime_ms, 0),
+                    (select coalesce(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0) from migration_events e
+                      where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'),
+                    (select (e.payload_json->'policy'->>'bandwidthMbps')::int from migration_events e
+                      where e.migration_id = m.migration_id and e.version = 1),
+                    (select (e.payload_json->'progress'->>'bytesSent')::bigint * 8.0 / 1000
+                            / nullif((e.payload_json->'progress'->>'roundMs')::bigint, 0)
+                       from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
+                        and (e.payload_json->'progress'->>'round')::int = 1 limit 1),
+                    (select (e.payload_json->'progress'->>'throughputMbps')::float8
+                       from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
+                        and (e.payload_json->'progress'->>'round')::int = 1 limit 1)
+                from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
+                order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                rs.getInt(4), rs.getDouble(5), rs.getDouble(6)), limit);
+    }
+
+    /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */
+    public record RoundOne(long pagesSent, long zeroPages) {}
+
+    public Optional<RoundOne> lastRoundOne(String vmId) {
+        return jdbc.query("""
+                select (e.payload_json->'progress'->>'pagesSent')::bigint, (e.payload_json->'progress'->>'zeroPages')::bigint
+                from migrations m join migration_events e on e.migration_id = m.migration_id
+                where m.vm_id = ? and e.type = 'PrecopyRoundCompleted' and (e.payload_json->'progress'->>'round')::int = 1
+                order by m.created_at desc limit 1""", (rs, i) -> new RoundOne(rs.getLong(1), rs.getLong(2)), vmId)
+                .stream().findFirst();
+    }
+
+    /** What a migration's recorded estimate said: whether it converges and its total. */
+    public record Estimated(boolean converges, long totalMs) {}
+
+    public Optional<Estimated> estimated(UUID migration) {
+        return jdbc.query("select (estimate->>'converges')::boolean, (estimate->>'totalMs')::bigint from migrations "
+                + "where migration_id = ? and estimate is not null", (rs, i) -> new Estimated(rs.getBoolean(1), rs.getLong(2)),
+                migration).stream().findFirst();
+    }
+
     /** Migrations in flight towards each host. */
     public Map<String, Integer> inFlightByDestination() {
         return inFlightBy("destination_host");
@@ -204,8 +260,8 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
         jdbc.update("""
                 insert into migrations (migration_id, request_id, vm_id, source_host, destination_host, state, failure_reason,
                     failure_detail, requested_by, channel, version, created_at, updated_at, total_ms, downtime_ms, rounds,
-                    pages_sent, bytes_sent, downtime_breakdown, memory_mb, drain_id, placement)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb)
+                    pages_sent, bytes_sent, downtime_breakdown, memory_mb, drain_id, placement, estimate)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb)
                 on conflict (migration_id) do update set state = excluded.state, failure_reason = excluded.failure_reason,
                     failure_detail = excluded.failure_detail, version = excluded.version, updated_at = excluded.updated_at,
                     total_ms = excluded.total_ms, downtime_ms = excluded.downtime_ms, rounds = excluded.rounds,
@@ -219,7 +275,16 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                 row.progress.rounds(), row.progress.pagesSent(), row.progress.bytesSent(),
                 row.progress.breakdown() == null ? null : json.writeValueAsString(row.progress.breakdown()),
                 row.plan.vm().memoryMb(), row.plan.drain() == null ? null : row.plan.drain().value(),
-                row.plan.placement() == null ? null : json.writeValueAsString(placement(row.plan.placement())));
+                row.plan.placement() == null ? null : json.writeValueAsString(placement(row.plan.placement())),
+                forecast(a));
+    }
+
+    /** The estimate the first event carries, as the API shows it; null on later appends (the column keeps it). */
+    private String forecast(Appended<MigrationCommand, MigrationEvent, MigrationState> a) {
+        return a.added().stream().map(io.ferry.orchestrator.decision.Recorded::event)
+                .filter(e -> e instanceof MigrationEvent.MigrationRequested r && r.forecast() != null)
+                .map(e -> json.writeValueAsString(((MigrationEvent.MigrationRequested) e).forecast())).findFirst()
+                .orElse(null);
     }
 
     /** As the API shows it: host names as plain strings. */

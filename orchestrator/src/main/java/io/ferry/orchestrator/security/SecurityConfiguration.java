@@ -59,7 +59,9 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/", "/console", "/console/", "/console/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/migrations", "/api/migrations/*/cancel", "/api/hosts/*/drain",
                                 "/api/hosts/*/drain/cancel", "/api/hosts/*/undrain").hasRole("OPERATOR")
-                        .requestMatchers(HttpMethod.POST, "/api/replay").hasAnyRole("OPERATOR", "VIEWER")
+                        .requestMatchers(HttpMethod.POST, "/api/replay", "/api/migrations/*/what-if")
+                                .hasAnyRole("OPERATOR", "VIEWER")
+                        .requestMatchers(HttpMethod.GET, "/api/estimate").hasAnyRole("OPERATOR", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/api/**", "/actuator/**").hasAnyRole("OPERATOR", "VIEWER")
                         .anyRequest().denyAll())
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> problem(request, response, 401,

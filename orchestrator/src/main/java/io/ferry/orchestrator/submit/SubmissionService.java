@@ -49,10 +49,12 @@ public class SubmissionService {
     private final OrchestratorProperties properties;
     private final Placements placements;
     private final HostModes hostModes;
+    private final io.ferry.orchestrator.estimate.Estimates estimates;
 
     public SubmissionService(Inventory inventory, Migrations migrations, Rejections rejections, MigrationsReadModel readModel,
             Clock clock, Supplier<UUID> ids, OrchestratorProperties properties, Placements placements,
-            HostModes hostModes) {
+            HostModes hostModes, io.ferry.orchestrator.estimate.Estimates estimates) {
+        this.estimates = estimates;
         this.placements = placements;
         this.hostModes = hostModes;
         this.properties = properties;
@@ -127,9 +129,11 @@ public class SubmissionService {
         String requestedBy = actor(request, channel);
         VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
+        // Recorded with the request, so that once it ends estimate and actual stand side by side.
+        io.ferry.orchestrator.core.Forecast forecast = estimates.forecast(vmId.value(), policy);
         try {
             migrations.decide(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
-                    clock.instant(), placement, drain), new EventMetadata(requestedBy, requestId.value(),
+                    clock.instant(), placement, drain, forecast), new EventMetadata(requestedBy, requestId.value(),
                     requestId.value(), clock.instant()), Optional.empty());
         } catch (DuplicateKeyException e) {
             // Another request was admitted between the checks above and this commit: the same request id, or the

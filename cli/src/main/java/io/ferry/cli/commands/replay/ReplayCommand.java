@@ -20,7 +20,9 @@ import tools.jackson.databind.JsonNode;
                 + "recorded ones. Exit 4 when they diverge.",
                 "  ferry replay ID [--until N]      replay on the server that recorded it",
                 "  ferry replay ID --export FILE    save the migration's log to FILE",
-                "  ferry replay --file FILE         replay a saved log here (on --url)"})
+                "  ferry replay --file FILE         replay a saved log here (on --url)",
+                "  ferry replay ID --what-if bandwidth=2000,max-downtime=500,auto-converge=true",
+                "                                   would it have converged under that policy? when, with what pause?"})
 public final class ReplayCommand extends ClientCommand {
     public static final int DIVERGED = 4;
 
@@ -36,8 +38,25 @@ public final class ReplayCommand extends ClientCommand {
     @Option(names = "--file", paramLabel = "FILE", description = "Replay an export saved with --export.")
     Path file;
 
+    @Option(names = "--what-if", paramLabel = "POLICY", description = "Re-run the recorded pre-copy rounds through the "
+            + "estimate's model under another policy: " + WhatIfSpec.ACCEPTED + " (the rest as recorded).")
+    String whatIf;
+
     @Override
     protected int run(FerryClient api, PrintWriter out) throws Exception {
+        if (whatIf != null) {
+            if (id == null || file != null || export != null || until != null) {
+                throw new IllegalArgumentException("--what-if takes a migration ID, without --file, --export or --until");
+            }
+            String body = Json.mapper().writeValueAsString(WhatIfSpec.parse(whatIf)); // a bad spec is refused before asking
+            JsonNode answer = api.post("/api/migrations/" + Lookup.migrationId(api, id) + "/what-if", body, Map.of());
+            if (json) {
+                Json.print(out, answer);
+            } else {
+                WhatIfReport.print(out, answer);
+            }
+            return OK;
+        }
         if ((id == null) == (file == null)) {
             throw new IllegalArgumentException("give either a migration ID or --file FILE");
         }

@@ -1,0 +1,92 @@
+package io.ferry.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Issue 14's accuracy: each migration through ferry recorded what the model predicted at request time (the demo's
+ * {@code estimate}); against what happened, is the total within {@link #TOLERANCE} and the converge verdict right?
+ * QEMU alone has no estimate and is left out.
+ */
+final class EstimateAccuracy {
+    /** The target: total time within ± 20 %. */
+    static final double TOLERANCE = 0.20;
+
+    private EstimateAccuracy() {}
+
+    /**
+     * @param error (estimated - actual) / actual total
+     * @param verdictRight null when the run ended otherwise than COMPLETED or NOT_CONVERGING (nothing to judge)
+     */
+    record Judged(Run run, boolean estimatedConverges, long estimatedMs, long actualMs, double error, Boolean verdictRight,
+            boolean sampled) {}
+
+    static List<Judged> judge(List<Run> runs) {
+        List<Judged> judged = new ArrayList<>();
+        for (Run r : Report.byScenario(runs)) {
+            JsonNode e = r.demo() == null ? null : r.demo().path("estimate");
+            if (e == null || !e.isObject()) {
+                continue;
+            }
+            long estimated = e.path("totalMs").asLong();
+            long actual = e.path("actualTotalMs").asLong(r.totalMs());
+            Boolean converged = r.completed() ? Boolean.TRUE
+                    : "NOT_CONVERGING".equals(r.demo().path("failureReason").asString("")) ? Boolean.FALSE : null;
+            judged.add(new Judged(r, e.path("converges").asBoolean(), estimated, actual,
+                    actual > 0 ? (estimated - actual) / (double) actual : Double.NaN,
+                    converged == null ? null : converged == e.path("converges").asBoolean(), e.hasNonNull("sampledAt")));
+        }
+        return judged;
+    }
+
+    static String table(List<Judged> judged) {
+        if (judged.isEmpty()) {
+            return "estimate accuracy (issue 14): no run recorded an estimate\n";
+        }
+        StringBuilder out = new StringBuilder("estimate accuracy (issue 14): the estimate each migration recorded at request "
+                + "time against what happened\n");
+        String row = "  %-17s %-9s %12s %10s %8s %-9s %s%n";
+        out.append(String.format(Locale.ROOT, row, "scenario", "verdict", "estimated ms", "actual ms", "error", "verdict",
+                "sampled"));
+        for (Judged j : judged) {
+            out.append(String.format(Locale.ROOT, row, j.run().scenario().name() + " #" + j.run().attempt(),
+                    j.estimatedConverges() ? "converges" : "NOT", j.estimatedMs(), j.actualMs(),
+                    Double.isNaN(j.error()) ? "-" : String.format(Locale.ROOT, "%+.0f%%", j.error() * 100),
+                    j.verdictRight() == null ? "-" : j.verdictRight() ? "right" : "WRONG", j.sampled() ? "yes" : "no"));
+        }
+        long within = judged.stream().filter(j -> Math.abs(j.error()) <= TOLERANCE).count();
+        long verdicts = judged.stream().filter(j -> j.verdictRight() != null).count();
+        long right = judged.stream().filter(j -> Boolean.TRUE.equals(j.verdictRight())).count();
+        out.append(String.format(Locale.ROOT, "  total within ±%.0f %%: %d of %d (%s); verdict right: %d of %d (%s)%n",
+                TOLERANCE * 100, within, judged.size(), within == judged.size() ? "met" : "missed", right, verdicts,
+                right == verdicts ? "met" : "missed"));
+        return out.toString();
+    }
+
+    static ArrayNode json(ArrayNode into, List<Judged> judged) {
+        for (Judged j : judged) {
+            ObjectNode n = into.addObject();
+            n.put("scenario", j.run().scenario().name());
+            n.put("attempt", j.run().attempt());
+            n.put("estimatedConverges", j.estimatedConverges());
+            n.put("estimatedTotalMs", j.estimatedMs());
+            n.put("actualTotalMs", j.actualMs());
+            if (Double.isNaN(j.error())) {
+                n.putNull("error");
+            } else {
+                n.put("error", Math.round(j.error() * 1000) / 1000.0);
+            }
+            if (j.verdictRight() == null) {
+                n.putNull("verdictRight");
+            } else {
+                n.put("verdictRight", j.verdictRight());
+            }
+            n.put("sampled", j.sampled());
+        }
+        return into;
+    }
+}
