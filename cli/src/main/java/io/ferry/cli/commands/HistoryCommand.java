@@ -21,7 +21,9 @@ public final class HistoryCommand extends ClientCommand {
 
     @Override
     protected int run(FerryClient api, PrintWriter out) {
-        JsonNode history = api.get("/api/migrations/" + Lookup.migrationId(api, id) + "/history");
+        // found once: the same answer (a list item or the migration) names its id and carries its estimate
+        JsonNode migration = Lookup.migration(api, id);
+        JsonNode history = api.get("/api/migrations/" + migration.path("migrationId").asString() + "/history");
         if (json) {
             Json.print(out, history);
             return OK;
@@ -33,13 +35,8 @@ public final class HistoryCommand extends ClientCommand {
                     text(entry, "type"), what.equals(text(entry, "type")) ? null : what.strip().replaceAll("\\s{2,}", "  "));
         }
         table.print(out);
-        JsonNode estimate;
-        try {
-            estimate = Lookup.migration(api, id).path("estimate");
-        } catch (io.ferry.cli.connection.ApiException e) {
-            estimate = null; // the history is what was asked for; the estimate line is a courtesy
-        }
-        if (estimate != null && estimate.isObject()) { // the estimate recorded at request time, beside what happened
+        JsonNode estimate = migration.path("estimate");
+        if (estimate.isObject()) { // the estimate recorded at request time, beside what happened
             io.ferry.cli.output.EstimateText.besideActual(out, estimate);
             out.flush();
         }
