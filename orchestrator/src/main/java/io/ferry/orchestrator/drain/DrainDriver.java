@@ -12,9 +12,11 @@ import io.ferry.orchestrator.placement.Placer;
 import io.ferry.orchestrator.submit.RejectedRequestException;
 import io.ferry.orchestrator.submit.SubmissionService;
 import io.ferry.orchestrator.support.BackgroundLoop;
+import io.ferry.orchestrator.support.StartupGrace;
 import io.ferry.schema.MigrationStatus;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +48,8 @@ class DrainDriver extends BackgroundLoop {
     private final Inventory inventory;
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
-    private final java.time.Duration liveness;
-    private io.ferry.orchestrator.support.StartupGrace grace;
+    private final Duration liveness;
+    private StartupGrace grace;
 
     DrainDriver(Drains drains, DrainsReadModel readModel, SubmissionService submissions, MigrationsReadModel migrations,
             CancelService cancels, Placements placements, Inventory inventory, Clock clock,
@@ -70,10 +72,10 @@ class DrainDriver extends BackgroundLoop {
 
     @Override
     protected void starting() {
-        grace = io.ferry.orchestrator.support.StartupGrace.startingNow(clock, liveness);
+        grace = StartupGrace.startingNow(clock, liveness);
     }
 
-    /** In the {@link io.ferry.orchestrator.support.StartupGrace} a silent host is no reason to fail or rule out. */
+    /** In the {@link StartupGrace} a silent host is no reason to fail or rule out. */
     private boolean settling() {
         return grace.settling();
     }

@@ -55,9 +55,7 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     /** Whether the VM has a migration the one-active-per-VM index still counts (the same predicate, so its plan). */
     public boolean hasActiveMigration(String vmId) {
-        Integer n = jdbc.queryForObject("select count(*) from migrations where vm_id = ? and " + ACTIVE, Integer.class,
-                vmId);
-        return n != null && n > 0;
+        return activeMigration(vmId).isPresent();
     }
 
     /** A VM's migration still under way: where it goes, and the drain that asked for it (null: none). */

@@ -1,6 +1,7 @@
 package io.ferry.orchestrator.submit;
 
 import io.ferry.orchestrator.OrchestratorProperties;
+import io.ferry.orchestrator.core.Forecast;
 import io.ferry.orchestrator.core.Ids.DrainId;
 import io.ferry.orchestrator.core.Ids.HostId;
 import io.ferry.orchestrator.core.Ids.MigrationId;
@@ -11,16 +12,17 @@ import io.ferry.orchestrator.core.MigrationCommand.Submit;
 import io.ferry.orchestrator.core.MigrationState.Plan;
 import io.ferry.orchestrator.core.Placement;
 import io.ferry.orchestrator.core.Policy;
-import io.ferry.orchestrator.placement.HostMode;
-import io.ferry.orchestrator.placement.HostModes;
-import io.ferry.orchestrator.placement.Placer;
-import io.ferry.orchestrator.placement.Placements;
 import io.ferry.orchestrator.core.VmSpec;
 import io.ferry.orchestrator.decision.EventMetadata;
-import io.ferry.orchestrator.inventory.Inventory;
+import io.ferry.orchestrator.estimate.Estimates;
 import io.ferry.orchestrator.inventory.Inventory.VmRow;
+import io.ferry.orchestrator.inventory.Inventory;
 import io.ferry.orchestrator.migration.Migrations;
 import io.ferry.orchestrator.migrations.MigrationsReadModel;
+import io.ferry.orchestrator.placement.HostMode;
+import io.ferry.orchestrator.placement.HostModes;
+import io.ferry.orchestrator.placement.Placements;
+import io.ferry.orchestrator.placement.Placer;
 import io.ferry.orchestrator.submit.RejectedRequestException.Reason;
 import io.ferry.schema.request.MigrationRequest;
 import java.time.Clock;
@@ -49,11 +51,11 @@ public class SubmissionService {
     private final OrchestratorProperties properties;
     private final Placements placements;
     private final HostModes hostModes;
-    private final io.ferry.orchestrator.estimate.Estimates estimates;
+    private final Estimates estimates;
 
     public SubmissionService(Inventory inventory, Migrations migrations, Rejections rejections, MigrationsReadModel readModel,
             Clock clock, Supplier<UUID> ids, OrchestratorProperties properties, Placements placements,
-            HostModes hostModes, io.ferry.orchestrator.estimate.Estimates estimates) {
+            HostModes hostModes, Estimates estimates) {
         this.estimates = estimates;
         this.placements = placements;
         this.hostModes = hostModes;
@@ -130,7 +132,7 @@ public class SubmissionService {
         VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
         // Recorded with the request, so that once it ends estimate and actual stand side by side.
-        io.ferry.orchestrator.core.Forecast forecast = estimates.forecast(vmId.value(), policy);
+        Forecast forecast = estimates.forecast(vmId.value(), policy);
         try {
             migrations.decide(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
                     clock.instant(), placement, drain, forecast), new EventMetadata(requestedBy, requestId.value(),
