@@ -135,11 +135,6 @@ final class Chromium implements AutoCloseable {
         new Select(find(test)).selectByValue(value);
     }
 
-    /** Runs {@code script} in every page this browser opens from now on, before the page's own scripts. */
-    void beforeEachPage(String script) {
-        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", java.util.Map.of("source", script));
-    }
-
     Object script(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
