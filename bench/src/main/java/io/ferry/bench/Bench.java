@@ -24,7 +24,7 @@ public final class Bench {
     private static final String USAGE = """
             usage: bench/run history [--events N]     one migration's history on a log of N events (default 2M)
                    bench/run [--memory MB] [--only NAME[,NAME...]] [--repeat N] [--loopback-gib N]
-                             [--drivers-memory MB] [--drivers-dirty MiB]
+                             [--drivers-memory MB] [--drivers-dirty MiB] [--warm-up N]
               --memory MB       memory of the simulated scenarios' VM SERVER2 (default 1024)
               --only NAME       run only what matches NAME: issue11 (what issue 11 judges: idle-uncapped,
                                 idle-1g, hotset-1g, qemu-ferry, qemu-alone; --repeat defaults to 3), a scenario
@@ -37,6 +37,9 @@ public final class Bench {
               --drivers-memory MB, --drivers-dirty MiB
                                 the QEMU guest's memory and how much of it it rewrites in a loop, for
                                 qemu-ferry, qemu-alone and the driver pair (default 256 and 64)
+              --warm-up N       round trips each demo runs uncapped before the measured migration (default 3):
+                                long-running agents are past their JVMs' first-use costs, and the estimate
+                                learns the link and overheads from ferry's recent migrations
             """;
     static final String DRIVERS = "drivers";
     static final String ISSUE11 = "issue11";
@@ -51,7 +54,7 @@ public final class Bench {
      * @param drivers whether the driver pair runs too
      */
     record Options(int memoryMb, int repeat, long loopbackBytes, int qemuMemoryMb, int qemuDirtyMb, List<Scenario> scenarios,
-            boolean drivers) {
+            boolean drivers, int warmUps) {
         /** @throws IllegalArgumentException saying which option is wrong */
         static Options parse(String[] args) {
             int memoryMb = 1024;
@@ -59,6 +62,7 @@ public final class Bench {
             long loopbackBytes = 2L << 30;
             int qemuMemoryMb = 256;
             int qemuDirtyMb = 64;
+            int warmUps = DemoRunner.WARM_UPS;
             List<String> only = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -68,6 +72,7 @@ public final class Bench {
                     case "--only" -> only.addAll(Arrays.asList(value(args, ++i).split(",")));
                     case "--drivers-memory" -> qemuMemoryMb = Integer.parseInt(value(args, ++i));
                     case "--drivers-dirty" -> qemuDirtyMb = Integer.parseInt(value(args, ++i));
+                    case "--warm-up" -> warmUps = Integer.parseInt(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -75,9 +80,9 @@ public final class Bench {
                 repeat = only.contains(ISSUE11) ? Targets.ISSUE_RUNS : 1;
             }
             if (memoryMb < 1 || repeat < 1 || loopbackBytes < 1 || qemuMemoryMb < 1 || qemuDirtyMb < 0
-                    || qemuDirtyMb >= qemuMemoryMb) {
+                    || qemuDirtyMb >= qemuMemoryMb || warmUps < 0 || warmUps > 20) {
                 throw new IllegalArgumentException("--memory, --repeat, --loopback-gib and --drivers-memory must be positive, "
-                        + "and --drivers-dirty below --drivers-memory");
+                        + "--drivers-dirty below --drivers-memory and --warm-up between 0 and 20");
             }
             boolean drivers = only.isEmpty() || only.contains(DRIVERS);
             List<String> filters = only.stream().filter(o -> !o.equals(DRIVERS)).toList();
@@ -88,7 +93,7 @@ public final class Bench {
                 throw new IllegalArgumentException("--only " + only + " matches none of " + ISSUE11 + ", " + DRIVERS + " or "
                         + all.stream().map(Scenario::name).toList());
             }
-            return new Options(memoryMb, repeat, loopbackBytes, qemuMemoryMb, qemuDirtyMb, scenarios, drivers);
+            return new Options(memoryMb, repeat, loopbackBytes, qemuMemoryMb, qemuDirtyMb, scenarios, drivers, warmUps);
         }
     }
 
@@ -151,7 +156,7 @@ public final class Bench {
         GuestImage image = scenarios.stream().anyMatch(s -> s.driver() == Scenario.Driver.QEMU_ALONE)
                 ? GuestImage.ensure(GuestImage.defaultDir()) : null;
 
-        DemoRunner runner = new DemoRunner(ferry, logs);
+        DemoRunner runner = new DemoRunner(ferry, logs, options.warmUps());
         List<Run> runs = new ArrayList<>();
         int total = scenarios.size() * options.repeat();
         // attempt by attempt, so a slow spell of this shared machine falls on every scenario, not on one

@@ -7,11 +7,14 @@ import java.util.List;
 /**
  * What ferry measured of its own recent migrations, for the model's link and overheads: the upper quartile of the
  * uncapped ones' round-1 rates (what the link carries here), and the lower quartile of the time outside pre-copy and the pause
- * (setup, storage, resume, network, round trips). Pure: the rows are passed in.
+ * (setup, storage, resume, network, round trips), for uncapped and capped migrations apart. Pure: the rows are passed in.
  *
  * @param measuredLinkMbps 0 when no uncapped migration is on record
+ * @param uncappedOverheads what an uncapped migration spends outside its rounds and pause
+ * @param cappedOverheads the same for a capped one
  */
-public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int migrations, double tailFactor) {
+public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverheads, Overheads cappedOverheads, int migrations,
+        double tailFactor) {
     /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
     static final double DEFAULT_LINK_MBPS = 8_000;
 
@@ -20,18 +23,34 @@ public record EstimateHistory(double measuredLinkMbps, Overheads overheads, int 
         // code, measured here at half the rate of later ones; a busy host), never faster.
         double link = upperQuartile(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
                 .mapToDouble(Precopied::round1Mbps).toArray());
+        double downtime = median(rows.stream().mapToDouble(Precopied::downtimeMs).toArray());
+        long switchover = Math.round(Math.min(downtime, Overheads.DEFAULT.switchoverMs() * 4));
         // The lower quartile, not the median: what a migration spends outside its rounds only ever grows by accident
         // (a fresh JVM's first migration costs 2-4 s more here, a busy host more), so the floor is the typical cost.
-        double fixed = lowerQuartile(rows.stream().mapToDouble(r -> Math.max(0, r.totalMs() - r.precopyMs()
-                - r.downtimeMs())).toArray());
-        double downtime = median(rows.stream().mapToDouble(Precopied::downtimeMs).toArray());
-        Overheads overheads = rows.isEmpty() ? Overheads.DEFAULT : new Overheads(Math.round(fixed),
-                Math.round(Math.min(downtime, Overheads.DEFAULT.switchoverMs() * 4)));
+        // The stream's wait is apart, as it differs by kind by more than the target's margin: an uncapped stream first
+        // waits for the destination to fault in the memory it will write (0.4-0.5 s per GiB used here), a capped one
+        // starts at once, the destination's faulting staying ahead of it.
+        double base = lowerQuartile(rows.stream().mapToDouble(r -> Math.max(0, r.totalMs() - r.precopyMs()
+                - r.downtimeMs() - r.streamWaitMs())).toArray());
+        double uncappedWait = median(rows.stream().filter(r -> r.capMbps() == 0).mapToDouble(Precopied::streamWaitMs).toArray());
+        double cappedWait = median(rows.stream().filter(r -> r.capMbps() > 0).mapToDouble(Precopied::streamWaitMs).toArray());
+        if (rows.isEmpty()) {
+            return new EstimateHistory(link, Overheads.DEFAULT, Overheads.DEFAULT, 0, 1);
+        }
+        return new EstimateHistory(link, new Overheads(Math.round(base + uncappedWait), switchover),
+                new Overheads(Math.round(base + cappedWait), switchover), rows.size(), Math.max(1, tailOf(rows)));
+    }
+
+    private static double tailOf(List<Precopied> rows) {
         // QEMU's driver judges the remaining set at QEMU's recent rate, which runs above round 1's average (the
         // average holds the stream's start); the simulated driver reports the average itself, so its factor is 1.
-        double tail = median(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
+        return median(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
                 .mapToDouble(r -> Math.max(1, r.round1ThroughputMbps() / r.round1Mbps())).toArray());
-        return new EstimateHistory(link, overheads, rows.size(), Math.max(1, tail));
+    }
+
+    /** What a migration under a policy with this cap (0: none) spends outside its rounds and pause. */
+    public Overheads overheads(int bandwidthMbps) {
+        return bandwidthMbps > 0 ? cappedOverheads : uncappedOverheads;
     }
 
     /** The link a policy gets: its cap when it has one, else the measured rate, else the default. */

@@ -102,10 +102,14 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      * @param precopyMs its rounds' time
      * @param round1ThroughputMbps the throughput its driver reported at the end of round 1 (QEMU: its recent rate)
      */
+    /**
+     * @param streamWaitMs from the source connecting to round 1's start, less the round itself: an uncapped stream's
+     *     wait for the destination to fault in its memory (0 when unknown)
+     */
     public record Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
-            double round1ThroughputMbps) {
+            double round1ThroughputMbps, long streamWaitMs) {
         public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps) {
-            this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1Mbps);
+            this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1Mbps, 0);
         }
     }
 
@@ -123,10 +127,15 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                         and (e.payload_json->'progress'->>'round')::int = 1 limit 1),
                     (select (e.payload_json->'progress'->>'throughputMbps')::float8
                        from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
-                        and (e.payload_json->'progress'->>'round')::int = 1 limit 1)
+                        and (e.payload_json->'progress'->>'round')::int = 1 limit 1),
+                    (select greatest(0, extract(epoch from r.recorded_at - c.recorded_at) * 1000
+                            - (r.payload_json->'progress'->>'roundMs')::bigint)
+                       from migration_events r join migration_events c on c.migration_id = r.migration_id
+                      where r.migration_id = m.migration_id and c.type = 'SourceConnected'
+                        and r.type = 'PrecopyRoundCompleted' and (r.payload_json->'progress'->>'round')::int = 1 limit 1)
                 from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
                 order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                rs.getInt(4), rs.getDouble(5), rs.getDouble(6)), limit);
+                rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7))), limit);
     }
 
     /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */

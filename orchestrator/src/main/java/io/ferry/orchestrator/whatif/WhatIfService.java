@@ -89,8 +89,8 @@ class WhatIfService {
         var history = estimates.history();
         long precopyMs = rounds.stream().mapToLong(RecordedPrecopy.Round::roundMs).sum();
         // A completed migration measured its own overheads; otherwise those of ferry's recent migrations.
-        PrecopyModel.Overheads overheads = completed == null ? history.overheads() : new PrecopyModel.Overheads(
-                Math.max(0, completed.totalMs() - precopyMs - completed.downtimeMs()), history.overheads().switchoverMs());
+        PrecopyModel.Overheads overheads = completed == null ? history.overheads(policy.bandwidthMbps()) : new PrecopyModel.Overheads(
+                Math.max(0, completed.totalMs() - precopyMs - completed.downtimeMs()), history.overheads(policy.bandwidthMbps()).switchoverMs());
         WhatIf result = WhatIf.play(precopy, Estimates.copyPolicy(recordedPolicy), Estimates.copyPolicy(policy), driver,
                 overheads, history.measuredLinkMbps());
         Boolean converged = completed != null ? Boolean.TRUE

@@ -20,7 +20,7 @@ class TheEstimatesOverheadIsTheFloorOfRecentMigrationsNotAColdStartTest {
         EstimateHistory read = EstimateHistory.of(history);
 
         // then the overhead is the warm floor, and the link uncapped is what the warm uncapped one measured
-        assertThat(read.overheads().fixedMs()).isEqualTo(1_200);
+        assertThat(read.overheads(0).fixedMs()).isEqualTo(1_200);
         assertThat(read.link(0)).isEqualTo(9_000);
         assertThat(read.link(1000)).isEqualTo(1000);
         assertThat(read.linkSource(1000)).isEqualTo("the policy's bandwidth cap");
@@ -32,7 +32,8 @@ class TheEstimatesOverheadIsTheFloorOfRecentMigrationsNotAColdStartTest {
         EstimateHistory read = EstimateHistory.of(List.of());
 
         // then
-        assertThat(read.overheads()).isEqualTo(Overheads.DEFAULT);
+        assertThat(read.overheads(0)).isEqualTo(Overheads.DEFAULT);
+        assertThat(read.overheads(1000)).isEqualTo(Overheads.DEFAULT);
         assertThat(read.link(0)).isEqualTo(EstimateHistory.DEFAULT_LINK_MBPS);
         assertThat(read.linkSource(0)).contains("default");
     }
