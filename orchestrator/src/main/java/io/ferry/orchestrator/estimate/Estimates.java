@@ -60,6 +60,11 @@ public class Estimates {
 
     private record Cached(java.time.Instant at, EstimateHistory history) {}
 
+    /** The next estimate reads the history again: a migration completed. */
+    void forgetHistory() {
+        cached = null;
+    }
+
     /** What ferry measured of its recent migrations: the link and the overheads the model assumes. */
     public EstimateHistory history() {
         Cached c = cached;
