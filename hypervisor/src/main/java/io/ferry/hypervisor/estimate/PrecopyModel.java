@@ -146,7 +146,8 @@ public final class PrecopyModel {
             rounds.add(new Estimate.Round(round, Math.round(dataPages + zeroPages), Math.round(roundMs), Math.round(dirty),
                     expectedMs, throttle));
             if (expectedMs <= threshold) {
-                long downtime = Math.min(expectedMs, policy.maxDowntimeMs()) + in.overheads().switchoverMs();
+                long downtime = (in.driver().pauseSendsConvergedSet ? Math.min(expectedMs, policy.maxDowntimeMs()) : 0)
+                        + in.overheads().switchoverMs();
                 return new Estimate(true, round, Math.round(in.overheads().fixedMs() + elapsedMs + downtime),
                         Math.round(elapsedMs), downtime, throttle, Math.round(bytes), in.linkMbps(), String.format(
                         "after %d round%s %d pages are left, about %d ms at %.0f Mbit/s, within the %d ms allowed%s", round,
