@@ -266,7 +266,7 @@ public final class Bench {
         Process help = new ProcessBuilder(ferry.toString(), "demo", "--help").redirectErrorStream(true).start();
         String text = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         help.waitFor();
-        for (String option : List.of("--json", "--workload", "--bandwidth", "--driver")) {
+        for (String option : List.of("--json", "--workload", "--bandwidth", "--driver", "--remedy")) {
             if (!text.contains(option)) {
                 return "`" + ferry + " demo --help` does not list " + option
                         + ": rebuild the jars (mvn -DskipTests install) or update the source. It printed:\n" + text;

@@ -39,7 +39,8 @@ final class DemoRunner {
     List<String> command(Scenario s) {
         // Round trips first: agents and an orchestrator run for months, so the measured migration is not the first
         // their JVMs ever ran (that one costs 2-3 s more here, in class loading and interpreted code; reported as warmUps).
-        List<String> command = new ArrayList<>(List.of(ferry.toString(), "demo", "--json", "--warm-up", Integer.toString(warmUps),
+        // --remedy: a run that fails NOT_CONVERGING is tried again under the policy its what-if names (issue 14's point 3)
+        List<String> command = new ArrayList<>(List.of(ferry.toString(), "demo", "--json", "--remedy", "--warm-up", Integer.toString(warmUps),
                 "--memory", Integer.toString(s.memoryMb())));
         switch (s.driver()) {
             case SIMULATED -> command.addAll(List.of("--workload", s.workloadSpec()));

@@ -23,7 +23,13 @@ final class EstimateAccuracy {
      * @param verdictRight null when the run ended otherwise than COMPLETED or NOT_CONVERGING (nothing to judge)
      */
     record Judged(Run run, boolean estimatedConverges, long estimatedMs, long actualMs, double error, Boolean verdictRight,
-            boolean sampled) {}
+            boolean sampled) {
+        /** What the demo's --remedy tried after a NOT_CONVERGING run: the what-if's policy and the new migration; or null. */
+        JsonNode remedy() {
+            JsonNode r = run.demo() == null ? null : run.demo().get("remedy");
+            return r == null || !r.isObject() ? null : r;
+        }
+    }
 
     static List<Judged> judge(List<Run> runs) {
         List<Judged> judged = new ArrayList<>();
@@ -34,7 +40,9 @@ final class EstimateAccuracy {
             }
             long estimated = e.path("totalMs").asLong();
             long actual = e.path("actualTotalMs").asLong(r.totalMs());
-            Boolean converged = r.completed() ? Boolean.TRUE
+            // the orchestrator's own judgement (a pre-copy out of its completion time did not converge either)
+            Boolean converged = e.path("actualConverged").isBoolean() ? e.path("actualConverged").asBoolean()
+                    : r.completed() ? Boolean.TRUE
                     : "NOT_CONVERGING".equals(r.demo().path("failureReason").asString("")) ? Boolean.FALSE : null;
             judged.add(new Judged(r, e.path("converges").asBoolean(), estimated, actual,
                     actual > 0 ? (estimated - actual) / (double) actual : Double.NaN,
@@ -64,6 +72,25 @@ final class EstimateAccuracy {
         out.append(String.format(Locale.ROOT, "  total within ±%.0f %%: %d of %d (%s); verdict right: %d of %d (%s)%n",
                 TOLERANCE * 100, within, judged.size(), within == judged.size() ? "met" : "missed", right, verdicts,
                 right == verdicts ? "met" : "missed"));
+        for (Judged j : judged) {
+            JsonNode r = j.remedy();
+            if (r == null) {
+                continue;
+            }
+            String name = j.run().scenario().name() + " #" + j.run().attempt();
+            if (r.path("ask").isNull()) {
+                out.append(String.format(Locale.ROOT, "  what-if of %s: no policy the model tries converges%n", name));
+                continue;
+            }
+            long said = r.path("whatIfTotalMs").asLong();
+            long took = r.path("totalMs").asLong();
+            boolean converged = "COMPLETED".equals(r.path("state").asString());
+            out.append(String.format(Locale.ROOT, "  what-if of %s under %s: said %s in %d ms; migrated under it: %s in %d ms "
+                    + "(%s%s)%n", name, r.path("ask"), r.path("whatIfConverges").asBoolean() ? "converges" : "does not converge",
+                    said, r.path("state").asString(), took,
+                    converged == r.path("whatIfConverges").asBoolean() ? "verdict right" : "verdict WRONG",
+                    converged && took > 0 ? String.format(Locale.ROOT, ", total %+.0f%%", (said - took) * 100.0 / took) : ""));
+        }
         return out.toString();
     }
 
@@ -86,6 +113,9 @@ final class EstimateAccuracy {
                 n.put("verdictRight", j.verdictRight());
             }
             n.put("sampled", j.sampled());
+            if (j.remedy() != null) {
+                n.set("remedy", j.remedy());
+            }
         }
         return into;
     }

@@ -62,6 +62,12 @@ final class DemoCommand implements Callable<Integer> {
             + "guest's round trip alone takes 20 s.")
     int warmUpRoundTrips;
 
+    @Option(names = "--remedy", description = "When the migration does not converge (NOT_CONVERGING, or out of its "
+            + "completion time in pre-copy), ask its what-if which policy would "
+            + "have converged (the bandwidth, else auto-converge, else the downtime limit the model names) and migrate "
+            + "again under it; the summary reports both (remedy).")
+    boolean remedy;
+
     @Spec
     CommandSpec spec;
 
@@ -82,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
             List<JsonNode> warmUps = new ArrayList<>();
             for (int i = 1; i <= warmUpRoundTrips; i++) {
                 for (String to : List.of(Stack.DESTINATION, Stack.SOURCE)) {
-                    JsonNode warm = follow(stack, api, submit(stack, to, null), new PrintStream(java.io.OutputStream.nullOutputStream()));
+                    JsonNode warm = follow(stack, api, submit(stack, to, policy(null)), new PrintStream(java.io.OutputStream.nullOutputStream()));
                     out.printf("warm-up %d/%d: SERVER2 -> %s %s in %d ms, downtime %d ms%n", i, warmUpRoundTrips, to,
                             warm.path("state").asString(), warm.path("totalMs").asLong(), warm.path("downtimeMs").asLong());
                     if (!warm.path("state").asString().equals(MigrationStatus.COMPLETED.name())) {
@@ -94,15 +100,22 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             awaitEstimate(api, out);
-            String requestId = submit(stack, Stack.DESTINATION, bandwidthMbps);
+            String requestId = submit(stack, Stack.DESTINATION, policy(bandwidthMbps));
             out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
                     requestId, stackOptions.memoryMb);
             JsonNode migration = follow(stack, api, requestId, out);
             String id = migration.path("migrationId").asString();
             boolean completed = migration.path("state").asString().equals(MigrationStatus.COMPLETED.name());
             JsonNode history = api.get("/api/migrations/" + id + "/history");
+            JsonNode remedied = null;
+            if (remedy && !completed && (migration.path("estimate").path("actualConverged").isBoolean()
+                    ? !migration.path("estimate").path("actualConverged").asBoolean()
+                    : "NOT_CONVERGING".equals(migration.path("failureReason").asString("")))) {
+                remedied = DemoRemedy.tryIt(api, id, policy(bandwidthMbps),
+                        p -> follow(stack, api, submit(stack, Stack.DESTINATION, p), out), out);
+            }
             if (json) {
-                System.out.println(summaryJson(migration, history, stack, warmUps));
+                System.out.println(summaryJson(migration, history, stack, warmUps, remedied));
             } else {
                 printSummary(migration);
                 printHistory(history);
@@ -136,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
         return stackOptions.toOptions("demo", 0, 0);
     }
 
-    private String summaryJson(JsonNode m, JsonNode history, Stack stack, List<JsonNode> warmUps) {
+    private String summaryJson(JsonNode m, JsonNode history, Stack stack, List<JsonNode> warmUps, JsonNode remedied) {
         var node = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
         node.put("migrationId", m.path("migrationId").asString());
         node.put("state", m.path("state").asString());
@@ -173,6 +186,9 @@ final class DemoCommand implements Callable<Integer> {
             node.putNull("resumedAfterMs");
         } else {
             node.put("resumedAfterMs", resumedAfter);
+        }
+        if (remedied != null) {
+            node.set("remedy", remedied);
         }
         var warm = node.putArray("warmUps");
         for (JsonNode w : warmUps) {
@@ -231,16 +247,18 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * @param bandwidthMbps the link's cap; null: uncapped
-     * @return the request id
-     */
-    private String submit(Stack stack, String destination, Integer bandwidthMbps) throws Exception {
+    /** The options' policy with this cap (null: uncapped). */
+    private DemoRemedy.Policy policy(Integer bandwidthMbps) {
+        return new DemoRemedy.Policy(bandwidthMbps, maxDowntimeMs, autoConverge);
+    }
+
+    /** @return the request id */
+    private String submit(Stack stack, String destination, DemoRemedy.Policy policy) throws Exception {
         String requestId = "demo-" + UUID.randomUUID();
         MigrationRequest request = MigrationRequest.newBuilder().setRequestId(requestId).setVmId("SERVER2")
                 .setDestinationHost(destination).setRequestedBy(System.getProperty("user.name", "demo"))
-                .setBandwidthMbps(bandwidthMbps).setMaxDowntimeMs(maxDowntimeMs).setMaxRounds(maxRounds)
-                .setAutoConverge(autoConverge ? Boolean.TRUE : null).setCompression(compression).build();
+                .setBandwidthMbps(policy.bandwidthMbps()).setMaxDowntimeMs(policy.maxDowntimeMs()).setMaxRounds(maxRounds)
+                .setAutoConverge(policy.autoConverge() ? Boolean.TRUE : null).setCompression(compression).build();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap(),
                 "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(io.ferry.schema.Topics.REQUESTS, requestId,

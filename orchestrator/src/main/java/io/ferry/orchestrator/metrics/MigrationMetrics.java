@@ -82,7 +82,9 @@ public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEven
                     Counter.builder("ferry.migration.failures")
                             .description("Failures before resume, by reason and stage").tag("reason", f.reason().name())
                             .tag("stage", f.stage().name()).register(registry).increment();
-                    if (f.reason() == io.ferry.schema.common.FailureReason.NOT_CONVERGING) {
+                    if (f.reason() == io.ferry.schema.common.FailureReason.NOT_CONVERGING
+                            || f.reason() == io.ferry.schema.common.FailureReason.COMPLETION_TIMEOUT
+                            && f.stage() == io.ferry.orchestrator.core.Stage.PRECOPY) { // out of time, never paused
                         judge(appended.stream(), false, -1);
                     }
                 }
