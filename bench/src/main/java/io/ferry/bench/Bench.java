@@ -215,6 +215,7 @@ public final class Bench {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode json = Report.json(mapper, machine(mapper), options.memoryMb(), options.repeat(), loopback, runs, targets);
         EstimateAccuracy.json(json.putArray("estimateAccuracy"), EstimateAccuracy.judge(runs));
+        EstimateAccuracy.byScenario(json.putObject("estimateAccuracyByScenario"), EstimateAccuracy.judge(runs));
         ObjectNode floorJson = json.putObject("verifiedStreamFloor");
         Report.putNumber(floorJson, "bytesPerSec", floor.bytesPerSec());
         floorJson.put("bytesPerTry", floor.bytesPerTry()).put("tries", floor.tries());
