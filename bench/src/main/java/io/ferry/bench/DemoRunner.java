@@ -79,6 +79,8 @@ final class DemoRunner {
             return Run.failed(s, attempt, "`" + String.join(" ", command) + "` exited " + exit
                     + (demo == null ? " without a JSON summary" : "") + tail(log));
         }
+        // each run's summary as it comes, so a report that fails later loses no run
+        Files.writeString(logDir.resolve(s.name() + "-" + attempt + ".json"), demo.toString());
         return new Run(s, attempt, demo, null);
     }
 

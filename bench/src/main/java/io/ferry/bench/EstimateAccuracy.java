@@ -41,7 +41,7 @@ final class EstimateAccuracy {
             long estimated = e.path("totalMs").asLong();
             long actual = e.path("actualTotalMs").asLong(r.totalMs());
             // the orchestrator's own judgement (a pre-copy out of its completion time did not converge either)
-            Boolean converged = e.path("actualConverged").isBoolean() ? e.path("actualConverged").asBoolean()
+            Boolean converged = e.path("actualConverged").isBoolean() ? Boolean.valueOf(e.path("actualConverged").asBoolean())
                     : r.completed() ? Boolean.TRUE
                     : "NOT_CONVERGING".equals(r.demo().path("failureReason").asString("")) ? Boolean.FALSE : null;
             judged.add(new Judged(r, e.path("converges").asBoolean(), estimated, actual,

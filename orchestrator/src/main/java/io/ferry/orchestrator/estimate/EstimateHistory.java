@@ -21,6 +21,9 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
     static EstimateHistory of(List<Precopied> rows) {
         // The upper quartile: a link is slower than it is only by accident (a fresh JVM's first rounds run interpreted
         // code, measured here at half the rate of later ones; a busy host), never faster.
+        if (rows.isEmpty()) {
+            return new EstimateHistory(0, Overheads.DEFAULT, Overheads.DEFAULT, 0, 1);
+        }
         double link = upperQuartile(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
                 .mapToDouble(Precopied::round1Mbps).toArray());
         double downtime = median(rows.stream().mapToDouble(Precopied::downtimeMs).toArray());
@@ -28,15 +31,12 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
         // The lower quartile, not the median: what a migration spends outside its rounds only ever grows by accident
         // (a fresh JVM's first migration costs 2-4 s more here, a busy host more), so the floor is the typical cost.
         // The stream's wait is apart, as it differs by kind by more than the target's margin: an uncapped stream first
-        // waits for the destination to fault in the memory it will write (0.4-0.5 s per GiB used here), a capped one
+        // waits for the destination to fault in the memory it will write (0.3-0.5 s per GiB used here), a capped one
         // starts at once, the destination's faulting staying ahead of it.
         double base = lowerQuartile(rows.stream().mapToDouble(r -> Math.max(0, r.totalMs() - r.precopyMs()
                 - r.downtimeMs() - r.streamWaitMs())).toArray());
         double uncappedWait = median(rows.stream().filter(r -> r.capMbps() == 0).mapToDouble(Precopied::streamWaitMs).toArray());
         double cappedWait = median(rows.stream().filter(r -> r.capMbps() > 0).mapToDouble(Precopied::streamWaitMs).toArray());
-        if (rows.isEmpty()) {
-            return new EstimateHistory(link, Overheads.DEFAULT, Overheads.DEFAULT, 0, 1);
-        }
         return new EstimateHistory(link, new Overheads(Math.round(base + uncappedWait), switchover),
                 new Overheads(Math.round(base + cappedWait), switchover), rows.size(), Math.max(1, tailOf(rows)));
     }

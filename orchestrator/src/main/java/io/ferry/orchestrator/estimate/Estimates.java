@@ -47,8 +47,8 @@ public class Estimates {
             if (driver == Driver.QEMU) {
                 guest = withQemusZeroPages(vmId, guest);
             }
-            Estimate estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver, history.overheads(policy.bandwidthMbps()),
-                    policy.bandwidthMbps() > 0 ? 1 : history.tailFactor()));
+            Estimate estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver,
+                    history.overheads(policy.bandwidthMbps()), policy.bandwidthMbps() > 0 ? 1 : history.tailFactor()));
             return new Answer(vmId, where.host(), where.driver(), where.sample(), history, policy, estimate,
                     history.linkSource(policy.bandwidthMbps()));
         });

@@ -101,8 +101,6 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      * @param round1Mbps the rate its round 1 reached on the wire (its bytes over its time)
      * @param precopyMs its rounds' time
      * @param round1ThroughputMbps the throughput its driver reported at the end of round 1 (QEMU: its recent rate)
-     */
-    /**
      * @param streamWaitMs from the source connecting to round 1's start, less the round itself: an uncapped stream's
      *     wait for the destination to fault in its memory (0 when unknown)
      */
