@@ -14,6 +14,9 @@ import java.util.List;
  * @param workingSetPages where the dirty set saturates
  */
 public record DirtyCurve(double pagesPerSec, double workingSetPages) {
+    /** A point at or above this share of the memory is taken as the whole memory: it no longer says a rate. */
+    private static final double SATURATED = 0.99;
+
     /** A guest that writes nothing. */
     public static final DirtyCurve IDLE = new DirtyCurve(0, 0);
 
@@ -48,7 +51,13 @@ public record DirtyCurve(double pagesPerSec, double workingSetPages) {
         }
         double most = points.stream().mapToDouble(Point::pages).max().orElseThrow();
         if (most >= maxPages) {
-            return new DirtyCurve(points.stream().mapToDouble(p -> p.pages() / p.seconds()).max().orElseThrow(), maxPages);
+            // The guest dirtied all its memory: its working set is the memory, and only the points short of it say its
+            // rate (a saturated point says no more than "at least its pages over its time").
+            List<Point> unsaturated = points.stream().filter(p -> p.pages() < maxPages * SATURATED).toList();
+            double rate = unsaturated.isEmpty() ? points.stream().mapToDouble(p -> p.pages() / p.seconds()).max().orElseThrow()
+                    : unsaturated.stream().mapToDouble(p -> -maxPages * Math.log1p(-p.pages() / (double) maxPages) / p.seconds())
+                            .average().orElseThrow();
+            return new DirtyCurve(rate, maxPages);
         }
         DirtyCurve best = null;
         double bestError = Double.MAX_VALUE;

@@ -25,12 +25,18 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
         return rounds.isEmpty();
     }
 
-    /** The guest as its rounds showed it. */
+    /**
+     * The guest as its rounds showed it. A round throttled t % ran the guest for (100 - t) % of its time, and the model
+     * has a throttled guest dirty what it would unthrottled in that share ({@link DirtyCurve#pages}), so it counts as
+     * that much unthrottled time: for a guest that dirties all its memory in every unthrottled round, the throttled
+     * rounds are the only ones that show its rate.
+     */
     public GuestSample guest(Instant at) {
         List<DirtyCurve.Point> points = new ArrayList<>();
         for (Round r : rounds) {
-            if (r.throttlePercent() == 0 && r.roundMs() > 0) {
-                points.add(new DirtyCurve.Point(r.roundMs() / 1000.0, r.dirtyPagesRemaining()));
+            if (r.roundMs() > 0 && r.throttlePercent() < 100) {
+                points.add(new DirtyCurve.Point(r.roundMs() / 1000.0 * (100 - r.throttlePercent()) / 100,
+                        r.dirtyPagesRemaining()));
             }
         }
         DirtyCurve curve = DirtyCurve.fit(points, memoryPages);
