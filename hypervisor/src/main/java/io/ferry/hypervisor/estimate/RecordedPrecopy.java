@@ -46,6 +46,27 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
                 first.zeroPages());
     }
 
+    /**
+     * Whether every round left (nearly) all the memory dirty: such rounds say only that the guest writes at least its
+     * memory per round, not how much faster, and a what-if read from them alone names too small a link.
+     */
+    public boolean onlyBoundsTheRate() {
+        return rounds.stream().filter(r -> r.roundMs() > 0).allMatch(r -> r.dirtyPagesRemaining() >= memoryPages * 0.99);
+    }
+
+    /**
+     * The guest as its rounds showed it, its rate taken from {@code sampled} (a sample taken apart from the migration,
+     * over windows short enough to see it) when the rounds only bound it and the sample says more.
+     */
+    public GuestSample guest(Instant at, java.util.Optional<GuestSample> sampled) {
+        GuestSample own = guest(at);
+        if (!onlyBoundsTheRate() || sampled.isEmpty() || sampled.get().dirtyPagesPerSec() <= own.dirtyPagesPerSec()) {
+            return own;
+        }
+        return new GuestSample(at, own.windowMs(), sampled.get().dirtyPagesPerSec(), own.workingSetPages(), memoryPages,
+                own.usedPages(), own.zeroPages());
+    }
+
     /** The link rate the largest round reached, in Mbit/s (rounds too short to measure a link are left aside). */
     public double linkMbps() {
         Round largest = rounds.stream().max(java.util.Comparator.comparingLong(Round::bytesSent)).orElseThrow();

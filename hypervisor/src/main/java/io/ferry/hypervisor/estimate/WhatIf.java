@@ -21,7 +21,16 @@ public record WhatIf(Estimate asRecorded, Estimate whatIf, GuestSample guest) {
      */
     public static WhatIf play(RecordedPrecopy recorded, CopyPolicy recordedPolicy, CopyPolicy policy, Driver driver,
             PrecopyModel.Overheads overheads, double uncappedLinkMbps) {
-        GuestSample guest = recorded.guest(Instant.EPOCH);
+        return play(recorded, java.util.Optional.empty(), recordedPolicy, policy, driver, overheads, uncappedLinkMbps);
+    }
+
+    /**
+     * @param sampled the guest's latest sample, for a rate its rounds only bound
+     *     ({@link RecordedPrecopy#guest(Instant, java.util.Optional)})
+     */
+    public static WhatIf play(RecordedPrecopy recorded, java.util.Optional<GuestSample> sampled, CopyPolicy recordedPolicy,
+            CopyPolicy policy, Driver driver, PrecopyModel.Overheads overheads, double uncappedLinkMbps) {
+        GuestSample guest = recorded.guest(Instant.EPOCH, sampled);
         double recordedLink = recorded.linkMbps();
         Estimate asRecorded = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, recordedPolicy, recordedLink, driver,
                 overheads));

@@ -89,10 +89,13 @@ class WhatIfService {
         var history = estimates.history();
         long precopyMs = rounds.stream().mapToLong(RecordedPrecopy.Round::roundMs).sum();
         // A completed migration measured its own overheads; otherwise those of ferry's recent migrations.
-        PrecopyModel.Overheads overheads = completed == null ? history.overheads(policy.bandwidthMbps()) : new PrecopyModel.Overheads(
-                Math.max(0, completed.totalMs() - precopyMs - completed.downtimeMs()), history.overheads(policy.bandwidthMbps()).switchoverMs());
-        WhatIf result = WhatIf.play(precopy, Estimates.copyPolicy(recordedPolicy), Estimates.copyPolicy(policy), driver,
-                overheads, history.measuredLinkMbps());
+        PrecopyModel.Overheads learnt = history.overheads(policy.bandwidthMbps());
+        PrecopyModel.Overheads overheads = completed == null ? learnt : new PrecopyModel.Overheads(
+                Math.max(0, completed.totalMs() - precopyMs - completed.downtimeMs()), learnt.switchoverMs());
+        // the guest's latest sample (its heartbeat's), for a guest whose rounds only bound its rate
+        var sampled = inventory.sample(requested.vm().vmId().value()).flatMap(Inventory.Sampled::sample);
+        WhatIf result = WhatIf.play(precopy, sampled, Estimates.copyPolicy(recordedPolicy), Estimates.copyPolicy(policy),
+                driver, overheads, history.measuredLinkMbps());
         Boolean converged = completed != null ? Boolean.TRUE
                 : failed != null && failed.reason() == io.ferry.schema.common.FailureReason.NOT_CONVERGING ? Boolean.FALSE
                 : null;
