@@ -27,6 +27,20 @@ final class DemoRemedy {
 
     private DemoRemedy() {}
 
+    /**
+     * Whether the migration converged, as the orchestrator judged it beside its estimate; without an estimate,
+     * COMPLETED and NOT_CONVERGING say it; null when nothing does.
+     */
+    static Boolean converged(JsonNode migration) {
+        JsonNode judged = migration.path("estimate").path("actualConverged");
+        if (judged.isBoolean()) {
+            return judged.asBoolean();
+        }
+        String state = migration.path("state").asString("");
+        return "COMPLETED".equals(state) ? Boolean.TRUE
+                : "NOT_CONVERGING".equals(migration.path("failureReason").asString("")) ? Boolean.FALSE : null;
+    }
+
     /** The remedy tried, as the demo's summary carries it; {@code ask} null when no policy the model tries converges. */
     static ObjectNode tryIt(FerryClient api, String failedId, Policy recorded, Migrate migrate, PrintStream out)
             throws Exception {

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record DirtyCurve(double pagesPerSec, double workingSetPages) {
     /** A point at or above this share of the memory is taken as the whole memory: it no longer says a rate. */
-    private static final double SATURATED = 0.99;
+    static final double SATURATED = 0.99;
 
     /** A guest that writes nothing. */
     public static final DirtyCurve IDLE = new DirtyCurve(0, 0);

@@ -51,7 +51,7 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
      * memory per round, not how much faster, and a what-if read from them alone names too small a link.
      */
     public boolean onlyBoundsTheRate() {
-        return rounds.stream().filter(r -> r.roundMs() > 0).allMatch(r -> r.dirtyPagesRemaining() >= memoryPages * 0.99);
+        return rounds.stream().filter(r -> r.roundMs() > 0).allMatch(r -> r.dirtyPagesRemaining() >= memoryPages * DirtyCurve.SATURATED);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.metrics;
 
+import io.ferry.orchestrator.core.ConvergeVerdict;
 import io.ferry.orchestrator.core.MigrationEvent;
 import io.ferry.orchestrator.core.MigrationCommand;
 import io.ferry.orchestrator.core.MigrationState;
@@ -82,9 +83,7 @@ public class MigrationMetrics implements Reactor<MigrationCommand, MigrationEven
                     Counter.builder("ferry.migration.failures")
                             .description("Failures before resume, by reason and stage").tag("reason", f.reason().name())
                             .tag("stage", f.stage().name()).register(registry).increment();
-                    if (f.reason() == io.ferry.schema.common.FailureReason.NOT_CONVERGING
-                            || f.reason() == io.ferry.schema.common.FailureReason.COMPLETION_TIMEOUT
-                            && f.stage() == io.ferry.orchestrator.core.Stage.PRECOPY) { // out of time, never paused
+                    if (Boolean.FALSE.equals(ConvergeVerdict.of(false, f.reason(), !f.stage().beforeFinalCopy()))) {
                         judge(appended.stream(), false, -1);
                     }
                 }

@@ -96,11 +96,9 @@ public class MigrationQueries {
         node.put("actualTotalMs", actualTotal);
         node.put("actualDowntimeMs", downtime == null ? 0 : downtime);
         node.put("actualRounds", rs.getObject("rounds") == null ? 0 : rs.getInt("rounds"));
-        // A pre-copy that ran out of its completion time without pausing the guest did not converge either.
         String reason = rs.getString("failure_reason");
-        Boolean converged = state == MigrationStatus.COMPLETED ? Boolean.TRUE
-                : "NOT_CONVERGING".equals(reason) || "COMPLETION_TIMEOUT".equals(reason) && downtime == null ? Boolean.FALSE
-                : null;
+        Boolean converged = io.ferry.orchestrator.core.ConvergeVerdict.of(state == MigrationStatus.COMPLETED,
+                reason == null ? null : io.ferry.schema.common.FailureReason.valueOf(reason), downtime != null);
         if (converged == null) { // cancelled, or failed for another reason: nothing to judge the verdict on
             node.putNull("actualConverged");
             node.putNull("verdictRight");

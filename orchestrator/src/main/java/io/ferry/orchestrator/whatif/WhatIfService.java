@@ -96,9 +96,8 @@ class WhatIfService {
         var sampled = inventory.sample(requested.vm().vmId().value()).flatMap(Inventory.Sampled::sample);
         WhatIf result = WhatIf.play(precopy, sampled, Estimates.copyPolicy(recordedPolicy), Estimates.copyPolicy(policy),
                 driver, overheads, history.measuredLinkMbps());
-        Boolean converged = completed != null ? Boolean.TRUE
-                : failed != null && failed.reason() == io.ferry.schema.common.FailureReason.NOT_CONVERGING ? Boolean.FALSE
-                : null;
+        Boolean converged = io.ferry.orchestrator.core.ConvergeVerdict.of(completed != null,
+                failed == null ? null : failed.reason(), failed == null || !failed.stage().beforeFinalCopy());
         WhatIfView.Actual actual = new WhatIfView.Actual(converged, failed == null ? null : failed.reason().name(),
                 rounds.size(), completed == null ? null : completed.totalMs(), completed == null ? null : completed.downtimeMs(),
                 WhatIfView.PolicyView.of(recordedPolicy));
