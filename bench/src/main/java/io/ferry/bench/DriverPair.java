@@ -79,7 +79,7 @@ final class DriverPair {
     private static QemuRun qemu(GuestImage image, int memoryMb, int dirtyMb, Path work) throws Exception {
         try (QemuHypervisor source = qemuHost(image, dirtyMb, work.resolve("hv-01"));
                 QemuHypervisor destination = qemuHost(image, dirtyMb, work.resolve("hv-02"))) {
-            VmSpec spec = new VmSpec("SERVER2", memoryMb, 1, "52:54:00:12:34:56",
+            VmSpec spec = new VmSpec("SERVER2", memoryMb, Scenario.QEMU_VCPUS, "52:54:00:12:34:56",
                     work.resolve("shared").resolve("SERVER2.qcow2").toString(), List.of());
             source.boot(spec);
             double pageWritesPerSec = GuestWriteRate.pageWritesPerSec(source.serialLog("SERVER2").orElseThrow(), dirtyMb);
@@ -101,7 +101,7 @@ final class DriverPair {
                 GuestWorkload.IDLE, ContentMix.DEFAULT, null, "127.0.0.1", 0, "127.0.0.1");
         try (SimulatedHypervisor source = new SimulatedHypervisor(settings, Clock.systemUTC());
                 SimulatedHypervisor destination = new SimulatedHypervisor(settings, Clock.systemUTC())) {
-            VmSpec spec = new VmSpec("SERVER2", memoryMb, 1, "52:54:00:12:34:56", "/ferry/disks/SERVER2.vhdx", List.of());
+            VmSpec spec = new VmSpec("SERVER2", memoryMb, Scenario.QEMU_VCPUS, "52:54:00:12:34:56", "/ferry/disks/SERVER2.vhdx", List.of());
             source.boot(spec, workload);
             Thread.sleep(1_000); // let the workload reach its rate, as the QEMU guest had
             Migration m = migrate(source, destination, ticket(), spec);

@@ -108,7 +108,7 @@ final class QemuAlone {
             createDisk(disk);
             QemuHypervisor.Settings settings = new QemuHypervisor.Settings("qemu-system-x86_64", image, "pc", "tcg",
                     s.dirtyMb(), 64, "none", sockets, 16_384, List.of(), "127.0.0.1", "127.0.0.1");
-            VmSpec spec = new VmSpec("SERVER2", s.memoryMb(), 1, "52:54:00:12:34:56", disk.toString(), List.of());
+            VmSpec spec = new VmSpec("SERVER2", s.memoryMb(), Scenario.QEMU_VCPUS, "52:54:00:12:34:56", disk.toString(), List.of());
             QemuCommandLine.Files sourceFiles = files(sockets, logDir, prefix, "source");
             QemuCommandLine.Files destinationFiles = files(sockets, logDir, prefix, "destination");
             List<String> destinationCommand = new ArrayList<>(QemuCommandLine.guest(settings, spec, destinationFiles));

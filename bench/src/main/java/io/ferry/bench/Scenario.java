@@ -14,6 +14,11 @@ record Scenario(String name, Driver driver, String workloadName, String workload
     static final int GBIT = 1000;
     static final String QEMU_FERRY = "qemu-ferry";
     static final String QEMU_ALONE = "qemu-alone";
+    /**
+     * The QEMU guest's vCPUs wherever the bench boots it itself (QEMU alone, the driver pair): those of the demo's VM,
+     * {@code SERVER2:MB}, which the agent gives 2 (AgentConfiguration.parseVm), so both sides migrate the same guest.
+     */
+    static final int QEMU_VCPUS = 2;
     /** What issue 11 judges, and nothing else: one run of each gives every target's figures. */
     static final List<String> ISSUE11 = List.of("idle-uncapped", "idle-1g", "hotset-1g", QEMU_FERRY, QEMU_ALONE);
 
