@@ -134,10 +134,11 @@ final class Stack implements AutoCloseable {
                 .with("server.port", Integer.toString(askedPort))
                 .with("ferry.port-file", portFile.toString());
         children.add(start("orchestrator", orchestratorJar, appJvm, orchestrator));
-        // Guest memory is mapped off-heap, so a small heap does; ZGC keeps pauses out of the blackout. 96 MiB, not more:
-        // an agent whose guest wrote all its memory holds all of it too, and the JVM's own must fit in 0.3 of it
-        // (issue 11 point 7; at 256 MiB a 1 GiB guest's agents peaked at 1.43).
-        List<String> agentJvm = List.of("-Xmx96m", "-XX:+UseZGC");
+        // Guest memory is mapped off-heap, so a small heap does; ZGC keeps pauses out of the blackout. 256 MiB: an agent's
+        // live heap reaches 80-90 MiB during migrations; at 96 MiB ZGC stalled allocations for up to 240 ms, in pre-copy
+        // too (JFR, jdk.ZAllocationStall), and 128 MiB saved too little RSS to matter (README, issue 11 point 7).
+        // FERRY_DEMO_AGENT_HEAP (e.g. 128m) overrides it.
+        List<String> agentJvm = List.of("-Xmx" + System.getenv().getOrDefault("FERRY_DEMO_AGENT_HEAP", "256m"), "-XX:+UseZGC");
         children.add(agent(SOURCE, agentJar, agentJvm, "SERVER2:" + options.memoryMb()));
         children.add(agent(DESTINATION, agentJar, agentJvm, ""));
         for (Child child : children) {
