@@ -172,17 +172,17 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     }
 
     /**
-     * QEMU measures it: {@code calc-dirty-rate} (page-sampling: it hashes sampled pages at the start and the end, so
-     * it counts distinct pages changed, and does not touch a migration's dirty log) over one second and then two, whose
-     * two rates give the curve's two points. QEMU does not say which pages the guest used or which are zero: every page
-     * counts as used and none as zero (QEMU does send zero pages as a marker, so round 1 is predicted long).
-     */
-    /**
      * Pages {@code calc-dirty-rate} hashes per GiB of guest memory: QEMU's most (its default, 512, hashes 128 pages of a
      * 256 MB guest, and a 64 MiB working set then reads anywhere from 15.8 k to 20.5 k pages over one second).
      */
     private static final int SAMPLE_PAGES_PER_GIB = 4096;
 
+    /**
+     * QEMU measures it: {@code calc-dirty-rate} (page-sampling: it hashes sampled pages at the start and the end, so
+     * it counts distinct pages changed, and does not touch a migration's dirty log) over one second and then two, whose
+     * two rates give the curve's two points. QEMU does not say which pages the guest used or which are zero: every page
+     * counts as used and none as zero (QEMU does send zero pages as a marker, so round 1 is predicted long).
+     */
     @Override
     public java.util.Optional<io.ferry.hypervisor.estimate.GuestSample> sample(String vmId, java.time.Duration window) {
         QemuVm vm = vms.get(vmId);
