@@ -138,7 +138,7 @@ final class Stack implements AutoCloseable {
         // live heap reaches 80-90 MiB during migrations; at 96 MiB ZGC stalled allocations for up to 240 ms, in pre-copy
         // too (JFR, jdk.ZAllocationStall), and 128 MiB saved too little RSS to matter (README, issue 11 point 7).
         // FERRY_DEMO_AGENT_HEAP (e.g. 128m) overrides it.
-        List<String> agentJvm = List.of("-Xmx" + System.getenv().getOrDefault("FERRY_DEMO_AGENT_HEAP", "256m"), "-XX:+UseZGC");
+        List<String> agentJvm = List.of("-Xmx" + agentHeap(), "-XX:+UseZGC");
         children.add(agent(SOURCE, agentJar, agentJvm, "SERVER2:" + options.memoryMb()));
         children.add(agent(DESTINATION, agentJar, agentJvm, ""));
         for (Child child : children) {
@@ -173,6 +173,16 @@ final class Stack implements AutoCloseable {
         } catch (RuntimeException e) {
             return false; // not up yet: asked again
         }
+    }
+
+    /** The agents' -Xmx: FERRY_DEMO_AGENT_HEAP as the JVM reads a size (128m, 1g), else 256m. */
+    private static String agentHeap() {
+        String heap = System.getenv().getOrDefault("FERRY_DEMO_AGENT_HEAP", "256m").strip();
+        if (!heap.matches("\\d+[kKmMgG]?")) {
+            throw new IllegalStateException("FERRY_DEMO_AGENT_HEAP='" + heap + "' is not a heap size; give one as -Xmx "
+                    + "takes it, e.g. 128m or 1g (default 256m)");
+        }
+        return heap;
     }
 
     private Child agent(String host, Path jar, List<String> jvm, String vms) throws IOException {
