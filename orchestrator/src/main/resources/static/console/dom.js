@@ -37,7 +37,10 @@ export const fmt = {
   ms(ms) {
     if (ms === undefined || ms === null) return '–';
     if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
-    if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+    // Rounded half-up on whole hundredths (tenths past 10 s) first: toFixed alone rounds the binary double, so
+    // 2,425 ms would read "2.42 s" here and "2.43 s" in the CLI and the audit export.
+    if (Math.abs(ms) < 10_000) return `${(Math.round(ms / 10) / 100).toFixed(2)} s`;
+    if (Math.abs(ms) < 60_000) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
     return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
   },
   us(us) {
