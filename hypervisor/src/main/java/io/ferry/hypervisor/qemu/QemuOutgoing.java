@@ -32,6 +32,8 @@ final class QemuOutgoing {
     /** How long the raised limit may take to bring the guest to the switch before the final copy gives up. */
     volatile Duration switchTimeout = Duration.ofSeconds(30);
     volatile Instant pausedAt;
+    /** Full-speed passes QEMU runs under the hold limit once the switchover is authorised ({@link #catchUp}). */
+    static final int CATCH_UP_PASSES = 2;
     volatile QueryMigrate completed;
 
     QemuOutgoing(String migrationId, QemuVm vm, String dataAddress) {
@@ -90,16 +92,16 @@ final class QemuOutgoing {
     }
 
     /**
-     * Brings QEMU to {@code pre-switchover} with the guest stopped: a guest held running gets the request's downtime
-     * limit and link back, and QEMU stops it at its next pass end. Returns how long the guest had already sat paused
+     * Brings QEMU to {@code pre-switchover} with the guest stopped: a guest held running gets the request's link back
+     * for the catch-up passes ({@link #catchUp}), then its downtime limit, and QEMU stops it at its next pass end. Returns how long the guest had already sat paused
      * at the gate before {@code authorisedAt}: 0 unless it dirtied nothing under the hold and QEMU stopped it itself.
      */
     long pauseAtGate(Instant authorisedAt) throws InterruptedException {
         if (converged == null) {
             QueryMigrate now = vm.queryMigrate();
             if (!now.status().equals("pre-switchover")) {
-                vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs, "max-bandwidth",
-                        bandwidthBytesPerSecond));
+                catchUp(now);
+                vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", budgetMs));
                 converged = awaitGate();
                 pausedAt = vm.stoppedAt() != null ? vm.stoppedAt() : Instant.now();
                 vm.markPaused();
@@ -110,6 +112,28 @@ final class QemuOutgoing {
             vm.markPaused();
         }
         return Math.max(0, Duration.between(pausedAt, authorisedAt).toNanos() / 1_000);
+    }
+
+    /**
+     * Gives QEMU the request's link back under the hold limit and waits for {@link #CATCH_UP_PASSES} more dirty-bitmap
+     * syncs, the guest running: the first ends the pass the hold slowed, the second one at full speed. Raising the limit
+     * at once would switch with what the guest dirtied during the whole hold (the authorisation's round trip and up to
+     * 100 ms of QEMU's rate limiter), all of it inside the blackout; after the catch-up QEMU switches, as it does alone,
+     * with what one full-speed pass left. A guest that dirties nothing reaches pre-switchover on its own, and the gate
+     * takes it from there.
+     */
+    private void catchUp(QueryMigrate held) throws InterruptedException {
+        vm.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", bandwidthBytesPerSecond));
+        long target = held.dirtySyncCount() + CATCH_UP_PASSES;
+        long deadline = System.nanoTime() + switchTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long seen = vm.changes.version();
+            QueryMigrate now = vm.queryMigrate();
+            if (now.dirtySyncCount() >= target || !now.status().equals("active")) {
+                return;
+            }
+            vm.changes.awaitAfter(seen, Duration.ofMillis(20));
+        }
     }
 
     /**

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * MIGRATION_PASS events), reports each round, and returns "converged" as soon as a round ends with a dirty set the
  * link sends within {@link #READY_FACTOR} times the request's downtime limit. The guest keeps running and QEMU keeps iterating: under the hold
  * limit it will not stop the guest, so the switchover's authorisation travels while the guest runs, and the final
- * copy raises the limit (QEMU applies it within 100 ms and stops the guest at its next pass end). While held, the
+ * copy gives the link back for two full-speed passes, then raises the limit (QEMU applies it within 100 ms and stops
+ * the guest at its next pass end; QemuOutgoing.catchUp says why not at once). While held, the
  * stream is slowed to a trickle ({@link #HOLD_BYTES_PER_SECOND}): the guest keeps its speed and the dirty set it
  * leaves for the switch is what QEMU alone would have switched with. The limit must be
  * above 0: at 0 QEMU never syncs the dirty bitmap again and completes with round 1's dirty set in the blackout.
