@@ -43,25 +43,33 @@ public final class QemuCommandLine {
     }
 
     /**
-     * The guest's RAM in KiB, QEMU's {@code -m}: {@code memoryMb}, and under TCG 8 KiB less. TCG in QEMU before 9.0
-     * loses guest writes in a live migration: for a RAM block whose length is a whole number of 64-page bitmap words
-     * (any whole number of MiB), its dirty-bitmap sync takes a fast path that clears the migration's dirty bits without
-     * resetting the vCPU's TLB entries that already let stores skip dirty tracking. A store through such an entry after
-     * the sync marks nothing, so unless the page is written again once the entry is gone it is not sent again, and the
-     * destination resumes with its older content (fixed upstream by commit 03bfc2188f, "physmem: Fix migration dirty
-     * bitmap coherency with TCG memory access", QEMU 9.0; Debian 12's 7.2.x lacks it). Seen here as a page-table entry
-     * or a counter a few bytes off on the destination in about one migration in seven. A length 2 pages short of a
-     * whole word sends every sync down QEMU's exact per-page path, which resets those entries. KVM tracks dirty pages
-     * itself and gets the whole size. Both hosts derive it from the same spec and accelerator, so the skeleton's RAM
-     * block matches the source's.
+     * The guest's RAM in KiB, QEMU's {@code -m}: {@code memoryMb}, and under TCG in QEMU before 9.0 8 KiB less. Those
+     * QEMUs lose guest writes in a live migration: for a RAM block whose length is a whole number of 64-page bitmap
+     * words (any whole number of MiB), the dirty-bitmap sync takes a fast path that clears the migration's dirty bits
+     * without resetting the vCPU's TLB entries that already let stores skip dirty tracking, so a store through such an
+     * entry after the sync marks nothing and the destination resumes with the page's older content (fixed upstream by
+     * commit 03bfc2188f, "physmem: Fix migration dirty bitmap coherency with TCG memory access", QEMU 9.0). A length 2
+     * pages short of a whole word sends every sync down QEMU's exact per-page path instead, which resets those entries.
+     * That path lost a whole page too, in 1 of ~96 migrations on 7.2 and 1 of 66 on 10.0, once the switchover's
+     * catch-up added syncs while the guest ran (likely: it clears a page's bit and resets its entry back to back, and a
+     * vCPU's first store to the clean page can mark it just before and drop the entry's tracking just after); 10.0 with
+     * the whole size, whose fixed fast path clears the whole block before it resets the entries, lost none in 300. So a
+     * QEMU with the fix gets the whole size. KVM tracks dirty pages itself and gets the whole size. Both hosts derive it
+     * from the same spec, accelerator and QEMU version, so the skeleton's RAM block matches the source's.
      */
     static long ramKib(QemuHypervisor.Settings settings, VmSpec spec) {
+        return ramKib(settings, spec, QemuVersion.major(settings.binary()));
+    }
+
+    static long ramKib(QemuHypervisor.Settings settings, VmSpec spec, int qemuMajor) {
         long kib = spec.memoryMb() * 1024L;
-        return tcg(settings) ? kib - TCG_RAM_SHORTFALL_KIB : kib;
+        return tcg(settings) && qemuMajor < FIXED_TCG_DIRTY_SYNC ? kib - TCG_RAM_SHORTFALL_KIB : kib;
     }
 
     /** 2 pages: QEMU rounds {@code -m} up to 8 KiB, and 64-page words (256 KiB) take the fast path. */
     static final long TCG_RAM_SHORTFALL_KIB = 8;
+    /** The first QEMU whose fast dirty-bitmap sync resets the TLB entries it makes stale (03bfc2188f). */
+    static final int FIXED_TCG_DIRTY_SYNC = 9;
 
     static boolean tcg(QemuHypervisor.Settings settings) {
         return settings.accel().equals("tcg") || settings.accel().startsWith("tcg,");
