@@ -69,8 +69,8 @@ public final class GuestMemory implements AutoCloseable {
      * A second dirty log that an estimate's sample window keeps, so sampling a guest never touches the pre-copy's log.
      * Outside a window every write still sets its bit, in {@link #unsampled}, which nobody reads: a write path that
      * skipped it is compiled without it, deoptimised when the first window opens, and the window's first milliseconds,
-     * which say the rate, then see the guest's writes interpreted (with one core busy, 1 of 4 first samples of a
-     * write-heavy guest read under a fortieth of its rate; 0 of 6 with the bit always set).
+     * which say the rate, then see the guest's writes interpreted (with two busy shell loops beside it, 1 of 4 first
+     * samples of a write-heavy guest read under a fortieth of its rate; 0 of 6 with the bit always set).
      */
     private volatile AtomicLongArray sampling;
     private final AtomicLongArray unsampled;
