@@ -28,12 +28,13 @@ final class QemuVersion {
     private static int ask(String binary) {
         try {
             Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // wait first: reading to the end would block for as long as a stuck binary keeps its output open
+            // (its two lines fit the pipe, so the wait cannot block on them)
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return 0;
             }
-            return parse(out);
+            return parse(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return 0;
         } catch (InterruptedException e) {
