@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * MIGRATION_PASS events), reports each round, and returns "converged" as soon as a round ends with a dirty set the
  * link sends within {@link #READY_FACTOR} times the request's downtime limit. The guest keeps running and QEMU keeps iterating: under the hold
  * limit it will not stop the guest, so the switchover's authorisation travels while the guest runs, and the final
- * copy gives the link back for two full-speed passes, then raises the limit (QEMU applies it within 100 ms and stops
- * the guest at its next pass end; QemuOutgoing.catchUp says why not at once). While held, the
+ * copy gives the link back and raises the limit, telling QEMU the rate it had before the hold (QEMU decides within
+ * its 100 ms accounting period; after a hold longer than a round it first catches up, QemuOutgoing.switchesAtOnce
+ * says why). While held, the
  * stream is slowed to a trickle ({@link #HOLD_BYTES_PER_SECOND}): the guest keeps its speed and the dirty set it
  * leaves for the switch is what QEMU alone would have switched with. The limit must be
  * above 0: at 0 QEMU never syncs the dirty bitmap again and completes with round 1's dirty set in the blackout.
@@ -94,7 +95,8 @@ final class QemuPrecopy {
                     long tailMs = QemuRounds.tailMs(now);
                     if (now.status().equals("active") && tailMs <= READY_FACTOR * policy.maxDowntimeMs()) {
                         vm.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", HOLD_BYTES_PER_SECOND));
-                        session.holding = true;
+                        session.hold(round.roundMs(), (long) Math.min(QemuRounds.bytesPerSecond(now),
+                                session.bandwidthBytesPerSecond));
                         log.info("pre-copy of {} ready after {} rounds: {} pages dirty, about {} ms to send them (limit {} "
                                 + "ms); the guest runs on while the switchover is authorised", vm.spec.vmId(),
                                 QemuRounds.roundsAt(now), now.remainingPages(), tailMs, policy.maxDowntimeMs());
@@ -145,6 +147,8 @@ final class QemuPrecopy {
             session.bandwidthBytesPerSecond = bandwidth;
             session.budgetMs = policy.maxDowntimeMs();
             session.switchTimeout = Duration.ofMillis(Math.max(1_000, policy.progressTimeoutMs()));
+            session.switchoverBandwidthSettable = vm.qmp().execute("query-migrate-parameters")
+                    .has(QemuOutgoing.SWITCHOVER_BANDWIDTH);
             vm.qmp().execute("migrate-set-parameters", Map.of("downtime-limit", HOLD_DOWNTIME_MS,
                     "max-bandwidth", bandwidth, "cpu-throttle-initial", Convergence.THROTTLE_FIRST,
                     "cpu-throttle-increment", Convergence.THROTTLE_STEP));

@@ -40,9 +40,14 @@ public final class QemuRounds {
      * sampled a dirty rate, about a second in.
      */
     public static long tailMs(QueryMigrate sample) {
-        double averageBytesPerMs = sample.totalTimeMs() > 0 ? (double) sample.transferredBytes() / sample.totalTimeMs() : 0;
-        double bytesPerMs = Math.max(sample.mbps() * 1_000_000 / 8 / 1_000, averageBytesPerMs);
+        double bytesPerMs = bytesPerSecond(sample) / 1_000;
         return bytesPerMs <= 0 ? Long.MAX_VALUE : (long) Math.ceil(sample.remainingBytes() / bytesPerMs);
+    }
+
+    /** QEMU's rate at a sample: the better of its last 100 ms and its average; 0 before anything moved. */
+    public static double bytesPerSecond(QueryMigrate sample) {
+        double average = sample.totalTimeMs() > 0 ? (double) sample.transferredBytes() * 1_000 / sample.totalTimeMs() : 0;
+        return Math.max(sample.mbps() * 1_000_000 / 8, average);
     }
 
     /** Completed rounds at a sample: the pass under way when QEMU stopped the guest is the final copy's. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are checked.
  */
 class AQemuGuestArrivesWithEveryPageItWroteTest {
-    private static final int HOPS = 6;
+    private static final int HOPS = Integer.getInteger("ferry.test.hops", 6);
     private static final int PAGE = 4096;
 
     @TempDir
