@@ -268,33 +268,11 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Prints each new event of the migration as it is recorded, until it ends. */
     private static JsonNode follow(Stack stack, FerryClient api, String requestId, PrintStream out) throws InterruptedException {
-        Instant deadline = Instant.now().plus(TIMEOUT);
-        int printed = 0;
-        String id = null;
-        while (Instant.now().isBefore(deadline)) {
+        Runnable eachTick = () -> {
             stack.checkAlive();
             stack.children().forEach(Child::sampleHugePages);
-            if (id == null) {
-                JsonNode found = api.get("/api/migrations?requestId=" + requestId).path("items");
-                if (found.size() > 0) {
-                    id = found.get(0).path("migrationId").asString();
-                    out.println("migration " + id);
-                }
-            }
-            if (id != null) {
-                JsonNode history = api.get("/api/migrations/" + id + "/history");
-                for (; printed < history.size(); printed++) {
-                    out.println("  " + Narration.describe(history.get(printed)));
-                }
-                JsonNode migration = api.get("/api/migrations/" + id);
-                String state = migration.path("state").asString();
-                if (MigrationText.TERMINAL.contains(state)) {
-                    return migration;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the migration did not end within " + TIMEOUT.toMinutes() + " minutes");
+        };
+        return new DemoFollower(eachTick, api, out, TIMEOUT).follow(requestId);
     }
 
     private static void printSummary(JsonNode m) {

@@ -37,6 +37,8 @@ public final class StubFerry implements AutoCloseable {
     public StubFerry() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        // a thread per exchange: a progress stream held open must not hold up the calls made beside it
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
