@@ -51,14 +51,16 @@ final class QemuAlone {
     /**
      * What one migration gave.
      *
+     * @param destinationStartMs the destination QEMU's start, exec to listening for the stream, the source's guest
+     *     running: what ferry's skeleton start costs, outside QEMU alone's total
      * @param migrateIssued when the bench sent {@code migrate} (this JVM's clock, the same host clock QEMU stamps with)
      * @param sourceStopped the source's STOP event
      * @param destinationResumed the destination's RESUME event
      * @param round1End the first {@code query-migrate} after pass 2 began, or null when the migration completed first
      * @param completed {@code query-migrate} on the source once completed
      */
-    record Measured(long memoryBytes, int dirtyMb, double pageWritesPerSec, Instant migrateIssued, Instant sourceStopped,
-            Instant destinationResumed, QueryMigrate round1End, QueryMigrate completed) {
+    record Measured(long memoryBytes, int dirtyMb, double pageWritesPerSec, long destinationStartMs, Instant migrateIssued,
+            Instant sourceStopped, Instant destinationResumed, QueryMigrate round1End, QueryMigrate completed) {
     }
 
     /**
@@ -86,6 +88,7 @@ final class QemuAlone {
         n.put("qemuSetupTimeMs", m.completed().setupTimeMs());
         n.put("qemuBytesPerSec", m.completed().totalTimeMs() > 0
                 ? Math.round(m.completed().transferredBytes() * 1e3 / m.completed().totalTimeMs()) : -1);
+        n.put("destinationStartMs", m.destinationStartMs());
         n.put("dirtyMb", m.dirtyMb());
         n.put("pageWritesPerSec", Math.round(m.pageWritesPerSec()));
         n.put("downtimeLimitMs", DOWNTIME_LIMIT_MS);
@@ -114,18 +117,24 @@ final class QemuAlone {
             List<String> destinationCommand = new ArrayList<>(QemuCommandLine.guest(settings, spec, destinationFiles));
             destinationCommand.addAll(List.of("-incoming", "defer")); // no -S: QEMU runs the guest once it has arrived
             started.add(start(QemuCommandLine.guest(settings, spec, sourceFiles), logDir.resolve(prefix + "-source.log")));
-            started.add(start(destinationCommand, logDir.resolve(prefix + "-destination.log")));
-            try (QmpClient source = QmpClient.connect(sourceFiles.qmpSocket(), "alone-source", QMP_CONNECT);
-                    QmpClient destination = QmpClient.connect(destinationFiles.qmpSocket(), "alone-destination", QMP_CONNECT)) {
+            try (QmpClient source = QmpClient.connect(sourceFiles.qmpSocket(), "alone-source", QMP_CONNECT)) {
                 double pageWritesPerSec = GuestWriteRate.pageWritesPerSec(sourceFiles.serial(), s.dirtyMb());
-                Measured m = migrate(source, destination, s.memoryMb() * (1L << 20), s.dirtyMb(), pageWritesPerSec);
-                String status = destination.execute("query-status").path("status").asString("?");
-                if (!status.equals("running")) {
-                    return Run.failed(s, attempt, "QEMU alone: the destination is " + status + " after its RESUME event");
+                // the destination starts as ferry's skeleton does, beside the running guest, and is timed to listening
+                long startedAt = System.nanoTime();
+                started.add(start(destinationCommand, logDir.resolve(prefix + "-destination.log")));
+                try (QmpClient destination = QmpClient.connect(destinationFiles.qmpSocket(), "alone-destination", QMP_CONNECT)) {
+                    String port = listen(destination);
+                    long destinationStartMs = (System.nanoTime() - startedAt) / 1_000_000;
+                    Measured m = migrate(source, destination, port, s.memoryMb() * (1L << 20), s.dirtyMb(), pageWritesPerSec,
+                            destinationStartMs);
+                    String status = destination.execute("query-status").path("status").asString("?");
+                    if (!status.equals("running")) {
+                        return Run.failed(s, attempt, "QEMU alone: the destination is " + status + " after its RESUME event");
+                    }
+                    quit(source);
+                    quit(destination);
+                    return new Run(s, attempt, summary(m), null);
                 }
-                quit(source);
-                quit(destination);
-                return new Run(s, attempt, summary(m), null);
             }
         } catch (RuntimeException | TimeoutException e) {
             return Run.failed(s, attempt, "QEMU alone: " + e.getMessage() + "; QEMU's output and serial consoles are in "
@@ -148,8 +157,22 @@ final class QemuAlone {
     }
 
     /** Capabilities and limits as ferry's QEMU driver sets them (less its pause-before-switchover), then migrate. */
-    private static Measured migrate(QmpClient source, QmpClient destination, long memoryBytes, int dirtyMb,
-            double pageWritesPerSec) throws InterruptedException, TimeoutException {
+    /** The destination listens for the stream (events on, as the source); returns the port QEMU picked. */
+    private static String listen(QmpClient destination) {
+        destination.execute("migrate-set-capabilities", EVENTS);
+        destination.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0"));
+        String port = destination.execute("query-migrate").path("socket-address").path(0).path("port").asString("");
+        if (port.isEmpty()) {
+            throw new IllegalStateException("the destination QEMU reported no listening port");
+        }
+        return port;
+    }
+
+    private static final Map<String, Object> EVENTS = Map.of("capabilities", List.of(Map.of("capability", "events",
+            "state", true)));
+
+    private static Measured migrate(QmpClient source, QmpClient destination, String port, long memoryBytes, int dirtyMb,
+            double pageWritesPerSec, long destinationStartMs) throws InterruptedException, TimeoutException {
         CompletableFuture<Instant> stopped = new CompletableFuture<>();
         CompletableFuture<Instant> resumed = new CompletableFuture<>();
         Semaphore changed = new Semaphore(0);
@@ -166,14 +189,7 @@ final class QemuAlone {
                 resumed.complete(e.at());
             }
         });
-        Map<String, Object> events = Map.of("capabilities", List.of(Map.of("capability", "events", "state", true)));
-        destination.execute("migrate-set-capabilities", events);
-        destination.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0"));
-        String port = destination.execute("query-migrate").path("socket-address").path(0).path("port").asString("");
-        if (port.isEmpty()) {
-            throw new IllegalStateException("the destination QEMU reported no listening port");
-        }
-        source.execute("migrate-set-capabilities", events);
+        source.execute("migrate-set-capabilities", EVENTS);
         source.execute("migrate-set-parameters", Map.of("downtime-limit", DOWNTIME_LIMIT_MS,
                 "max-bandwidth", UNCAPPED_BYTES_PER_SECOND));
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -204,7 +220,8 @@ final class QemuAlone {
         Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         Instant resumedAt = await(resumed, left, "the destination's RESUME event");
         Instant stoppedAt = await(stopped, Duration.ofSeconds(5), "the source's STOP event");
-        return new Measured(memoryBytes, dirtyMb, pageWritesPerSec, issued, stoppedAt, resumedAt, round1End, now);
+        return new Measured(memoryBytes, dirtyMb, pageWritesPerSec, destinationStartMs, issued, stoppedAt, resumedAt,
+                round1End, now);
     }
 
     private static Instant await(CompletableFuture<Instant> event, Duration timeout, String what)

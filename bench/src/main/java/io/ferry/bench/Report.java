@@ -58,7 +58,7 @@ final class Report {
         return out.toString();
     }
 
-    private static final String ALONE_ROW = "%-14s %10s %10s %10s %10s %8s %9s %9s %10s%n";
+    private static final String ALONE_ROW = "%-14s %10s %10s %10s %10s %8s %9s %9s %10s %11s%n";
 
     /** QEMU alone's runs with QEMU's own query-migrate figures beside the guest-visible ones; empty without such runs. */
     static String qemuAlone(List<Run> runs) {
@@ -71,14 +71,15 @@ final class Report {
                 + "downtime-limit %d ms, max-bandwidth %d B/s (as ferry's QEMU driver uncapped)%n",
                 QemuAlone.DOWNTIME_LIMIT_MS, QemuAlone.UNCAPPED_BYTES_PER_SECOND));
         out.append(String.format(Locale.ROOT, ALONE_ROW, "run", "STOP->", "QEMU's", "migrate->", "QEMU's", "setup",
-                "round 1", "whole", "guest"));
+                "round 1", "whole", "guest", "dest. start"));
         out.append(String.format(Locale.ROOT, ALONE_ROW, "", "RESUME ms", "downtime", "running ms", "total-time", "ms",
-                "MiB/s", "MiB/s", "pages/s"));
+                "MiB/s", "MiB/s", "pages/s", "ms"));
         for (Run r : alone) {
             out.append(String.format(Locale.ROOT, ALONE_ROW, r.scenario().name() + " #" + r.attempt(), r.downtimeMs(),
                     r.number("qemuDowntimeMs"), r.totalMs(), r.number("qemuTotalTimeMs"), r.number("qemuSetupTimeMs"),
                     r.streamingFromRound1() ? fmt("%.0f", r.streamingBytesPerSec() / MIB) : "-",
-                    fmt("%.0f", r.number("qemuBytesPerSec") / MIB), r.number("pageWritesPerSec")));
+                    fmt("%.0f", r.number("qemuBytesPerSec") / MIB), r.number("pageWritesPerSec"),
+                    r.destinationStartMs() >= 0 ? Long.toString(r.destinationStartMs()) : "-"));
         }
         return out.toString();
     }

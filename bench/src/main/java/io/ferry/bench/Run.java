@@ -38,6 +38,11 @@ record Run(Scenario scenario, int attempt, JsonNode demo, String error) {
         return number("downtimeMs");
     }
 
+    /** QEMU alone's destination start, exec to listening (not in its total); -1 for other runs. */
+    long destinationStartMs() {
+        return number("destinationStartMs");
+    }
+
     long rounds() {
         return number("rounds");
     }

@@ -88,7 +88,7 @@ final class Targets {
                     median(alone, Run::resumedAfterMs), "QEMU alone's migrate -> destination RESUME", Bound.AT_MOST, 1.5,
                     ISSUE_RUNS, alone), "; ferry's figure runs from the request to the resume on the destination; "
                     + "with the network cleanup and the source's stop its median is " + Math.round(median(ferryQemu, Run::totalMs))
-                    + " ms"));
+                    + " ms" + withoutDestinationStart(ferryQemu, alone)));
         }
         List<Run> idle = by.get(IDLE_UNCAPPED);
         if (idle != null) {
@@ -226,6 +226,23 @@ final class Targets {
         }
         return new Target(name, point, scenario, measured, baseline, unit, baselineName, ratio, bound, limit, verdict, aggregate,
                 runs, note);
+    }
+
+    /**
+     * QEMU alone's total leaves its destination's start out, while ferry's holds the skeleton's: the same QEMU start,
+     * which no orchestration can take out of a migration that creates its destination. Said beside the verdict, which
+     * stays on the whole span as the issue asks.
+     */
+    private static String withoutDestinationStart(List<Run> ferryQemu, List<Run> alone) {
+        double start = median(alone, Run::destinationStartMs);
+        double aloneTotal = median(alone, Run::resumedAfterMs);
+        if (Double.isNaN(start) || !(aloneTotal > 0)) {
+            return "";
+        }
+        double rest = median(ferryQemu, Run::resumedAfterMs) - start;
+        return String.format(java.util.Locale.ROOT, "; QEMU alone's own destination start (exec -> listening, beside the "
+                + "running guest; outside its total) took a median %d ms: ferry's total less it is %d ms, %.2f of QEMU "
+                + "alone's", Math.round(start), Math.round(rest), rest / aloneTotal);
     }
 
     private static Target note(Target t, String extra) {
