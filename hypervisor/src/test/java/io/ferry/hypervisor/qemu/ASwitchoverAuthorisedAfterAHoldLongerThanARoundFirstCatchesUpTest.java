@@ -2,14 +2,11 @@ package io.ferry.hypervisor.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.hypervisor.Hypervisor.Compression;
-import io.ferry.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.hypervisor.Hypervisor.MigrationTicket;
 import io.ferry.hypervisor.Hypervisor.RoundStats;
 import io.ferry.hypervisor.Hypervisor.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,8 +29,7 @@ class ASwitchoverAuthorisedAfterAHoldLongerThanARoundFirstCatchesUpTest {
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 256);
         hosts.bootTicking(spec);
         MigrationTicket ticket = hosts.connect(spec);
-        List<RoundStats> rounds = new ArrayList<>();
-        hosts.source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), rounds::add);
+        List<RoundStats> rounds = hosts.precopyUntilReady(ticket);
         long syncsAtReady = rounds.getLast().round() + 1L; // round N ends with sync N + 1 (QemuRounds)
         long heldFrom = System.nanoTime();
         while (System.nanoTime() - heldFrom <= Duration.ofMillis(2 * rounds.getLast().roundMs() + 100).toNanos()) {
@@ -41,13 +37,9 @@ class ASwitchoverAuthorisedAfterAHoldLongerThanARoundFirstCatchesUpTest {
         }
 
         // when the switchover is authorised and completes
-        hosts.source.finalCopy(ticket);
-        hosts.source.releaseDisk(ticket);
-        hosts.destination.resume(ticket);
-        hosts.source.discardSource(ticket);
+        long syncsAtCompletion = hosts.switchOver(ticket);
 
         // then QEMU synced its bitmap for the catch-up passes, and once more to stop the guest, before it completed
-        long syncsAtCompletion = hosts.source.departure(ticket.migrationId()).orElseThrow().migration().dirtySyncCount();
         assertThat(syncsAtCompletion).as("dirty-bitmap syncs at completion, %d at ready", syncsAtReady)
                 .isGreaterThanOrEqualTo(syncsAtReady + QemuOutgoing.CATCH_UP_PASSES + 1);
     }

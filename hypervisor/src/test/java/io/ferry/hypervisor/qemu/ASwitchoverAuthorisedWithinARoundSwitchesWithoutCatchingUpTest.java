@@ -2,14 +2,10 @@ package io.ferry.hypervisor.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.hypervisor.Hypervisor.Compression;
-import io.ferry.hypervisor.Hypervisor.CopyPolicy;
 import io.ferry.hypervisor.Hypervisor.MigrationTicket;
 import io.ferry.hypervisor.Hypervisor.RoundStats;
 import io.ferry.hypervisor.Hypervisor.VmSpec;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,17 +28,13 @@ class ASwitchoverAuthorisedWithinARoundSwitchesWithoutCatchingUpTest {
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 256);
         hosts.bootTicking(spec);
         MigrationTicket ticket = hosts.connect(spec);
-        List<RoundStats> rounds = new ArrayList<>();
-        hosts.source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), rounds::add);
+        List<RoundStats> rounds = hosts.precopyUntilReady(ticket);
         long syncsAtReady = rounds.getLast().round() + 1L; // round N ends with sync N + 1 (QemuRounds)
+
         // when the switchover is authorised and completes
-        hosts.source.finalCopy(ticket);
-        hosts.source.releaseDisk(ticket);
-        hosts.destination.resume(ticket);
-        hosts.source.discardSource(ticket);
+        long syncsAtCompletion = hosts.switchOver(ticket);
 
         // then QEMU synced its bitmap only to decide and to complete, not for catch-up passes
-        long syncsAtCompletion = hosts.source.departure(ticket.migrationId()).orElseThrow().migration().dirtySyncCount();
         assertThat(syncsAtCompletion).as("dirty-bitmap syncs at completion, %d at ready", syncsAtReady)
                 .isLessThan(syncsAtReady + QemuOutgoing.CATCH_UP_PASSES + 1);
     }

@@ -1,12 +1,17 @@
 package io.ferry.hypervisor.qemu;
 
 import io.ferry.devstack.Directories;
+import io.ferry.hypervisor.Hypervisor.Compression;
+import io.ferry.hypervisor.Hypervisor.CopyPolicy;
+import io.ferry.hypervisor.Hypervisor.MigrationTicket;
+import io.ferry.hypervisor.Hypervisor.RoundStats;
+import io.ferry.hypervisor.Hypervisor.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.ferry.hypervisor.Hypervisor.MigrationTicket;
-import io.ferry.hypervisor.Hypervisor.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -45,6 +50,22 @@ final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
         MigrationTicket ticket = QemuGuests.ticket();
         source.connectSource(ticket, destination.prepareSkeleton(ticket, spec));
         return ticket;
+    }
+
+    /** Pre-copies {@code ticket} with a 300 ms limit, uncapped, until it is ready and held; returns its rounds. */
+    List<RoundStats> precopyUntilReady(MigrationTicket ticket) {
+        List<RoundStats> rounds = new ArrayList<>();
+        source.precopy(ticket, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), rounds::add);
+        return rounds;
+    }
+
+    /** Authorises the switchover of {@code ticket} and runs it to the end; returns QEMU's dirty-bitmap syncs by then. */
+    long switchOver(MigrationTicket ticket) {
+        source.finalCopy(ticket);
+        source.releaseDisk(ticket);
+        destination.resume(ticket);
+        source.discardSource(ticket);
+        return source.departure(ticket.migrationId()).orElseThrow().migration().dirtySyncCount();
     }
 
     /** Where both hosts keep their QMP sockets, consoles and TLS keys. */
