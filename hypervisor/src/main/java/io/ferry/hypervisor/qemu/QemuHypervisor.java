@@ -86,9 +86,10 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
      * @param runStateAtStop QEMU's run state just before {@code quit} ({@code postmigrate} after a completed migration)
      * @param migration QEMU's own figures at completion ({@code query-migrate})
      * @param pausedAt when QEMU stopped the guest for the switchover (its STOP event)
+     * @param catchUpPasses the full-speed passes the final copy had QEMU run before the switch: 0 when it switched at once
      */
     public record Departure(String migrationId, String vmId, long pid, String runStateAtStop, QueryMigrate migration,
-            Path serialLog, Instant pausedAt) {}
+            Path serialLog, Instant pausedAt, int catchUpPasses) {}
 
     public QemuHypervisor(Settings settings, Clock clock) {
         this.settings = settings;
@@ -400,7 +401,8 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         guestFiles.delete(vm.name);
         vm.quit(QUIT_GRACE);
         departures.put(ticket.migrationId(), new Departure(ticket.migrationId(), ticket.vmId(), vm.process.pid(), runState,
-                session == null ? null : session.completed, vm.serialLog, session == null ? null : session.pausedAt));
+                session == null ? null : session.completed, vm.serialLog, session == null ? null : session.pausedAt,
+                session == null ? 0 : session.catchUpPasses));
         log.info("source copy of {} dropped: QEMU pid {} was {} and has quit", ticket.vmId(), vm.process.pid(), runState);
     }
 

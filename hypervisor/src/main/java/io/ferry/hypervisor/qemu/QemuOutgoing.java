@@ -34,6 +34,8 @@ final class QemuOutgoing {
     volatile Instant pausedAt;
     /** Full-speed passes QEMU runs under the hold limit once the switchover is authorised ({@link #catchUp}). */
     static final int CATCH_UP_PASSES = 2;
+    /** The catch-up passes this final copy asked QEMU for: 0 when it switched at once. */
+    volatile int catchUpPasses;
     /** QEMU's parameter (8.2 and later) for the rate its switchover decision assumes instead of the one it measures. */
     static final String SWITCHOVER_BANDWIDTH = "avail-switchover-bandwidth";
     /** Whether this QEMU has {@link #SWITCHOVER_BANDWIDTH}. */
@@ -158,6 +160,7 @@ final class QemuOutgoing {
      */
     private void catchUp(QueryMigrate held) throws InterruptedException {
         vm.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", bandwidthBytesPerSecond));
+        catchUpPasses = CATCH_UP_PASSES;
         long target = held.dirtySyncCount() + CATCH_UP_PASSES;
         long deadline = System.nanoTime() + switchTimeout.toNanos();
         while (System.nanoTime() < deadline) {

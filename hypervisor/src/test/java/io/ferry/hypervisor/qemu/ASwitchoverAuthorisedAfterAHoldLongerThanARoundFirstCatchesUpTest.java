@@ -37,10 +37,11 @@ class ASwitchoverAuthorisedAfterAHoldLongerThanARoundFirstCatchesUpTest {
         }
 
         // when the switchover is authorised and completes
-        long syncsAtCompletion = hosts.switchOver(ticket);
+        QemuHypervisor.Departure departure = hosts.switchOver(ticket);
 
-        // then QEMU synced its bitmap for the catch-up passes, and once more to stop the guest, before it completed
-        assertThat(syncsAtCompletion).as("dirty-bitmap syncs at completion, %d at ready", syncsAtReady)
+        // then QEMU ran the catch-up passes, synced its bitmap for them and once more to stop the guest, and completed
+        assertThat(departure.catchUpPasses()).isEqualTo(QemuOutgoing.CATCH_UP_PASSES);
+        assertThat(departure.migration().dirtySyncCount()).as("dirty-bitmap syncs at completion, %d at ready", syncsAtReady)
                 .isGreaterThanOrEqualTo(syncsAtReady + QemuOutgoing.CATCH_UP_PASSES + 1);
     }
 }

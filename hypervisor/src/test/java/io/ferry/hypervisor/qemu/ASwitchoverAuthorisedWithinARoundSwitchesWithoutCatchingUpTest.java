@@ -3,10 +3,8 @@ package io.ferry.hypervisor.qemu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.hypervisor.Hypervisor.MigrationTicket;
-import io.ferry.hypervisor.Hypervisor.RoundStats;
 import io.ferry.hypervisor.Hypervisor.VmSpec;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A switchover authorised while the hold is still shorter than the round before it (the usual case: the authorisation
  * is one trip through the orchestrator) needs no catch-up: the guest dirtied no more during the hold than during a
- * pass, and QEMU, told the rate it had before the hold, stops the guest at once if what is dirty fits the limit.
+ * pass, and QEMU, told the rate it had before the hold, stops the guest at once if what is dirty fits the limit. (How many
+ * bitmap syncs QEMU makes meanwhile is no measure: a guest starved by a busy host leaves passes short enough that QEMU
+ * ends some before the hold applies.)
  */
 class ASwitchoverAuthorisedWithinARoundSwitchesWithoutCatchingUpTest {
     @TempDir
@@ -28,14 +28,13 @@ class ASwitchoverAuthorisedWithinARoundSwitchesWithoutCatchingUpTest {
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 256);
         hosts.bootTicking(spec);
         MigrationTicket ticket = hosts.connect(spec);
-        List<RoundStats> rounds = hosts.precopyUntilReady(ticket);
-        long syncsAtReady = rounds.getLast().round() + 1L; // round N ends with sync N + 1 (QemuRounds)
+        hosts.precopyUntilReady(ticket);
 
-        // when the switchover is authorised and completes
-        long syncsAtCompletion = hosts.switchOver(ticket);
+        // when the switchover is authorised at once and completes
+        QemuHypervisor.Departure departure = hosts.switchOver(ticket);
 
-        // then QEMU synced its bitmap only to decide and to complete, not for catch-up passes
-        assertThat(syncsAtCompletion).as("dirty-bitmap syncs at completion, %d at ready", syncsAtReady)
-                .isLessThan(syncsAtReady + QemuOutgoing.CATCH_UP_PASSES + 1);
+        // then the final copy asked QEMU for no catch-up pass, and QEMU completed
+        assertThat(departure.catchUpPasses()).isZero();
+        assertThat(departure.migration().status()).isEqualTo("completed");
     }
 }

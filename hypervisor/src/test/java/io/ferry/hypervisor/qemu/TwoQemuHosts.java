@@ -59,13 +59,13 @@ final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
         return rounds;
     }
 
-    /** Authorises the switchover of {@code ticket} and runs it to the end; returns QEMU's dirty-bitmap syncs by then. */
-    long switchOver(MigrationTicket ticket) {
+    /** Authorises the switchover of {@code ticket} and runs it to the end; returns how the source's QEMU left. */
+    QemuHypervisor.Departure switchOver(MigrationTicket ticket) {
         source.finalCopy(ticket);
         source.releaseDisk(ticket);
         destination.resume(ticket);
         source.discardSource(ticket);
-        return source.departure(ticket.migrationId()).orElseThrow().migration().dirtySyncCount();
+        return source.departure(ticket.migrationId()).orElseThrow();
     }
 
     /** Where both hosts keep their QMP sockets, consoles and TLS keys. */
