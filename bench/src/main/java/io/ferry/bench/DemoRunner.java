@@ -70,18 +70,40 @@ final class DemoRunner {
         }
         if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            return Run.failed(s, attempt, "ferry demo did not finish within " + TIMEOUT_MINUTES + " minutes" + tail(log));
+            return Run.failed(s, attempt, "ferry demo did not finish within " + TIMEOUT_MINUTES + " minutes" + tail(log)
+                    + keptStackLogs(s, attempt));
         }
         int exit = process.exitValue();
         JsonNode demo = lastJsonLine(stdout);
         // exit 2 with a summary = the migration ran and FAILED: a result, not a bench error
         if (demo == null || (exit != 0 && exit != 2)) {
             return Run.failed(s, attempt, "`" + String.join(" ", command) + "` exited " + exit
-                    + (demo == null ? " without a JSON summary" : "") + tail(log));
+                    + (demo == null ? " without a JSON summary" : "") + tail(log) + keptStackLogs(s, attempt));
         }
         // each run's summary as it comes, so a report that fails later loses no run
         Files.writeString(logDir.resolve(s.name() + "-" + attempt + ".json"), demo.toString());
         return new Run(s, attempt, demo, null);
+    }
+
+    /**
+     * A demo that did not finish leaves its processes' logs in {@code .ferry/demo/logs}, which the next demo overwrites:
+     * they are copied beside the run's stderr, so a failure that does not come back can still be read.
+     */
+    private String keptStackLogs(Scenario s, int attempt) {
+        Path stackLogs = ferry.toAbsolutePath().getParent().resolve(".ferry").resolve("demo").resolve("logs");
+        Path kept = logDir.resolve(s.name() + "-" + attempt + "-stack-logs");
+        if (!Files.isDirectory(stackLogs)) {
+            return "; the stack left no logs at " + stackLogs;
+        }
+        try (var files = Files.list(stackLogs)) {
+            Files.createDirectories(kept);
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return "; the stack's logs are kept in " + kept;
+        } catch (IOException e) {
+            return "; could not keep the stack's logs from " + stackLogs + ": " + e.getMessage();
+        }
     }
 
     private JsonNode lastJsonLine(String stdout) {

@@ -88,6 +88,8 @@ final class Stack implements AutoCloseable {
 
     private void boot() throws Exception {
         Path run = options.runDir();
+        launcher = EarlierLauncher.await(run, EarlierLauncher.STOPPING_WAIT, out);
+        launcher.running();
         Child.reapStale(run);
         Files.createDirectories(run);
         Path orchestratorJar = jar("orchestrator", "ferry-orchestrator");
@@ -289,6 +291,7 @@ final class Stack implements AutoCloseable {
     }
 
     private boolean closed;
+    private EarlierLauncher launcher;
 
     @Override
     public synchronized void close() {
@@ -296,6 +299,9 @@ final class Stack implements AutoCloseable {
             return;
         }
         closed = true;
+        if (launcher != null) {
+            launcher.stopping();
+        }
         for (int i = children.size() - 1; i >= 0; i--) {
             children.get(i).stop();
             try {
@@ -312,6 +318,9 @@ final class Stack implements AutoCloseable {
         }
         if (db != null) {
             db.close();
+        }
+        if (launcher != null) {
+            launcher.gone();
         }
     }
 }
