@@ -96,7 +96,8 @@ final class DemoCommand implements Callable<Integer> {
                                 + warm.path("failureReason").asString("") + "): " + warm.path("failureDetail").asString(""));
                         return 2;
                     }
-                    warmUps.add(warm);
+                    // its round 1, as the measured migration's: the estimate learns the link from these
+                    warmUps.add(withRoundOne(warm, api.get("/api/migrations/" + warm.path("migrationId").asString() + "/history")));
                 }
             }
             awaitEstimate(api, out);
@@ -172,14 +173,7 @@ final class DemoCommand implements Callable<Integer> {
         node.put("pagesSent", m.path("pagesSent").asLong());
         node.put("memoryBytes", (long) stackOptions.memoryMb << 20);
         node.put("bandwidthMbps", bandwidthMbps == null ? 0 : bandwidthMbps);
-        for (JsonNode entry : history) {
-            JsonNode round = entry.path("payload").path("progress");
-            if (entry.path("type").asString().equals("PrecopyRoundCompleted") && round.path("round").asInt() == 1) {
-                // Round 1 streams every used page: the data plane's sustained throughput.
-                node.put("precopyRound1Bytes", round.path("bytesSent").asLong());
-                node.put("precopyRound1Ms", round.path("roundMs").asLong());
-            }
-        }
+        putRoundOne(node, history);
         Long resumedAfter = resumedAfterMs(history);
         if (resumedAfter == null) {
             node.putNull("resumedAfterMs");
@@ -191,8 +185,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         var warm = node.putArray("warmUps");
         for (JsonNode w : warmUps) {
-            warm.addObject().put("state", w.path("state").asString()).put("totalMs", w.path("totalMs").asLong())
-                    .put("downtimeMs", w.path("downtimeMs").asLong());
+            warm.add(w);
         }
         for (Child child : stack.children()) {
             if (child.name.startsWith("agent-")) {
@@ -200,6 +193,26 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return node.toString();
+    }
+
+    /** Round 1 streams every used page: the data plane's sustained throughput. */
+    private static void putRoundOne(tools.jackson.databind.node.ObjectNode node, JsonNode history) {
+        for (JsonNode entry : history) {
+            JsonNode round = entry.path("payload").path("progress");
+            if (entry.path("type").asString().equals("PrecopyRoundCompleted") && round.path("round").asInt() == 1) {
+                node.put("precopyRound1Bytes", round.path("bytesSent").asLong());
+                node.put("precopyRound1Ms", round.path("roundMs").asLong());
+            }
+        }
+    }
+
+    /** A warm-up as the summary lists it: state, total, downtime and its round 1. */
+    private static JsonNode withRoundOne(JsonNode warm, JsonNode history) {
+        var node = tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        node.put("state", warm.path("state").asString()).put("totalMs", warm.path("totalMs").asLong())
+                .put("downtimeMs", warm.path("downtimeMs").asLong());
+        putRoundOne(node, history);
+        return node;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.ferry.orchestrator.api.NotFound;
 import io.ferry.orchestrator.core.Policy;
 import io.ferry.orchestrator.inventory.Inventory;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
@@ -41,7 +42,7 @@ class EstimateController {
         } catch (IllegalArgumentException e) {
             throw new InvalidParameter("policy", e.getMessage());
         }
-        Estimates.Answer answer = estimates.estimate(vm, policy).orElseThrow(() -> new NotFound("VM " + vm + " is not "
+        Estimates.Answer answer = estimates.estimate(vm, Optional.ofNullable(to).filter(t -> !t.isBlank()), policy).orElseThrow(() -> new NotFound("VM " + vm + " is not "
                 + "running on any host ferry knows (agents report their VMs every few seconds); check the name against "
                 + "GET /api/vms"));
         if (to != null) {

@@ -12,17 +12,41 @@ import java.util.List;
  * @param measuredLinkMbps 0 when no uncapped migration is on record
  * @param uncappedOverheads what an uncapped migration spends outside its rounds and pause
  * @param cappedOverheads the same for a capped one
+ * @param route whose migrations these are: one source and destination ("hv-01 to hv-02"), or {@link #ALL_ROUTES}
  */
 public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverheads, Overheads cappedOverheads, int migrations,
-        double tailFactor) {
+        double tailFactor, String route) {
     /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
     static final double DEFAULT_LINK_MBPS = 8_000;
+    /** The migrations it reads, newest first: of one route when it has enough, else of all. */
+    static final int MIGRATIONS = 20;
+    /** A route's own history is read once it has this many completed migrations (a first one is often a cold JVM's). */
+    static final int ROUTE_MINIMUM = 2;
+    static final String ALL_ROUTES = "all routes";
 
-    static EstimateHistory of(List<Precopied> rows) {
+    /**
+     * From the newest rows: those from {@code source} to {@code destination} when there are enough of them, else
+     * every route's. The link and the overheads belong to a route, not to ferry: two hosts' path, load and memory
+     * differ (measured here: a guest sent back to the host it came from streamed round 1 at 6-7 Gbit/s, the other way
+     * at 1.1-1.9, so an estimate learnt from both said 0.4-0.7 s too little for the slow way).
+     */
+    static EstimateHistory of(List<Precopied> newestFirst, String source, String destination) {
+        List<Precopied> route = newestFirst.stream().filter(r -> r.went(source, destination)).limit(MIGRATIONS).toList();
+        if (route.size() >= ROUTE_MINIMUM) {
+            return of(route, source + " to " + destination);
+        }
+        return of(newestFirst);
+    }
+
+    static EstimateHistory of(List<Precopied> newestFirst) {
+        return of(newestFirst.stream().limit(MIGRATIONS).toList(), ALL_ROUTES);
+    }
+
+    private static EstimateHistory of(List<Precopied> rows, String route) {
         // The upper quartile: a link is slower than it is only by accident (a fresh JVM's first rounds run interpreted
         // code, measured here at half the rate of later ones; a busy host), never faster.
         if (rows.isEmpty()) {
-            return new EstimateHistory(0, Overheads.DEFAULT, Overheads.DEFAULT, 0, 1);
+            return new EstimateHistory(0, Overheads.DEFAULT, Overheads.DEFAULT, 0, 1, route);
         }
         double link = upperQuartile(rows.stream().filter(r -> r.capMbps() == 0 && r.round1Mbps() > 0)
                 .mapToDouble(Precopied::round1Mbps).toArray());
@@ -38,7 +62,7 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
         double uncappedWait = median(rows.stream().filter(r -> r.capMbps() == 0).mapToDouble(Precopied::streamWaitMs).toArray());
         double cappedWait = median(rows.stream().filter(r -> r.capMbps() > 0).mapToDouble(Precopied::streamWaitMs).toArray());
         return new EstimateHistory(link, new Overheads(Math.round(base + uncappedWait), switchover),
-                new Overheads(Math.round(base + cappedWait), switchover), rows.size(), Math.max(1, tailOf(rows)));
+                new Overheads(Math.round(base + cappedWait), switchover), rows.size(), Math.max(1, tailOf(rows)), route);
     }
 
     private static double tailOf(List<Precopied> rows) {
@@ -66,8 +90,11 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
         if (bandwidthMbps > 0 && (measuredLinkMbps == 0 || measuredLinkMbps >= bandwidthMbps)) {
             return "the policy's bandwidth cap";
         }
-        return measuredLinkMbps > 0 ? "the round-1 rate of ferry's last uncapped migrations (upper quartile)"
-                : "a default (no uncapped migration on record yet)";
+        if (measuredLinkMbps == 0) {
+            return "a default (no uncapped migration on record yet)";
+        }
+        return "the round-1 rate of ferry's last uncapped migrations " + (route.equals(ALL_ROUTES) ? "on all routes"
+                : "from " + route) + " (upper quartile)";
     }
 
     private static double upperQuartile(double[] values) {

@@ -20,8 +20,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class Estimates {
-    /** Completed migrations the history reads. */
-    private static final int HISTORY = 20;
+    /** Completed migrations read for the history: enough that a route's own still has some beside busier ones. */
+    private static final int HISTORY = 200;
     private final Inventory inventory;
     private final MigrationsReadModel readModel;
     private final Clock clock;
@@ -33,12 +33,13 @@ public class Estimates {
     }
 
     /**
-     * The estimate for the VM where it runs, under {@code policy}; empty when the VM runs on no host ferry knows.
-     * Without a sample yet, the guest is modelled idle with all its memory used, and the answer says so.
+     * The estimate for the VM where it runs, to {@code destination} (empty: not yet chosen), under {@code policy};
+     * empty when the VM runs on no host ferry knows. Without a sample yet, the guest is modelled idle with all its
+     * memory used, and the answer says so.
      */
-    public Optional<Answer> estimate(String vmId, Policy policy) {
+    public Optional<Answer> estimate(String vmId, Optional<String> destination, Policy policy) {
         return inventory.sample(vmId).map(where -> {
-            EstimateHistory history = history();
+            EstimateHistory history = destination.map(d -> history(where.host(), d)).orElseGet(this::history);
             long pages = where.memoryMb() * 256L;
             GuestSample guest = where.sample().orElseGet(() -> new GuestSample(clock.instant(), 0, 0, 0, pages, pages, 0));
             CopyPolicy copy = copyPolicy(policy);
@@ -58,22 +59,31 @@ public class Estimates {
     private static final java.time.Duration HISTORY_FRESH = java.time.Duration.ofSeconds(5);
     private volatile Cached cached;
 
-    private record Cached(java.time.Instant at, EstimateHistory history) {}
+    private record Cached(java.time.Instant at, java.util.List<MigrationsReadModel.Precopied> newestFirst) {}
 
     /** The next estimate reads the history again: a migration completed. */
     void forgetHistory() {
         cached = null;
     }
 
-    /** What ferry measured of its recent migrations: the link and the overheads the model assumes. */
+    /** What ferry measured of its recent migrations on every route: the link and the overheads the model assumes. */
     public EstimateHistory history() {
+        return EstimateHistory.of(newestFirst());
+    }
+
+    /** The same from {@code source} to {@code destination}, once that route has migrations of its own. */
+    public EstimateHistory history(String source, String destination) {
+        return EstimateHistory.of(newestFirst(), source, destination);
+    }
+
+    private java.util.List<MigrationsReadModel.Precopied> newestFirst() {
         Cached c = cached;
         java.time.Instant now = clock.instant();
         if (c == null || c.at().plus(HISTORY_FRESH).isBefore(now)) {
-            c = new Cached(now, EstimateHistory.of(readModel.recentPrecopies(HISTORY)));
+            c = new Cached(now, readModel.recentPrecopies(HISTORY));
             cached = c;
         }
-        return c.history();
+        return c.newestFirst();
     }
 
     /**
@@ -87,9 +97,9 @@ public class Estimates {
     }
 
     /** What a migration records: the estimate, or null when the VM is unknown or the model fails (never a refusal). */
-    public Forecast forecast(String vmId, Policy policy) {
+    public Forecast forecast(String vmId, String destination, Policy policy) {
         try {
-            return estimate(vmId, policy).map(Answer::forecast).orElse(null);
+            return estimate(vmId, Optional.of(destination), policy).map(Answer::forecast).orElse(null);
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(Estimates.class).warn("no estimate for {}: {}", vmId, e.toString());
             return null;

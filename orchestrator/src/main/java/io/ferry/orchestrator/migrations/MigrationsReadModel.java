@@ -105,9 +105,19 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      *     wait for the destination to fault in its memory (0 when unknown)
      */
     public record Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
-            double round1ThroughputMbps, long streamWaitMs) {
+            double round1ThroughputMbps, long streamWaitMs, String sourceHost, String destinationHost) {
+        public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
+                double round1ThroughputMbps, long streamWaitMs) {
+            this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1ThroughputMbps, streamWaitMs, "", "");
+        }
+
         public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps) {
             this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1Mbps, 0);
+        }
+
+        /** Whether it went from {@code source} to {@code destination}. */
+        public boolean went(String source, String destination) {
+            return sourceHost.equals(source) && destinationHost.equals(destination);
         }
     }
 
@@ -130,10 +140,12 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                             - (r.payload_json->'progress'->>'roundMs')::bigint)
                        from migration_events r join migration_events c on c.migration_id = r.migration_id
                       where r.migration_id = m.migration_id and c.type = 'SourceConnected'
-                        and r.type = 'PrecopyRoundCompleted' and (r.payload_json->'progress'->>'round')::int = 1 limit 1)
+                        and r.type = 'PrecopyRoundCompleted' and (r.payload_json->'progress'->>'round')::int = 1 limit 1),
+                    m.source_host, m.destination_host
                 from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
                 order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7))), limit);
+                rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7)), rs.getString(8), rs.getString(9)),
+                limit);
     }
 
     /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */

@@ -132,7 +132,7 @@ public class SubmissionService {
         VmSpec spec = new VmSpec(vmId, vm.memoryMb(), vm.vcpus(), vm.macAddress(), vm.diskPath(), required);
         MigrationId id = new MigrationId(ids.get());
         // Recorded with the request, so that once it ends estimate and actual stand side by side.
-        Forecast forecast = estimates.forecast(vmId.value(), policy);
+        Forecast forecast = estimates.forecast(vmId.value(), destination.value(), policy);
         try {
             migrations.decide(id, new Submit(requestId, spec, source, destination, policy, requestedBy, channel,
                     clock.instant(), placement, drain, forecast), new EventMetadata(requestedBy, requestId.value(),

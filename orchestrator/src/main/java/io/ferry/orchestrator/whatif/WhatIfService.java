@@ -86,7 +86,7 @@ class WhatIfService {
         }
         RecordedPrecopy precopy = new RecordedPrecopy(requested.vm().memoryMb() * 256L, rounds);
         Driver driver = inventory.host(requested.source().value()).map(h -> Driver.named(h.driver())).orElse(Driver.SIMULATED);
-        var history = estimates.history();
+        var history = estimates.history(requested.source().value(), requested.destination().value());
         long precopyMs = rounds.stream().mapToLong(RecordedPrecopy.Round::roundMs).sum();
         // A completed migration measured its own overheads; otherwise those of ferry's recent migrations.
         PrecopyModel.Overheads learnt = history.overheads(policy.bandwidthMbps());
