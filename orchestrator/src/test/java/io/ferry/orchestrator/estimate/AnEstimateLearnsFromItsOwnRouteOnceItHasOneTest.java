@@ -22,13 +22,14 @@ class AnEstimateLearnsFromItsOwnRouteOnceItHasOneTest {
         // when the history of the way out is read
         EstimateHistory out = EstimateHistory.of(BACK_AND_FORTH, "hv-01", "hv-02");
 
-        // then its link is its own round 1 (upper quartile), its overhead its own floor, and the answer names the route
-        assertThat(out.link(0)).isEqualTo(1_850);
+        // then its link is its own round 1 (upper quartile: between its two warm ones), its overhead its own floor, and
+        // the answer names the route
+        assertThat(out.link(0)).isEqualTo(1_740);
         assertThat(out.overheads(0).fixedMs()).isEqualTo(2_250 - 1_400 - 50);
         assertThat(out.migrations()).isEqualTo(3);
         assertThat(out.linkSource(0)).contains("from hv-01 to hv-02");
-        // while every route's together would have said the link carries 7.1 Gbit/s
-        assertThat(EstimateHistory.of(BACK_AND_FORTH).link(0)).isEqualTo(7_100);
+        // while every route's together would have said the link carries 6.9 Gbit/s
+        assertThat(EstimateHistory.of(BACK_AND_FORTH).link(0)).isEqualTo(6_875);
     }
 
     @Test
