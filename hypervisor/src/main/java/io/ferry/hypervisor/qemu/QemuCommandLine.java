@@ -24,7 +24,7 @@ public final class QemuCommandLine {
         List<String> args = new ArrayList<>(List.of(
                 settings.binary(),
                 "-name", spec.vmId(),
-                "-M", settings.machine() + (SHARED_RAM_DIR.isEmpty() ? "" : ",memory-backend=" + RAM_ID),
+                "-M", settings.machine() + (sharedRamDir(ramKib(settings, spec) * 1024).isEmpty() ? "" : ",memory-backend=" + RAM_ID),
                 "-accel", settings.accel(),
                 "-m", ramKib(settings, spec) + "k",
                 "-smp", Integer.toString(spec.vcpus()),
@@ -39,8 +39,8 @@ public final class QemuCommandLine {
                 "-serial", "file:" + files.serial(),
                 "-qmp", "unix:" + files.qmpSocket() + ",server=on,wait=off",
                 "-pidfile", files.pidFile().toString()));
-        SHARED_RAM_DIR.ifPresent(dir -> args.addAll(List.of("-object", "memory-backend-file,id=" + RAM_ID + ",size="
-                + ramKib(settings, spec) + "k,mem-path=" + dir + ",share=on")));
+        sharedRamDir(ramKib(settings, spec) * 1024).ifPresent(dir -> args.addAll(List.of("-object", "memory-backend-file,id="
+                + RAM_ID + ",size=" + ramKib(settings, spec) + "k,mem-path=" + dir + ",share=on")));
         return args;
     }
 
@@ -48,10 +48,18 @@ public final class QemuCommandLine {
      * The guest's RAM is a shared mapping of a file QEMU creates in tmpfs and unlinks at once (it goes with the process),
      * not QEMU's default private anonymous memory: here a destination writing the stream into anonymous memory streamed
      * round 1 at 150-200 MB/s, into tmpfs at 280-450 (two local QEMUs, 256 MB guest rewriting 64 MiB, 5 s after
-     * arrival: round 1 720-990 ms against 324-523). Absent tmpfs, QEMU's default.
+     * arrival: round 1 720-990 ms against 324-523). QEMU's default when /dev/shm lacks twice the guest's RAM: a guest
+     * whose tmpfs fills up would die of SIGBUS on its next write to a page not yet backed.
      */
-    static final java.util.Optional<String> SHARED_RAM_DIR = java.nio.file.Files.isDirectory(Path.of("/dev/shm"))
-            ? java.util.Optional.of("/dev/shm") : java.util.Optional.empty();
+    static java.util.Optional<String> sharedRamDir(long ramBytes) {
+        Path dir = Path.of("/dev/shm");
+        try {
+            return java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.getFileStore(dir).getUsableSpace() >= 2 * ramBytes
+                    ? java.util.Optional.of(dir.toString()) : java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
     /** QEMU's default-ram-id for x86 (query-machines): the RAM block keeps its name, so either kind migrates to the other. */
     static final String RAM_ID = "pc.ram";
 
