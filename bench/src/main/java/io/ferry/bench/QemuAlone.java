@@ -156,21 +156,16 @@ final class QemuAlone {
         }
     }
 
-    /** Capabilities and limits as ferry's QEMU driver sets them (less its pause-before-switchover), then migrate. */
     /** The destination listens for the stream (events on, as the source); returns the port QEMU picked. */
     private static String listen(QmpClient destination) {
         destination.execute("migrate-set-capabilities", EVENTS);
-        destination.execute("migrate-incoming", Map.of("uri", "tcp:127.0.0.1:0"));
-        String port = destination.execute("query-migrate").path("socket-address").path(0).path("port").asString("");
-        if (port.isEmpty()) {
-            throw new IllegalStateException("the destination QEMU reported no listening port");
-        }
-        return port;
+        return destination.migrateIncoming("127.0.0.1");
     }
 
     private static final Map<String, Object> EVENTS = Map.of("capabilities", List.of(Map.of("capability", "events",
             "state", true)));
 
+    /** Capabilities and limits as ferry's QEMU driver sets them (less its pause-before-switchover), then migrate. */
     private static Measured migrate(QmpClient source, QmpClient destination, String port, long memoryBytes, int dirtyMb,
             double pageWritesPerSec, long destinationStartMs) throws InterruptedException, TimeoutException {
         CompletableFuture<Instant> stopped = new CompletableFuture<>();

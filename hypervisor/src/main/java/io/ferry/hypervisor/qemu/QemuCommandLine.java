@@ -21,12 +21,15 @@ public final class QemuCommandLine {
     }
 
     public static List<String> guest(QemuHypervisor.Settings settings, VmSpec spec, Files files) {
+        long ramKib = ramKib(settings, spec);
+        // asked once: the machine's backend and the object it names must agree
+        java.util.Optional<String> sharedRam = sharedRamDir(ramKib * 1024);
         List<String> args = new ArrayList<>(List.of(
                 settings.binary(),
                 "-name", spec.vmId(),
-                "-M", settings.machine() + (sharedRamDir(ramKib(settings, spec) * 1024).isEmpty() ? "" : ",memory-backend=" + RAM_ID),
+                "-M", settings.machine() + (sharedRam.isEmpty() ? "" : ",memory-backend=" + RAM_ID),
                 "-accel", settings.accel(),
-                "-m", ramKib(settings, spec) + "k",
+                "-m", ramKib + "k",
                 "-smp", Integer.toString(spec.vcpus()),
                 "-nodefaults", "-no-user-config", "-display", "none",
                 "-kernel", settings.image().kernel().toString(),
@@ -39,8 +42,8 @@ public final class QemuCommandLine {
                 "-serial", "file:" + files.serial(),
                 "-qmp", "unix:" + files.qmpSocket() + ",server=on,wait=off",
                 "-pidfile", files.pidFile().toString()));
-        sharedRamDir(ramKib(settings, spec) * 1024).ifPresent(dir -> args.addAll(List.of("-object", "memory-backend-file,id="
-                + RAM_ID + ",size=" + ramKib(settings, spec) + "k,mem-path=" + dir + ",share=on")));
+        sharedRam.ifPresent(dir -> args.addAll(List.of("-object", "memory-backend-file,id=" + RAM_ID + ",size=" + ramKib
+                + "k,mem-path=" + dir + ",share=on")));
         return args;
     }
 

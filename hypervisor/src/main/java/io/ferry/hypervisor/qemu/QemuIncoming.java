@@ -32,12 +32,7 @@ final class QemuIncoming {
         if (runDir != null) {
             QemuTls.enable(skeleton, runDir, migrationId, token, "server");
         }
-        skeleton.qmp().execute("migrate-incoming", Map.of("uri", "tcp:" + bindHost + ":0"));
-        String port = skeleton.qmp().execute("query-migrate").path("socket-address").path(0).path("port").asString("");
-        if (port.isEmpty()) {
-            throw new QmpException("query-migrate", "GenericError", "QEMU reported no listening port");
-        }
-        return new QemuIncoming(migrationId, skeleton, advertisedHost + ":" + port);
+        return new QemuIncoming(migrationId, skeleton, advertisedHost + ":" + skeleton.qmp().migrateIncoming(bindHost));
     }
 
     /** The digest of the vCPU registers as loaded here, once the whole stream arrived (null before). */

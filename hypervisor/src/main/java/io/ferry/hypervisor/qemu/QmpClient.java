@@ -269,4 +269,14 @@ public final class QmpClient implements AutoCloseable {
             throw new QmpException("connect", "Interrupted", "interrupted while connecting to QEMU", e);
         }
     }
+
+    /** {@code migrate-incoming} on a port QEMU picks on {@code bindHost}; returns that port. */
+    public String migrateIncoming(String bindHost) {
+        execute("migrate-incoming", java.util.Map.of("uri", "tcp:" + bindHost + ":0"));
+        String port = execute("query-migrate").path("socket-address").path(0).path("port").asString("");
+        if (port.isEmpty()) {
+            throw new QmpException("query-migrate", "GenericError", "QEMU reported no listening port");
+        }
+        return port;
+    }
 }

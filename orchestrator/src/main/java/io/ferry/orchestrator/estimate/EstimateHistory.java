@@ -31,11 +31,16 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
      * at 1.1-1.9, so an estimate learnt from both said 0.4-0.7 s too little for the slow way).
      */
     static EstimateHistory of(List<Precopied> newestFirst, String source, String destination) {
-        List<Precopied> route = newestFirst.stream().filter(r -> r.went(source, destination)).limit(MIGRATIONS).toList();
-        if (route.size() >= ROUTE_MINIMUM) {
-            return of(route, source + " to " + destination);
+        return of(newestFirst.stream().filter(r -> r.went(source, destination)).toList(), newestFirst, source, destination);
+    }
+
+    /** The same from the route's own newest migrations and every route's, each read apart. */
+    static EstimateHistory of(List<Precopied> routeNewestFirst, List<Precopied> everyNewestFirst, String source,
+            String destination) {
+        if (routeNewestFirst.size() >= ROUTE_MINIMUM) {
+            return of(routeNewestFirst.stream().limit(MIGRATIONS).toList(), source + " to " + destination);
         }
-        return of(newestFirst);
+        return of(everyNewestFirst);
     }
 
     static EstimateHistory of(List<Precopied> newestFirst) {

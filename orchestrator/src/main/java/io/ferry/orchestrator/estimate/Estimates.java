@@ -20,8 +20,6 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class Estimates {
-    /** Completed migrations read for the history: enough that a route's own still has some beside busier ones. */
-    private static final int HISTORY = 200;
     private final Inventory inventory;
     private final MigrationsReadModel readModel;
     private final Clock clock;
@@ -61,9 +59,13 @@ public class Estimates {
 
     private record Cached(java.time.Instant at, java.util.List<MigrationsReadModel.Precopied> newestFirst) {}
 
+    /** Each route's own history, read apart from every route's; forgotten with it. */
+    private final java.util.Map<String, Cached> routes = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The next estimate reads the history again: a migration completed. */
     void forgetHistory() {
         cached = null;
+        routes.clear();
     }
 
     /** What ferry measured of its recent migrations on every route: the link and the overheads the model assumes. */
@@ -73,17 +75,24 @@ public class Estimates {
 
     /** The same from {@code source} to {@code destination}, once that route has migrations of its own. */
     public EstimateHistory history(String source, String destination) {
-        return EstimateHistory.of(newestFirst(), source, destination);
+        java.time.Instant now = clock.instant();
+        Cached route = routes.compute(source + " " + destination, (key, c) -> fresh(c, now) ? c
+                : new Cached(now, readModel.recentPrecopies(source, destination, EstimateHistory.MIGRATIONS)));
+        return EstimateHistory.of(route.newestFirst(), newestFirst(), source, destination);
     }
 
     private java.util.List<MigrationsReadModel.Precopied> newestFirst() {
         Cached c = cached;
         java.time.Instant now = clock.instant();
-        if (c == null || c.at().plus(HISTORY_FRESH).isBefore(now)) {
-            c = new Cached(now, readModel.recentPrecopies(HISTORY));
+        if (!fresh(c, now)) {
+            c = new Cached(now, readModel.recentPrecopies(EstimateHistory.MIGRATIONS));
             cached = c;
         }
         return c.newestFirst();
+    }
+
+    private static boolean fresh(Cached c, java.time.Instant now) {
+        return c != null && !c.at().plus(HISTORY_FRESH).isBefore(now);
     }
 
     /**

@@ -123,6 +123,11 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     /** The newest completed migrations' totals, rounds and round-1 rate, at most {@code limit}: the estimate's history. */
     public List<Precopied> recentPrecopies(int limit) {
+        return recentPrecopies(null, null, limit);
+    }
+
+    /** The same of one route: from {@code source} to {@code destination} (both null: every route). */
+    public List<Precopied> recentPrecopies(String source, String destination, int limit) {
         return jdbc.query("""
                 select m.total_ms, coalesce(m.downtime_ms, 0),
                     (select coalesce(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0) from migration_events e
@@ -143,9 +148,10 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                         and r.type = 'PrecopyRoundCompleted' and (r.payload_json->'progress'->>'round')::int = 1 limit 1),
                     m.source_host, m.destination_host
                 from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
+                  and (?::text is null or (m.source_host = ? and m.destination_host = ?))
                 order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                 rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7)), rs.getString(8), rs.getString(9)),
-                limit);
+                source, source, destination, limit);
     }
 
     /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */
