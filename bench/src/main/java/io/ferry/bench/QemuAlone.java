@@ -116,6 +116,9 @@ final class QemuAlone {
             QemuCommandLine.Files destinationFiles = files(sockets, logDir, prefix, "destination");
             List<String> destinationCommand = new ArrayList<>(QemuCommandLine.guest(settings, spec, destinationFiles));
             destinationCommand.addAll(List.of("-incoming", "defer")); // no -S: QEMU runs the guest once it has arrived
+            if (s.name().equals(Scenario.QEMU_ALONE_PREALLOC)) {
+                destinationCommand.replaceAll(arg -> arg.startsWith("memory-backend-file,") ? arg + ",prealloc=on" : arg);
+            }
             started.add(start(QemuCommandLine.guest(settings, spec, sourceFiles), logDir.resolve(prefix + "-source.log")));
             try (QmpClient source = QmpClient.connect(sourceFiles.qmpSocket(), "alone-source", QMP_CONNECT)) {
                 double pageWritesPerSec = GuestWriteRate.pageWritesPerSec(sourceFiles.serial(), s.dirtyMb());

@@ -58,7 +58,7 @@ final class Report {
         return out.toString();
     }
 
-    private static final String ALONE_ROW = "%-14s %10s %10s %10s %10s %8s %9s %9s %10s %11s%n";
+    private static final String ALONE_ROW = "%-22s %10s %10s %10s %10s %8s %9s %9s %10s %11s%n";
 
     /** QEMU alone's runs with QEMU's own query-migrate figures beside the guest-visible ones; empty without such runs. */
     static String qemuAlone(List<Run> runs) {

@@ -20,10 +20,19 @@ public final class QemuCommandLine {
         }
     }
 
+    /** With its RAM in a file QEMU creates in /dev/shm and unlinks at once (where /dev/shm has room for it). */
     public static List<String> guest(QemuHypervisor.Settings settings, VmSpec spec, Files files) {
-        long ramKib = ramKib(settings, spec);
         // asked once: the machine's backend and the object it names must agree
-        java.util.Optional<String> sharedRam = sharedRamDir(ramKib * 1024);
+        return guest(settings, spec, files, sharedRamDir(ramKib(settings, spec) * 1024));
+    }
+
+    /**
+     * @param sharedRam the file (or the tmpfs directory to make one in) QEMU maps shared as the guest's RAM; empty:
+     *     QEMU's default private memory
+     */
+    static List<String> guest(QemuHypervisor.Settings settings, VmSpec spec, Files files,
+            java.util.Optional<String> sharedRam) {
+        long ramKib = ramKib(settings, spec);
         List<String> args = new ArrayList<>(List.of(
                 settings.binary(),
                 "-name", spec.vmId(),
@@ -100,7 +109,12 @@ public final class QemuCommandLine {
     }
 
     public static List<String> skeleton(QemuHypervisor.Settings settings, VmSpec spec, Files files) {
-        List<String> args = guest(settings, spec, files);
+        return skeleton(settings, spec, files, sharedRamDir(ramKib(settings, spec) * 1024));
+    }
+
+    static List<String> skeleton(QemuHypervisor.Settings settings, VmSpec spec, Files files,
+            java.util.Optional<String> sharedRam) {
+        List<String> args = guest(settings, spec, files, sharedRam);
         args.addAll(List.of("-incoming", "defer", "-S"));
         return args;
     }

@@ -49,6 +49,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private final java.util.Set<String> resumedHere = ConcurrentHashMap.newKeySet();
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
     private final QemuGuestFiles guestFiles;
+    private final GuestRam ram;
 
     /**
      * @param image the guest's kernel and initramfs (see {@link GuestImage})
@@ -100,6 +101,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             throw new UncheckedIOException("cannot create the QEMU run directory " + settings.runDir(), e);
         }
         this.guestFiles = new QemuGuestFiles(settings.runDir());
+        this.ram = GuestRam.open(settings.runDir());
         int major = QemuVersion.major(settings.binary());
         if (QemuCommandLine.tcg(settings) && major < QemuCommandLine.FIXED_TCG_DIRTY_SYNC) {
             log.warn("{} is QEMU {} under TCG: QEMU before {}.0 can lose a guest's writes in a live migration (about one "
@@ -110,6 +112,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         java.util.Set<Path> kept = settings.keepGuests()
                 ? QemuReadoption.readopt(settings.runDir(), guestFiles, this::adopted) : java.util.Set.of();
         StaleQemus.reap(settings.runDir(), kept);
+        ram.forgetAllBut(ram.inUse());
     }
 
     private void adopted(QemuVm vm) {
@@ -120,6 +123,10 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             vm.quit(QUIT_GRACE);
             return;
         }
+        ram.fileOnCommandLine(vm.process.arguments()).ifPresent(file -> {
+            ram.adopt(file);
+            vm.process.onExit().thenRun(() -> ram.release(file));
+        });
         if (vm.arrivedBy() != null) {
             // It resumed here for that migration: an ABORT for it must still be refused after this restart.
             resumedHere.add(vm.arrivedBy());
@@ -465,9 +472,23 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
 
     private QemuVm start(VmSpec spec, String name, boolean skeleton) {
         QemuCommandLine.Files files = QemuCommandLine.Files.in(settings.runDir(), name);
-        List<String> command = skeleton ? QemuCommandLine.skeleton(settings, spec, files)
-                : QemuCommandLine.guest(settings, spec, files);
-        QemuProcess process = QemuProcess.start(name, command, files, START_TIMEOUT);
+        Optional<GuestRam.Claim> memory = ram.claim(name, QemuCommandLine.ramKib(settings, spec) * 1024);
+        Optional<String> memoryFile = memory.map(claim -> claim.file().toString());
+        List<String> command = skeleton ? QemuCommandLine.skeleton(settings, spec, files, memoryFile)
+                : QemuCommandLine.guest(settings, spec, files, memoryFile);
+        QemuProcess process;
+        try {
+            process = QemuProcess.start(name, command, files, START_TIMEOUT);
+        } catch (RuntimeException e) {
+            memory.ifPresent(claim -> ram.release(claim.file()));
+            throw e;
+        }
+        memory.ifPresent(claim -> {
+            process.onExit().thenRun(() -> ram.release(claim.file()));
+            if (claim.warm()) {
+                log.info("{} maps memory a guest that left had touched ({})", name, claim.file().getFileName());
+            }
+        });
         QemuVm vm = new QemuVm(spec, name, process, files.serial(), skeleton ? VmState.SKELETON : VmState.RUNNING);
         watch(vm);
         return vm;
@@ -515,6 +536,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     public void close() {
         if (!settings.keepGuests()) {
             stopGuests();
+            ram.close(false);
             return;
         }
         for (QemuOutgoing out : List.copyOf(outgoing.values())) {
@@ -537,6 +559,17 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
                         vm.state());
             }
         }
+        ram.close(true);
+    }
+
+    /** For tests: memory departed guests left here, kept for arrivals. */
+    long keptRamBytesForTests() {
+        return ram.kept();
+    }
+
+    /** For tests: the RAM file the guest's QEMU maps here. */
+    Optional<Path> ramFileForTests(String vmId) {
+        return Optional.ofNullable(vms.get(vmId)).flatMap(vm -> ram.fileOnCommandLine(vm.process.arguments()));
     }
 
     /** For tests: the final copy's first step only, leaving QEMU at pre-switchover with the guest stopped. */
@@ -561,6 +594,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         outgoing.clear();
         incoming.clear();
         all.forEach(vm -> vm.process.detach());
+        ram.close(true);
     }
 
     /** Stops every guest of this host (its QEMU quits) and forgets it: the next agent boots its inventory afresh. */
@@ -583,5 +617,6 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
         new QemuGuestFiles(runDir).forgetAll();
         StaleQemus.reap(runDir);
+        GuestRam.forget(Path.of("/dev/shm"), runDir);
     }
 }

@@ -96,6 +96,11 @@ final class QemuProcess implements AutoCloseable {
         return qmp;
     }
 
+    /** Its command line's arguments, as the system has them (for a QEMU an earlier agent started). */
+    List<String> arguments() {
+        return process.info().arguments().map(List::of).orElse(List.of());
+    }
+
     long pid() {
         return process.pid();
     }
