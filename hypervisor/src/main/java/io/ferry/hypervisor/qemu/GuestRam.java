@@ -245,7 +245,9 @@ final class GuestRam implements AutoCloseable {
 
     private void own() {
         try {
+            // 0700: QEMU creates the files readable by others (0644), and they hold the guests' memory
             Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             ProcessHandle self = ProcessHandle.current();
             Files.writeString(dir.resolve(OWNER), self.pid() + " " + self.info().startInstant().map(i -> i.toEpochMilli())
                     .orElse(0L));

@@ -130,6 +130,14 @@ class MemoryAGuestTouchedIsKeptForTheNextArrivalOfItsSizeTest {
     }
 
     @Test
+    void only_the_agents_user_may_open_the_guests_memory() throws IOException {
+        GuestRam ram = GuestRam.open(shm, Path.of("/run/ferry/hv-01"), 8 * MIB);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(ram.dir())))
+                .isEqualTo("rwx------");
+        ram.close();
+    }
+
+    @Test
     void the_qemu_command_line_names_the_file_it_maps() {
         GuestRam ram = GuestRam.open(shm, Path.of("/run/ferry/hv-01"), 8 * MIB);
         Path file = ram.dir().resolve("guest-SERVER2-1f.ram");
