@@ -96,6 +96,9 @@ final class GuestRam implements AutoCloseable {
         if (closed || !Files.isDirectory(shm)) {
             return Optional.empty();
         }
+        if (!Files.isDirectory(dir)) {
+            own(); // an agent starting beside this one took it for a dead agent's, while this one was starting too
+        }
         Path file = dir.resolve(GUEST + name + "-" + Long.toHexString(sequence.incrementAndGet()) + ".ram");
         for (Path warm : files(WARM + bytes + "-*.ram")) {
             try {
