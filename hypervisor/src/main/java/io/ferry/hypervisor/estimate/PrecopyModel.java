@@ -39,11 +39,19 @@ public final class PrecopyModel {
      * @param linkMbps what the link carries over a round, at most the policy's cap
      * @param tailFactor the rate the driver judges the remaining set at, over {@code linkMbps} (at least 1): QEMU's
      *     driver uses its recent rate, which an uncapped stream reaches above its round's average; 1 for a capped link
+     * @param laterRoundsFactor the rate of the rounds after the first, over {@code linkMbps} (at least 1): QEMU's later
+     *     passes send only the dirty pages its bitmap names, where round 1 reads every page; 1 for a capped link
      */
     public record Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads,
-            double tailFactor) {
+            double tailFactor, double laterRoundsFactor) {
         public Inputs {
             tailFactor = Math.max(1, tailFactor);
+            laterRoundsFactor = Math.max(1, laterRoundsFactor);
+        }
+
+        public Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads,
+                double tailFactor) {
+            this(guest, policy, linkMbps, driver, overheads, tailFactor, 1);
         }
 
         public Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads) {
@@ -111,7 +119,8 @@ public final class PrecopyModel {
 
     private static Inputs with(Inputs in, CopyPolicy policy, double linkMbps) {
         return new Inputs(in.guest(), policy, linkMbps, in.driver(), in.overheads(),
-                policy.bandwidthMbps() > 0 ? 1 : in.tailFactor()); // a capped link runs at its cap throughout
+                policy.bandwidthMbps() > 0 ? 1 : in.tailFactor(), // a capped link runs at its cap throughout
+                policy.bandwidthMbps() > 0 ? 1 : in.laterRoundsFactor());
     }
 
     private static Estimate withRemedies(Estimate e, Estimate.Remedies remedies) {
@@ -126,6 +135,7 @@ public final class PrecopyModel {
         DirtyCurve curve = guest.curve();
         double bytesPerSec = Math.max(1, in.linkMbps()) * 1e6 / 8;
         double tailBytesPerSec = bytesPerSec * in.tailFactor();
+        double laterBytesPerSec = bytesPerSec * in.laterRoundsFactor();
         long progressTimeoutMs = policy.progressTimeoutMs();
         long threshold = policy.maxDowntimeMs() * in.driver().readyFactor;
         List<Estimate.Round> rounds = new ArrayList<>();
@@ -138,11 +148,14 @@ public final class PrecopyModel {
         int throttle = 0;
         for (int round = 1; round <= MAX_ROUNDS_PLAYED; round++) {
             double roundBytes = dataPages * DATA_PAGE_BYTES + zeroPages * ZERO_PAGE_BYTES;
-            double roundMs = roundBytes * 1000 / bytesPerSec;
+            double roundMs = roundBytes * 1000 / (round == 1 ? bytesPerSec : laterBytesPerSec);
             elapsedMs += roundMs;
             bytes += roundBytes;
             double dirty = Math.min(guest.memoryPages(), curve.pages(roundMs / 1000, throttle));
-            long expectedMs = (long) Math.ceil(dirty * DATA_PAGE_BYTES * 1000 / tailBytesPerSec);
+            // the driver judges the set left at the rate of the round that left it
+            double judgedAt = round == 1 ? tailBytesPerSec : Math.max(tailBytesPerSec, laterBytesPerSec);
+            double judgedMbps = in.linkMbps() * judgedAt / bytesPerSec;
+            long expectedMs = (long) Math.ceil(dirty * DATA_PAGE_BYTES * 1000 / judgedAt);
             rounds.add(new Estimate.Round(round, Math.round(dataPages + zeroPages), Math.round(roundMs), Math.round(dirty),
                     expectedMs, throttle));
             if (expectedMs <= threshold) {
@@ -151,13 +164,13 @@ public final class PrecopyModel {
                 return new Estimate(true, round, Math.round(in.overheads().fixedMs() + elapsedMs + downtime),
                         Math.round(elapsedMs), downtime, throttle, Math.round(bytes), in.linkMbps(), String.format(
                         "after %d round%s %d pages are left, about %d ms at %.0f Mbit/s, within the %d ms allowed%s", round,
-                        round == 1 ? "" : "s", Math.round(dirty), expectedMs, in.linkMbps(), policy.maxDowntimeMs(),
+                        round == 1 ? "" : "s", Math.round(dirty), expectedMs, judgedMbps, policy.maxDowntimeMs(),
                         throttle > 0 ? " with the guest throttled " + throttle + " %" : ""), List.copyOf(rounds), null);
             }
             if (in.driver().roundLimit && !policy.autoConverge() && round >= policy.maxRounds()) {
                 return gaveUp(in, rounds, elapsedMs, bytes, throttle, String.format("the round limit (%d) is reached with %d "
                         + "pages left, about %d ms at %.0f Mbit/s against the %d ms allowed", policy.maxRounds(),
-                        Math.round(dirty), expectedMs, in.linkMbps(), policy.maxDowntimeMs()));
+                        Math.round(dirty), expectedMs, judgedMbps, policy.maxDowntimeMs()));
             }
             boolean progressed = dirty < best * Convergence.PROGRESS;
             if (progressed) {
@@ -166,7 +179,7 @@ public final class PrecopyModel {
             } else if (elapsedMs - lastProgressMs > progressTimeoutMs) {
                 return gaveUp(in, rounds, elapsedMs, bytes, throttle, String.format("the dirty set stops shrinking at about %d "
                         + "pages, about %d ms at %.0f Mbit/s against the %d ms allowed%s: the guest dirties memory faster "
-                        + "than the link carries it", Math.round(dirty), expectedMs, in.linkMbps(), policy.maxDowntimeMs(),
+                        + "than the link carries it", Math.round(dirty), expectedMs, judgedMbps, policy.maxDowntimeMs(),
                         throttle > 0 ? ", even throttled " + throttle + " %" : ""));
             }
             if (policy.autoConverge() && (round >= policy.maxRounds() || (round > 1 && !progressed))

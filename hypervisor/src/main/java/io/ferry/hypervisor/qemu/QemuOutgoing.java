@@ -75,9 +75,12 @@ final class QemuOutgoing {
         Instant authorisedAt = Instant.now();
         try {
             long authorisationWaitUs = pauseAtGate(authorisedAt);
+            Instant gateSeen = Instant.now();
             vm.qmp().execute("migrate-continue", Map.of("state", "pre-switchover"));
+            Instant continued = Instant.now();
             Instant tailFrom = authorisationWaitUs > 0 ? authorisedAt : pausedAt;
             QueryMigrate done = awaitFinished(vm, timeout);
+            Instant completedSeen = Instant.now();
             if (!done.status().equals("completed")) {
                 throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the final copy of " + vmId + " ended " + done.status()
                         + ": " + done.errorDesc() + ". The source keeps the guest and its disk; the rollback runs it again "
@@ -93,8 +96,10 @@ final class QemuOutgoing {
             Instant tailDone = Instant.now();
             String digest = vm.cpuStateDigest();
             long digestUs = Duration.between(tailDone, Instant.now()).toNanos() / 1_000;
-            log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all", vmId,
-                    done.downtimeMs(), done.transferredBytes(), done.totalTimeMs());
+            log.info("final copy of {} done: QEMU says {} ms downtime so far, {} bytes in all, {} ms in all; from the pause "
+                    + "(µs): at the gate {}, continued {}, completed {}, postmigrate {}, digest {}", vmId, done.downtimeMs(),
+                    done.transferredBytes(), done.totalTimeMs(), micros(pausedAt, gateSeen), micros(pausedAt, continued),
+                    micros(pausedAt, completedSeen), micros(pausedAt, tailDone), digestUs);
             QueryMigrate before = reported;
             return new FinalCopyResult(pausedAt, done.pagesSent() - before.pagesSent(),
                     done.transferredBytes() - before.transferredBytes(), digest,
@@ -107,6 +112,10 @@ final class QemuOutgoing {
             Thread.currentThread().interrupt();
             throw new HypervisorException(FailureReason.DATA_CHANNEL_FAILED, "the final copy of " + vmId + " was interrupted", e);
         }
+    }
+
+    private static long micros(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1_000;
     }
 
     /**

@@ -103,9 +103,17 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
      * @param round1ThroughputMbps the throughput its driver reported at the end of round 1 (QEMU: its recent rate)
      * @param streamWaitMs from the source connecting to round 1's start, less the round itself: an uncapped stream's
      *     wait for the destination to fault in its memory (0 when unknown)
+     * @param laterRoundsMbps the rate of its rounds after the first (their bytes over their time; 0: it had none)
      */
     public record Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
-            double round1ThroughputMbps, long streamWaitMs, String sourceHost, String destinationHost) {
+            double round1ThroughputMbps, long streamWaitMs, String sourceHost, String destinationHost,
+            double laterRoundsMbps) {
+        public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
+                double round1ThroughputMbps, long streamWaitMs, String sourceHost, String destinationHost) {
+            this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1ThroughputMbps, streamWaitMs, sourceHost,
+                    destinationHost, 0);
+        }
+
         public Precopied(long totalMs, long downtimeMs, long precopyMs, int capMbps, double round1Mbps,
                 double round1ThroughputMbps, long streamWaitMs) {
             this(totalMs, downtimeMs, precopyMs, capMbps, round1Mbps, round1ThroughputMbps, streamWaitMs, "", "");
@@ -146,11 +154,16 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                        from migration_events r join migration_events c on c.migration_id = r.migration_id
                       where r.migration_id = m.migration_id and c.type = 'SourceConnected'
                         and r.type = 'PrecopyRoundCompleted' and (r.payload_json->'progress'->>'round')::int = 1 limit 1),
-                    m.source_host, m.destination_host
+                    m.source_host, m.destination_host,
+                    (select sum((e.payload_json->'progress'->>'bytesSent')::bigint) * 8.0 / 1000
+                            / nullif(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0)
+                       from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
+                        and (e.payload_json->'progress'->>'round')::int >= 2)
                 from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
                   and (?::text is null or (m.source_host = ? and m.destination_host = ?))
                 order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7)), rs.getString(8), rs.getString(9)),
+                rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7)), rs.getString(8), rs.getString(9),
+                rs.getDouble(10)),
                 source, source, destination, limit);
     }
 
