@@ -67,6 +67,20 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
                 own.usedPages(), own.zeroPages());
     }
 
+    /**
+     * How much faster than round 1 its later rounds ran (their bytes over their time, over round 1's rate), at least 1;
+     * 1 without a later round. QEMU's later passes send only the dirty pages, where round 1 reads every page.
+     */
+    public double laterRoundsFactor() {
+        Round first = rounds.getFirst();
+        long bytes = rounds.stream().skip(1).mapToLong(Round::bytesSent).sum();
+        long ms = rounds.stream().skip(1).mapToLong(Round::roundMs).sum();
+        if (ms <= 0 || bytes <= 0 || first.roundMs() <= 0 || first.bytesSent() <= 0) {
+            return 1;
+        }
+        return Math.max(1, ((double) bytes / ms) / ((double) first.bytesSent() / first.roundMs()));
+    }
+
     /** The link rate the largest round reached, in Mbit/s (rounds too short to measure a link are left aside). */
     public double linkMbps() {
         Round largest = rounds.stream().max(java.util.Comparator.comparingLong(Round::bytesSent)).orElseThrow();

@@ -32,8 +32,10 @@ public record WhatIf(Estimate asRecorded, Estimate whatIf, GuestSample guest) {
             CopyPolicy policy, Driver driver, PrecopyModel.Overheads overheads, double uncappedLinkMbps) {
         GuestSample guest = recorded.guest(Instant.EPOCH, sampled);
         double recordedLink = recorded.linkMbps();
+        // QEMU's later passes ran at their own rate, as the recorded rounds show (the simulated driver's stream alike)
+        double later = driver == Driver.QEMU ? recorded.laterRoundsFactor() : 1;
         Estimate asRecorded = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, recordedPolicy, recordedLink, driver,
-                overheads));
+                overheads, 1, recordedPolicy.bandwidthMbps() > 0 ? 1 : later));
         double link;
         if (policy.bandwidthMbps() > 0) {
             link = policy.bandwidthMbps(); // the what-if names the link it asks about
@@ -42,7 +44,8 @@ public record WhatIf(Estimate asRecorded, Estimate whatIf, GuestSample guest) {
         } else {
             link = recordedLink;
         }
-        Estimate whatIf = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, policy, link, driver, overheads));
+        Estimate whatIf = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, policy, link, driver, overheads, 1,
+                policy.bandwidthMbps() > 0 ? 1 : later));
         return new WhatIf(asRecorded, whatIf, guest);
     }
 }
