@@ -39,14 +39,15 @@ public final class PrecopyModel {
      * @param linkMbps what the link carries over a round, at most the policy's cap
      * @param tailFactor the rate the driver judges the remaining set at, over {@code linkMbps} (at least 1): QEMU's
      *     driver uses its recent rate, which an uncapped stream reaches above its round's average; 1 for a capped link
-     * @param laterRoundsFactor the rate of the rounds after the first, over {@code linkMbps} (at least 1): QEMU's later
-     *     passes send only the dirty pages its bitmap names, where round 1 reads every page; 1 for a capped link
+     * @param laterRoundsFactor the rate of the rounds after the first, over {@code linkMbps} (at least 1), as measured:
+     *     kept only for a driver whose later passes run faster ({@link Driver#laterPassesFaster}) on an uncapped link
+     *     (a capped one runs at its cap throughout), else 1
      */
     public record Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads,
             double tailFactor, double laterRoundsFactor) {
         public Inputs {
             tailFactor = Math.max(1, tailFactor);
-            laterRoundsFactor = Math.max(1, laterRoundsFactor);
+            laterRoundsFactor = driver.laterPassesFaster && policy.bandwidthMbps() == 0 ? Math.max(1, laterRoundsFactor) : 1;
         }
 
         public Inputs(GuestSample guest, CopyPolicy policy, double linkMbps, Driver driver, Overheads overheads,
@@ -120,7 +121,7 @@ public final class PrecopyModel {
     private static Inputs with(Inputs in, CopyPolicy policy, double linkMbps) {
         return new Inputs(in.guest(), policy, linkMbps, in.driver(), in.overheads(),
                 policy.bandwidthMbps() > 0 ? 1 : in.tailFactor(), // a capped link runs at its cap throughout
-                policy.bandwidthMbps() > 0 ? 1 : in.laterRoundsFactor());
+                in.laterRoundsFactor());
     }
 
     private static Estimate withRemedies(Estimate e, Estimate.Remedies remedies) {

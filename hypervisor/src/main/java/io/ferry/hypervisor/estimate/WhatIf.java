@@ -32,10 +32,9 @@ public record WhatIf(Estimate asRecorded, Estimate whatIf, GuestSample guest) {
             CopyPolicy policy, Driver driver, PrecopyModel.Overheads overheads, double uncappedLinkMbps) {
         GuestSample guest = recorded.guest(Instant.EPOCH, sampled);
         double recordedLink = recorded.linkMbps();
-        // QEMU's later passes ran at their own rate, as the recorded rounds show (the simulated driver's stream alike)
-        double later = driver == Driver.QEMU ? recorded.laterRoundsFactor() : 1;
+        double later = recorded.laterRoundsFactor(); // the model keeps it only where later passes run faster
         Estimate asRecorded = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, recordedPolicy, recordedLink, driver,
-                overheads, 1, recordedPolicy.bandwidthMbps() > 0 ? 1 : later));
+                overheads, 1, later));
         double link;
         if (policy.bandwidthMbps() > 0) {
             link = policy.bandwidthMbps(); // the what-if names the link it asks about
@@ -44,8 +43,7 @@ public record WhatIf(Estimate asRecorded, Estimate whatIf, GuestSample guest) {
         } else {
             link = recordedLink;
         }
-        Estimate whatIf = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, policy, link, driver, overheads, 1,
-                policy.bandwidthMbps() > 0 ? 1 : later));
+        Estimate whatIf = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, policy, link, driver, overheads, 1, later));
         return new WhatIf(asRecorded, whatIf, guest);
     }
 }

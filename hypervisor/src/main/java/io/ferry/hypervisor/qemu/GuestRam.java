@@ -109,7 +109,7 @@ final class GuestRam implements AutoCloseable {
                 log.debug("could not take {}: {}", warm, e.getMessage());
             }
         }
-        if (usable() < 2 * bytes) {
+        if (!QemuCommandLine.roomForTwice(shm, bytes)) {
             return Optional.empty();
         }
         inUse.add(file);

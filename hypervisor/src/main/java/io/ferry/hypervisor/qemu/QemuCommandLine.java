@@ -65,11 +65,15 @@ public final class QemuCommandLine {
      */
     static java.util.Optional<String> sharedRamDir(long ramBytes) {
         Path dir = Path.of("/dev/shm");
+        return roomForTwice(dir, ramBytes) ? java.util.Optional.of(dir.toString()) : java.util.Optional.empty();
+    }
+
+    /** Whether the tmpfs {@code dir} has room for a guest's RAM twice over (see {@link #sharedRamDir}). */
+    static boolean roomForTwice(Path dir, long ramBytes) {
         try {
-            return java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.getFileStore(dir).getUsableSpace() >= 2 * ramBytes
-                    ? java.util.Optional.of(dir.toString()) : java.util.Optional.empty();
+            return java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.getFileStore(dir).getUsableSpace() >= 2 * ramBytes;
         } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+            return false;
         }
     }
     /** QEMU's default-ram-id for x86 (query-machines): the RAM block keeps its name, so either kind migrates to the other. */

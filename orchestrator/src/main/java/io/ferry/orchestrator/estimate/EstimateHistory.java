@@ -15,7 +15,7 @@ import java.util.List;
  * @param route whose migrations these are: one source and destination ("hv-01 to hv-02"), or {@link #ALL_ROUTES}
  * @param laterRoundsFactor how much faster than round 1 the uncapped rounds after it ran (median, at least 1; 1 when
  *     none had a second round): QEMU's later passes send only dirty pages, found in its bitmap, where round 1 reads
- *     and checks every page of the guest (measured here: round 1 at 0.85-0.95 Gbit/s, round 2 at 3.5-4.5)
+ *     and checks every page of the guest (measured here: round 1 at 0.85-0.95 Gbit/s; QEMU's own rate at round 2's end 1.7-3.9)
  */
 public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverheads, Overheads cappedOverheads, int migrations,
         double tailFactor, String route, double laterRoundsFactor) {

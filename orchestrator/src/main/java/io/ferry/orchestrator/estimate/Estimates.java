@@ -46,11 +46,9 @@ public class Estimates {
             if (driver == Driver.QEMU) {
                 guest = withQemusZeroPages(vmId, guest);
             }
-            boolean capped = policy.bandwidthMbps() > 0;
-            // only QEMU's later passes are known to run faster than round 1; the simulated driver's rounds stream alike
             Estimate estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver,
-                    history.overheads(policy.bandwidthMbps()), capped ? 1 : history.tailFactor(),
-                    capped || driver != Driver.QEMU ? 1 : history.laterRoundsFactor()));
+                    history.overheads(policy.bandwidthMbps()), policy.bandwidthMbps() > 0 ? 1 : history.tailFactor(),
+                    history.laterRoundsFactor()));
             return new Answer(vmId, where.host(), where.driver(), where.sample(), history, policy, estimate,
                     history.linkSource(policy.bandwidthMbps()));
         });
