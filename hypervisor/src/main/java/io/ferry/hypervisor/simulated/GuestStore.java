@@ -36,6 +36,7 @@ public final class GuestStore {
 
     private final Path dir;
     private final Path memoryDir;
+    private final WarmMemory warm;
 
     public GuestStore(Path dir) {
         this(dir, dir);
@@ -48,6 +49,7 @@ public final class GuestStore {
     public GuestStore(Path dir, Path memoryDir) {
         this.dir = dir.toAbsolutePath();
         this.memoryDir = memoryDir.toAbsolutePath();
+        this.warm = new WarmMemory(this.memoryDir);
         try {
             Files.createDirectories(this.dir);
             Files.createDirectories(this.memoryDir);
@@ -188,6 +190,30 @@ public final class GuestStore {
             GuestMemory.deleteFiles(current);
             return null;
         }
+    }
+
+    /**
+     * Gives guest {@code vmId} memory of {@code bytes} that a guest which left had touched, if some is kept: its file
+     * becomes the guest's, with no page used yet (re-open it). False when none is kept: start the guest's memory fresh.
+     */
+    public boolean claimWarm(String vmId, long bytes) {
+        GuestMemory.Kept kept = kept(vmId);
+        return warm.claim(kept.memory(), kept.used(), bytes);
+    }
+
+    /** A guest that ran here left and its memory is unmapped: keeps it, zeroed, for the next of its size (or deletes it). */
+    public void keepWarm(GuestMemory.Kept retired, int pages) {
+        warm.keep(retired, pages);
+    }
+
+    /** Bytes of kept memory waiting for arrivals. */
+    public long warmBytes() {
+        return warm.keptBytes();
+    }
+
+    /** The agent stops: kept memory goes back to the host (guests stay, for the next agent). */
+    public void dropWarm() {
+        warm.drop();
     }
 
     /** Deletes every guest of this host and the mark that its inventory was booted: the next start is a fresh one. */

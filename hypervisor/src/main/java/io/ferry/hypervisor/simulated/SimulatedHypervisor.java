@@ -454,5 +454,8 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         outgoing.values().forEach(OutgoingMigration::close);
         dataChannel.close();
         vms.values().forEach(SimulatedVm::close);
+        if (store != null) {
+            store.dropWarm();
+        }
     }
 }

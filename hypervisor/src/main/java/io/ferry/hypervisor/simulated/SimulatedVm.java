@@ -19,6 +19,7 @@ public final class SimulatedVm implements AutoCloseable {
     private static final int DEVICE_STATE_BYTES = 4096;
     /** Writes per lock hold: small enough that a pause waits microseconds, large enough to amortise the pacing. */
     private static final int MAX_BURST = 256;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SimulatedVm.class);
     /** A writer that fell further behind than this (descheduled) drops the backlog instead of rushing it. */
     private static final long MAX_BACKLOG_NANOS = 100_000_000L;
     /** A throttled heavy guest runs this long, then sleeps its share: QEMU's auto-converge timeslice. */
@@ -122,9 +123,17 @@ public final class SimulatedVm implements AutoCloseable {
         return vm;
     }
 
+    /** Kept guests map memory a departed guest touched when some of their size is kept (see {@link WarmMemory}). */
     private static GuestMemory memory(VmSpec spec, Path memoryDir, GuestStore store) {
-        return store == null ? new GuestMemory(spec.memoryMb(), memoryDir)
-                : GuestMemory.persistent(spec.memoryMb(), store.kept(spec.vmId()), false);
+        if (store == null) {
+            return new GuestMemory(spec.memoryMb(), memoryDir);
+        }
+        boolean warm = store.claimWarm(spec.vmId(), (long) spec.memoryMb() << 20);
+        if (warm) {
+            log.info("{} maps {} MB of memory a guest that left had touched (zeroed): no first-write faults", spec.vmId(),
+                    spec.memoryMb());
+        }
+        return GuestMemory.persistent(spec.memoryMb(), store.kept(spec.vmId()), warm);
     }
 
     /** Records the guest's state for a restarted agent (nothing without a store). */
@@ -312,11 +321,14 @@ public final class SimulatedVm implements AutoCloseable {
      * it away need not wait for; its files are renamed first, so the same guest may come back at once.
      */
     public void destroy() {
+        boolean ran = state != VmState.SKELETON; // a skeleton's memory is never kept: see WarmMemory
         GuestMemory.Kept retired = store == null ? null : store.retire(spec.vmId());
         stopWriter();
         Thread.ofPlatform().daemon().name("release-" + spec.vmId()).start(() -> {
             memory.close();
-            if (retired != null) {
+            if (retired != null && ran) {
+                store.keepWarm(retired, memory.pages());
+            } else if (retired != null) {
                 GuestMemory.deleteFiles(retired);
             }
         });
