@@ -45,6 +45,7 @@ import java.util.zip.CRC32C;
  * agent lost any pre-copy it was doing, and a new one starts with a full copy of the used pages.
  */
 public final class GuestMemory implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GuestMemory.class);
     public static final int PAGE_SIZE = 4096;
     private static final int PAGES_PER_CHUNK = 16_384; // 64 MiB mappings: no single buffer near the 2 GiB limit
     private static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
@@ -84,7 +85,7 @@ public final class GuestMemory implements AutoCloseable {
 
     /** Guest memory backed by an unlinked file in {@code directory}; null picks {@link #defaultDirectory(long)}. */
     public GuestMemory(int memoryMb, Path directory) {
-        this(memoryMb, directory, null, false);
+        this(memoryMb, directory, null, false, null);
     }
 
     /**
@@ -105,10 +106,80 @@ public final class GuestMemory implements AutoCloseable {
      * empty memory, replacing any files of that name.
      */
     public static GuestMemory persistent(int memoryMb, Kept kept, boolean reopen) {
-        return new GuestMemory(memoryMb, kept.memory().getParent(), kept, reopen);
+        return new GuestMemory(memoryMb, kept.memory().getParent(), kept, reopen, null);
     }
 
-    private GuestMemory(int memoryMb, Path directory, Kept kept, boolean reopen) {
+    /**
+     * Persistent memory of a new guest on {@code mapped}, which a guest that left had touched ({@link #detach}): its
+     * file, already renamed to {@code kept.memory()}, stays mapped, so the new guest's writes land in pages this
+     * process has mapped already (no fault at all). No page is used yet: all read zero.
+     */
+    static GuestMemory persistentOn(Mapped mapped, Kept kept) {
+        if (!mapped.file().equals(kept.memory())) {
+            throw new IllegalArgumentException("kept memory " + mapped.file() + " must be renamed to " + kept.memory() + " first");
+        }
+        try {
+            Files.deleteIfExists(kept.used()); // a fresh used bitmap: the guest has used nothing yet
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + kept.used() + ": " + e.getMessage(), e);
+        }
+        return new GuestMemory(mapped.pages() / 256, kept.memory().getParent(), kept, true, mapped);
+    }
+
+    /**
+     * Memory a guest that left had touched, still mapped, every page it used zeroed: see {@link #detach}. {@code file}
+     * is where its backing file is now; {@link #moveTo} renames it and says so.
+     */
+    static final class Mapped {
+        private final ByteBuffer[] chunks;
+        private final AutoCloseable unmap;
+        private final int pages;
+        private Path file;
+
+        private Mapped(ByteBuffer[] chunks, AutoCloseable unmap, int pages, Path file) {
+            this.chunks = chunks;
+            this.unmap = unmap;
+            this.pages = pages;
+            this.file = file;
+        }
+
+        int pages() {
+            return pages;
+        }
+
+        long bytes() {
+            return (long) pages * PAGE_SIZE;
+        }
+
+        synchronized Path file() {
+            return file;
+        }
+
+        /** Renames the backing file (the mapping follows it: it maps the file, not its name). */
+        synchronized void moveTo(Path target) throws IOException {
+            Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            file = target;
+        }
+
+        /** Gives the memory back to the host: unmapped, its file deleted. */
+        synchronized void release() {
+            try {
+                unmap.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not unmap kept guest memory of " + pages + " pages", e);
+            } finally {
+                Arrays.fill(chunks, null);
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    log.warn("could not delete kept guest memory {}: {}", file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private GuestMemory(int memoryMb, Path directory, Kept kept, boolean reopen, Mapped reuse) {
         this.pages = Math.multiplyExact(memoryMb, 256);
         long bytes = (long) pages * PAGE_SIZE;
         this.directory = directory != null ? directory : defaultDirectory(bytes);
@@ -123,7 +194,12 @@ public final class GuestMemory implements AutoCloseable {
             deleteFiles(kept);
         }
         this.usedOnDisk = kept == null ? null : mapUsed(kept.used(), used, reopen);
-        this.mapping = map(this.directory, file, chunks, pages);
+        if (reuse != null) {
+            System.arraycopy(reuse.chunks, 0, chunks, 0, chunkCount);
+            this.mapping = reuse.unmap;
+        } else {
+            this.mapping = map(this.directory, file, chunks, pages);
+        }
     }
 
     /** The kept backing file, if this memory is persistent. */
@@ -417,6 +493,31 @@ public final class GuestMemory implements AutoCloseable {
         } finally {
             Arrays.fill(chunks, null);
         }
+    }
+
+    /**
+     * Closes this memory without unmapping it, for the next guest of its size ({@link WarmMemory}): every used page is
+     * zeroed through the mapping, which keeps the process's page tables (a new mapping of the same file pays a fault
+     * per page on first access: ~5-15 µs on this machine, itself a VM). {@code fileNow}: where the backing file is now
+     * (a guest that leaves has it renamed first). Null when this memory is not persistent or was closed already. Only for a guest whose writer has stopped and no incoming stream writes: a page holding data
+     * without its used mark would not be zeroed.
+     */
+    Mapped detach(Path fileNow) {
+        synchronized (this) {
+            if (closed || file == null) {
+                return null;
+            }
+            closed = true;
+        }
+        ByteBuffer[] kept = chunks.clone();
+        Arrays.fill(chunks, null);
+        for (int word = 0; word < used.length(); word++) {
+            for (long bits = used.get(word); bits != 0; bits &= bits - 1) {
+                int page = word * 64 + Long.numberOfTrailingZeros(bits);
+                kept[page / PAGES_PER_CHUNK].put(offset(page), ZERO_PAGE, 0, PAGE_SIZE);
+            }
+        }
+        return new Mapped(kept, mapping, pages, fileNow);
     }
 
     public boolean isUsed(int page) {

@@ -192,18 +192,22 @@ public final class GuestStore {
         }
     }
 
-    /**
-     * Gives guest {@code vmId} memory of {@code bytes} that a guest which left had touched, if some is kept: its file
-     * becomes the guest's, with no page used yet (re-open it). False when none is kept: start the guest's memory fresh.
-     */
-    public boolean claimWarm(String vmId, long bytes) {
-        GuestMemory.Kept kept = kept(vmId);
-        return warm.claim(kept.memory(), kept.used(), bytes);
+    /** Whether memory of a guest that leaves is kept for the next of its size (see {@link WarmMemory}). */
+    public boolean keepsWarm() {
+        return warm.enabled();
     }
 
-    /** A guest that ran here left and its memory is unmapped: keeps it, zeroed, for the next of its size (or deletes it). */
-    public void keepWarm(GuestMemory.Kept retired, int pages) {
-        warm.keep(retired, pages);
+    /**
+     * Memory of {@code bytes} that a guest which left had touched, if some is kept, its file moved to where guest
+     * {@code vmId}'s memory lives, for {@link GuestMemory#persistentOn}; null when none is kept.
+     */
+    GuestMemory.Mapped claimWarm(String vmId, long bytes) {
+        return warm.claim(kept(vmId).memory(), bytes);
+    }
+
+    /** A guest that ran here left and its memory was detached: kept for the next of its size (or released). */
+    void keepWarm(GuestMemory.Mapped mapped, GuestMemory.Kept retired) {
+        warm.keep(mapped, retired.used());
     }
 
     /** Bytes of kept memory waiting for arrivals. */
@@ -212,8 +216,8 @@ public final class GuestStore {
     }
 
     /** The agent stops: kept memory goes back to the host (guests stay, for the next agent). */
-    public void dropWarm() {
-        warm.drop();
+    public void releaseWarm() {
+        warm.releaseAll();
     }
 
     /** Deletes every guest of this host and the mark that its inventory was booted: the next start is a fresh one. */

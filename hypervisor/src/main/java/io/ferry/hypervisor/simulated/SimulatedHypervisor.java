@@ -448,6 +448,11 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         return session;
     }
 
+    /** Bytes of memory that guests which left had touched, kept for the next arrivals (see {@link WarmMemory}). */
+    long keptMemoryBytes() {
+        return store == null ? 0 : store.warmBytes();
+    }
+
     /** The agent goes away: kept guests stay in the run directory for the next agent (see {@link GuestStore}). */
     @Override
     public void close() throws IOException {
@@ -455,7 +460,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         dataChannel.close();
         vms.values().forEach(SimulatedVm::close);
         if (store != null) {
-            store.dropWarm();
+            store.releaseWarm();
         }
     }
 }

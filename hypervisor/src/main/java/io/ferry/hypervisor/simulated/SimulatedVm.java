@@ -128,12 +128,13 @@ public final class SimulatedVm implements AutoCloseable {
         if (store == null) {
             return new GuestMemory(spec.memoryMb(), memoryDir);
         }
-        boolean warm = store.claimWarm(spec.vmId(), (long) spec.memoryMb() << 20);
-        if (warm) {
-            log.info("{} maps {} MB of memory a guest that left had touched (zeroed): no first-write faults", spec.vmId(),
-                    spec.memoryMb());
+        GuestMemory.Mapped warm = store.claimWarm(spec.vmId(), (long) spec.memoryMb() << 20);
+        if (warm != null) {
+            log.info("{} maps {} MB of memory a guest that left had touched (zeroed): no faults as pages arrive",
+                    spec.vmId(), spec.memoryMb());
+            return GuestMemory.persistentOn(warm, store.kept(spec.vmId()));
         }
-        return GuestMemory.persistent(spec.memoryMb(), store.kept(spec.vmId()), warm);
+        return GuestMemory.persistent(spec.memoryMb(), store.kept(spec.vmId()), false);
     }
 
     /** Records the guest's state for a restarted agent (nothing without a store). */
@@ -317,18 +318,22 @@ public final class SimulatedVm implements AutoCloseable {
 
     /**
      * The guest leaves this host: stopped, its description (if kept) deleted, and its memory released in the
-     * background. Giving back a guest's pages costs the kernel about 0.1-0.2 s per GiB, which the migration that moved
-     * it away need not wait for; its files are renamed first, so the same guest may come back at once.
+     * background, or, when it ran here, zeroed and kept mapped for the next guest of its size ({@link WarmMemory}).
+     * Giving back a guest's pages costs the kernel about 0.1-0.2 s per GiB, which the migration that moved it away need
+     * not wait for; its files are renamed first, so the same guest may come back at once.
      */
     public void destroy() {
         boolean ran = state != VmState.SKELETON; // a skeleton's memory is never kept: see WarmMemory
         GuestMemory.Kept retired = store == null ? null : store.retire(spec.vmId());
         stopWriter();
         Thread.ofPlatform().daemon().name("release-" + spec.vmId()).start(() -> {
+            GuestMemory.Mapped mapped = retired != null && ran && store.keepsWarm() ? memory.detach(retired.memory()) : null;
+            if (mapped != null) {
+                store.keepWarm(mapped, retired);
+                return;
+            }
             memory.close();
-            if (retired != null && ran) {
-                store.keepWarm(retired, memory.pages());
-            } else if (retired != null) {
+            if (retired != null) {
                 GuestMemory.deleteFiles(retired);
             }
         });

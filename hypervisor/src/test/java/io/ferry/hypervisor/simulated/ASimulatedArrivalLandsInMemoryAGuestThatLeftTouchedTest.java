@@ -65,12 +65,12 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
         migrate("m-1", a, b, "SERVER2");
 
         // when A has kept the memory it left (zeroed in the background) and the guest comes back
-        await(() -> store(a).warmBytes() == MIB_32);
+        await(() -> a.keptMemoryBytes() == MIB_32);
         MigrationTicket back = new MigrationTicket("m-2", "SERVER2", "t-m-2");
         String address = a.prepareSkeleton(back, spec("SERVER2", 32));
 
         // then the skeleton took it: nothing is kept any more, and what it maps holds no byte of the guest that left
-        assertThat(store(a).warmBytes()).isZero();
+        assertThat(a.keptMemoryBytes()).isZero();
         assertThat(a.vm("SERVER2").memory().usedCount()).isZero();
         assertThat(allZero(store(a).kept("SERVER2").memory())).isTrue();
         // and the guest arrives in it page for page
@@ -89,13 +89,13 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
         SimulatedHypervisor b = host("b");
         a.boot(spec("SERVER2", 32));
         migrate("m-1", a, b, "SERVER2");
-        await(() -> store(a).warmBytes() == MIB_32);
+        await(() -> a.keptMemoryBytes() == MIB_32);
 
         // when a 64 MB guest arrives
         a.prepareSkeleton(new MigrationTicket("m-3", "SERVER3", "t-m-3"), spec("SERVER3", 64));
 
         // then it did not take the 32 MiB
-        assertThat(store(a).warmBytes()).isEqualTo(MIB_32);
+        assertThat(a.keptMemoryBytes()).isEqualTo(MIB_32);
     }
 
     @Test
@@ -110,7 +110,7 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
 
         // then its memory is deleted, not kept: a batch may have landed in it without its used marks
         await(() -> memFiles(runDirs.getFirst()).isEmpty());
-        assertThat(store(b).warmBytes()).isZero();
+        assertThat(b.keptMemoryBytes()).isZero();
     }
 
     @Test
@@ -120,7 +120,7 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
         SimulatedHypervisor b = host("b");
         a.boot(spec("SERVER2", 32));
         migrate("m-1", a, b, "SERVER2");
-        await(() -> store(a).warmBytes() == MIB_32);
+        await(() -> a.keptMemoryBytes() == MIB_32);
 
         // when its agent stops
         agents.remove(a);
@@ -140,15 +140,16 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
             GuestMemory.Kept kept = new GuestMemory.Kept(dir.resolve(vm + ".mem"), dir.resolve(vm + ".mem.used"));
             GuestMemory memory = GuestMemory.persistent(32, kept, false);
             memory.write(7, new byte[GuestMemory.PAGE_SIZE]);
-            memory.close();
 
-            // when each is kept
-            warm.keep(kept, memory.pages());
+            // when each leaves and is kept
+            warm.keep(memory.detach(kept.memory()), kept.used());
         }
 
-        // then one is kept and the other deleted
+        // then one is kept and the other released, its file deleted
         assertThat(warm.keptBytes()).isEqualTo(MIB_32);
         assertThat(memFiles(dir)).hasSize(1);
+        warm.releaseAll();
+        assertThat(memFiles(dir)).isEmpty();
     }
 
     private static void migrate(String id, SimulatedHypervisor from, SimulatedHypervisor to, String vmId) {
