@@ -474,7 +474,8 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         QemuCommandLine.Files files = QemuCommandLine.Files.in(settings.runDir(), name);
         Optional<GuestRam.Claim> memory = ram.claim(name, QemuCommandLine.ramKib(settings, spec) * 1024);
         Optional<String> memoryFile = memory.map(claim -> claim.file().toString());
-        List<String> command = skeleton ? QemuCommandLine.skeleton(settings, spec, files, memoryFile)
+        boolean warm = memory.map(GuestRam.Claim::warm).orElse(false);
+        List<String> command = skeleton ? QemuCommandLine.skeleton(settings, spec, files, memoryFile, warm)
                 : QemuCommandLine.guest(settings, spec, files, memoryFile);
         QemuProcess process;
         try {
