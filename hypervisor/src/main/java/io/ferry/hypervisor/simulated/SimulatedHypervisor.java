@@ -314,6 +314,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             String checksum = GuestMemory.digest(session.sentCrc, vm.deviceState());
             session.complete(checksum, pausedAt);
             long verified = System.nanoTime();
+            session.checksumPausedMemory();
             log.info("final copy of {}: {} pages sent in {} µs, device state in {} µs, destination verified in {} µs more",
                     ticket.vmId(), session.pagesSent - pagesAtPause, (lastPage - paused) / 1_000, (deviceState - lastPage) / 1_000,
                     (verified - deviceState) / 1_000);
@@ -393,7 +394,7 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
             session.close();
             // Self-check, after the blackout: the paused memory read page by page must equal what was sent. A
             // difference means the dirty log lost a write, which the checksum of the final copy cannot see.
-            int[] actual = session.vm.memory().pageChecksums();
+            int[] actual = session.pausedMemoryChecksums();
             fingerprints.put(ticket.migrationId(), actual);
             for (int page = 0; page < actual.length; page++) {
                 differing += actual[page] == session.sentCrc[page] ? 0 : 1;
