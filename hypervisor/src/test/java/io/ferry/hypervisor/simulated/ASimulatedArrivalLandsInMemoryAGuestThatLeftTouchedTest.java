@@ -58,14 +58,12 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
 
     @Test
     void a_guest_that_migrated_away_leaves_its_memory_zeroed_and_its_next_arrival_lands_in_it() throws Exception {
-        // given a writing guest that migrated from A to B
-        SimulatedHypervisor a = host("a");
-        SimulatedHypervisor b = host("b");
-        a.boot(spec("SERVER2", 32));
-        migrate("m-1", a, b, "SERVER2");
+        // given a writing guest that migrated from A to B, and A kept the memory it left (zeroed in the background)
+        Hosts hosts = aKeptTheMemoryOfAGuestThatMovedToB();
+        SimulatedHypervisor a = hosts.a();
+        SimulatedHypervisor b = hosts.b();
 
-        // when A has kept the memory it left (zeroed in the background) and the guest comes back
-        await(() -> a.keptMemoryBytes() == MIB_32);
+        // when the guest comes back
         MigrationTicket back = new MigrationTicket("m-2", "SERVER2", "t-m-2");
         String address = a.prepareSkeleton(back, spec("SERVER2", 32));
 
@@ -85,11 +83,7 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
     @Test
     void a_guest_of_another_size_gets_fresh_memory_and_the_kept_one_waits() throws Exception {
         // given a host that kept 32 MiB a departed guest touched
-        SimulatedHypervisor a = host("a");
-        SimulatedHypervisor b = host("b");
-        a.boot(spec("SERVER2", 32));
-        migrate("m-1", a, b, "SERVER2");
-        await(() -> a.keptMemoryBytes() == MIB_32);
+        SimulatedHypervisor a = aKeptTheMemoryOfAGuestThatMovedToB().a();
 
         // when a 64 MB guest arrives
         a.prepareSkeleton(new MigrationTicket("m-3", "SERVER3", "t-m-3"), spec("SERVER3", 64));
@@ -116,11 +110,7 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
     @Test
     void the_kept_memory_goes_when_the_agent_stops() throws Exception {
         // given a host that kept a departed guest's memory
-        SimulatedHypervisor a = host("a");
-        SimulatedHypervisor b = host("b");
-        a.boot(spec("SERVER2", 32));
-        migrate("m-1", a, b, "SERVER2");
-        await(() -> a.keptMemoryBytes() == MIB_32);
+        SimulatedHypervisor a = aKeptTheMemoryOfAGuestThatMovedToB().a();
 
         // when its agent stops
         agents.remove(a);
@@ -150,6 +140,18 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
         assertThat(memFiles(dir)).hasSize(1);
         warm.releaseAll();
         assertThat(memFiles(dir)).isEmpty();
+    }
+
+    private record Hosts(SimulatedHypervisor a, SimulatedHypervisor b) {}
+
+    /** Hosts A and B: a 32 MB writing guest booted on A migrated to B, and A has kept the memory it left. */
+    private Hosts aKeptTheMemoryOfAGuestThatMovedToB() throws InterruptedException {
+        SimulatedHypervisor a = host("a");
+        SimulatedHypervisor b = host("b");
+        a.boot(spec("SERVER2", 32));
+        migrate("m-1", a, b, "SERVER2");
+        await(() -> a.keptMemoryBytes() == MIB_32);
+        return new Hosts(a, b);
     }
 
     private static void migrate(String id, SimulatedHypervisor from, SimulatedHypervisor to, String vmId) {
