@@ -34,6 +34,8 @@ final class WarmMemory {
 
     private final Path dir;
     private final long limitBytes;
+    /** Free bytes of the memory directory's file system (tmpfs). */
+    private final java.util.function.LongSupplier usableBytes;
     private final boolean enabled;
     private final AtomicLong sequence = new AtomicLong(System.nanoTime());
     private final List<GuestMemory.Mapped> kept = new ArrayList<>();
@@ -44,8 +46,13 @@ final class WarmMemory {
     }
 
     WarmMemory(Path dir, long limitBytes) {
+        this(dir, limitBytes, () -> usableSpace(dir));
+    }
+
+    WarmMemory(Path dir, long limitBytes, java.util.function.LongSupplier usableBytes) {
         this.dir = dir;
         this.limitBytes = limitBytes;
+        this.usableBytes = usableBytes;
         this.enabled = !GuestMemory.onHugePages(dir);
     }
 
@@ -72,7 +79,31 @@ final class WarmMemory {
                 mapped.release();
             }
         }
+        makeRoomFor(bytes);
         return null;
+    }
+
+    /**
+     * A guest of {@code bytes} gets fresh memory: kept mappings go, largest first, while the file system has less than
+     * twice that free. A guest whose tmpfs fills up dies of SIGBUS on its next write to a page not yet backed, and kept
+     * memory is only a cache.
+     */
+    private void makeRoomFor(long bytes) {
+        while (!kept.isEmpty() && usableBytes.getAsLong() < 2 * bytes) {
+            GuestMemory.Mapped largest = kept.stream().max(java.util.Comparator.comparingLong(GuestMemory.Mapped::bytes))
+                    .orElseThrow();
+            kept.remove(largest);
+            log.info("released {} MiB of kept guest memory: a {} MiB guest needs the room", largest.bytes() >> 20, bytes >> 20);
+            largest.release();
+        }
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return 0; // unknown: keep nothing
+        }
     }
 
     /**
@@ -83,7 +114,7 @@ final class WarmMemory {
         try {
             Files.deleteIfExists(used);
             synchronized (this) {
-                if (!closed && keptBytes() + mapped.bytes() <= Math.min(limitBytes, Files.getFileStore(dir).getUsableSpace() / 4)) {
+                if (!closed && keptBytes() + mapped.bytes() <= Math.min(limitBytes, usableBytes.getAsLong() / 4)) {
                     mapped.moveTo(dir.resolve(WARM + mapped.bytes() + "-" + Long.toHexString(sequence.incrementAndGet()) + ".mem"));
                     kept.add(mapped);
                     return;

@@ -142,6 +142,29 @@ class ASimulatedArrivalLandsInMemoryAGuestThatLeftTouchedTest {
         assertThat(memFiles(dir)).isEmpty();
     }
 
+    @Test
+    void kept_memory_makes_room_for_a_guest_of_another_size_when_the_file_system_runs_short() throws Exception {
+        // given a store that kept 32 MiB, on a file system that then has only 100 MiB free
+        Path dir = Files.createTempDirectory(GuestMemory.defaultDirectory(0), "ferry-warm-test-room-");
+        runDirs.add(dir);
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(1L << 30);
+        WarmMemory warm = new WarmMemory(dir, 1L << 30, free::get);
+        GuestMemory.Kept kept = new GuestMemory.Kept(dir.resolve("one.mem"), dir.resolve("one.mem.used"));
+        GuestMemory memory = GuestMemory.persistent(32, kept, false);
+        memory.write(7, new byte[GuestMemory.PAGE_SIZE]);
+        warm.keep(memory.detach(kept.memory()), kept.used());
+        assertThat(warm.keptBytes()).isEqualTo(MIB_32);
+        free.set(100L << 20);
+
+        // when a 64 MiB guest arrives, which wants twice its size free
+        GuestMemory.Mapped forLarge = warm.claim(dir.resolve("two.mem"), 64L << 20);
+
+        // then it gets fresh memory and the kept 32 MiB are released, their file deleted
+        assertThat(forLarge).isNull();
+        assertThat(warm.keptBytes()).isZero();
+        assertThat(memFiles(dir)).isEmpty();
+    }
+
     private record Hosts(SimulatedHypervisor a, SimulatedHypervisor b) {}
 
     /** Hosts A and B: a 32 MB writing guest booted on A migrated to B, and A has kept the memory it left. */
