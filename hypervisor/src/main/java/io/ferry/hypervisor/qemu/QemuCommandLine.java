@@ -119,12 +119,7 @@ public final class QemuCommandLine {
     }
 
     public static List<String> skeleton(QemuHypervisor.Settings settings, VmSpec spec, Files files) {
-        return skeleton(settings, spec, files, sharedRamDir(ramKib(settings, spec) * 1024));
-    }
-
-    static List<String> skeleton(QemuHypervisor.Settings settings, VmSpec spec, Files files,
-            java.util.Optional<String> sharedRam) {
-        return skeleton(settings, spec, files, sharedRam, false);
+        return skeleton(settings, spec, files, sharedRamDir(ramKib(settings, spec) * 1024), false);
     }
 
     /**

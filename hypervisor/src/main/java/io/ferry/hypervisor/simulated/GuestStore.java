@@ -193,7 +193,7 @@ public final class GuestStore {
     }
 
     /** Whether memory of a guest that leaves is kept for the next of its size (see {@link WarmMemory}). */
-    public boolean keepsWarm() {
+    boolean keepsWarm() {
         return warm.enabled();
     }
 
@@ -211,12 +211,12 @@ public final class GuestStore {
     }
 
     /** Bytes of kept memory waiting for arrivals. */
-    public long warmBytes() {
+    long warmBytes() {
         return warm.keptBytes();
     }
 
     /** The agent stops: kept memory goes back to the host (guests stay, for the next agent). */
-    public void releaseWarm() {
+    void releaseWarm() {
         warm.releaseAll();
     }
 
