@@ -94,17 +94,22 @@ public class CommandDispatcher implements AutoCloseable {
     }
 
     /**
-     * Runs one migration's commands in arrival order. Once a step failed or the migration was aborted, the steps
-     * queued behind it are not run: a source must never release its disk after its final copy failed.
+     * Runs one migration's commands in arrival order. Once a step failed, the steps queued behind it are not run: a
+     * source must never release its disk after its final copy failed. A command that arrives after the failure (a
+     * retry the orchestrator issued once it heard of it) runs. Once the migration was aborted, nothing more runs.
      */
     private final class Lane {
         private java.util.concurrent.CompletableFuture<Void> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
         private volatile boolean stopped;
         private volatile Thread running;
+        /** Guarded by this: commands submitted so far, and how many of the first of them a failure cancelled. */
+        private long submitted;
+        private long cancelledUpTo;
 
         synchronized void submit(StageCommand command, java.util.function.BooleanSupplier work) {
+            long seq = ++submitted;
             tail = tail.thenRunAsync(() -> {
-                if (stopped) {
+                if (stopped || cancelled(seq)) {
                     log.info("{} for migration {} not run: an earlier step failed or the migration was aborted",
                             command.getAction(), command.getMigrationId());
                     return;
@@ -112,7 +117,7 @@ public class CommandDispatcher implements AutoCloseable {
                 running = Thread.currentThread();
                 try {
                     if (!work.getAsBoolean()) {
-                        stopped = true;
+                        cancelQueued();
                     }
                 } finally {
                     running = null;
@@ -122,6 +127,14 @@ public class CommandDispatcher implements AutoCloseable {
                 log.error("stage command lane failed", e);
                 return null;
             });
+        }
+
+        private synchronized boolean cancelled(long seq) {
+            return seq <= cancelledUpTo;
+        }
+
+        private synchronized void cancelQueued() {
+            cancelledUpTo = submitted;
         }
 
         /** Stops queued steps and interrupts one that is waiting (e.g. for the storage lease). */
