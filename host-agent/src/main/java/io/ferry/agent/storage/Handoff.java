@@ -13,13 +13,14 @@ import java.util.Properties;
  * @param pausedAt when the source paused the guest
  * @param handedOverAt when the source started this write
  * @param times the source's phases of the blackout
- * @param state PENDING until the destination takes it (TAKEN) or it is refused or taken back (REFUSED)
+ * @param state PENDING until the destination takes it (TAKEN) or it is refused or taken back (REFUSED); RESUMED once
+ *     the destination runs the guest, the source's signal that its paused copy may go
  * @param refusal why it was refused (null unless REFUSED)
  */
 public record Handoff(String migrationId, String from, String to, long epoch, String checksum, Instant pausedAt,
         Instant handedOverAt, SourceTimes times, State state, String refusal) {
 
-    public enum State { PENDING, TAKEN, REFUSED }
+    public enum State { PENDING, TAKEN, RESUMED, REFUSED }
 
     /**
      * The source's phases, in microseconds.
@@ -49,6 +50,10 @@ public record Handoff(String migrationId, String from, String to, long epoch, St
 
     Handoff taken() {
         return new Handoff(migrationId, from, to, epoch, checksum, pausedAt, handedOverAt, times, State.TAKEN, null);
+    }
+
+    Handoff resumed() {
+        return new Handoff(migrationId, from, to, epoch, checksum, pausedAt, handedOverAt, times, State.RESUMED, null);
     }
 
     Handoff refused(String reason) {

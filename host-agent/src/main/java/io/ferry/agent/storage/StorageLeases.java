@@ -113,6 +113,60 @@ public final class StorageLeases {
         }
     }
 
+    /**
+     * The destination runs the guest it took over for {@code migrationId}: recorded on the handoff, so the source may
+     * drop its paused copy without waiting for the orchestrator to hear of the resume.
+     */
+    public void markResumed(String disk, String host, String migrationId) {
+        lockedState(disk, state -> {
+            Handoff handoff = state.handoff();
+            if (handoff == null || handoff.state() != Handoff.State.TAKEN || !handoff.migrationId().equals(migrationId)
+                    || !handoff.to().equals(host) || !host.equals(state.lease().owner())) {
+                throw new StorageLeaseException(host + " cannot mark " + disk + " resumed for migration " + migrationId
+                        + ": lease " + describe(state.lease()) + ", last handoff " + handoff);
+            }
+            return new State(state.lease(), handoff.resumed());
+        });
+    }
+
+    /**
+     * The source's wait before it drops its paused copy: returns once the destination marked the handoff of
+     * {@code migrationId} resumed. Polls the shared lease every millisecond.
+     *
+     * @throws StorageLeaseException when the handoff was refused or taken back, the lease records another switchover,
+     *     nothing came within {@code timeout}, or the wait is interrupted (an abort)
+     */
+    public Handoff awaitResumed(String disk, String migrationId, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path leaseFile = directory.resolve(disk + ".lease");
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new StorageLeaseException("stopped waiting for the destination to resume " + disk
+                        + ": the migration was aborted");
+            }
+            State seen = peekState(disk, leaseFile);
+            Handoff handoff = seen.handoff();
+            boolean readable = seen.lease().epoch() >= 0;
+            if (readable && (handoff == null || !handoff.migrationId().equals(migrationId))) {
+                throw new StorageLeaseException("the lease of " + disk + " records no switchover of migration " + migrationId
+                        + " (last handoff " + handoff + "): the source keeps its copy");
+            }
+            if (readable && handoff.state() == Handoff.State.RESUMED) {
+                return handoff;
+            }
+            if (readable && handoff.state() == Handoff.State.REFUSED) {
+                throw new StorageLeaseException("the destination " + handoff.to() + " did not take " + disk + " over for "
+                        + migrationId + " (" + handoff.refusal() + "): the source keeps its copy");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StorageLeaseException("the destination " + (handoff == null ? "?" : handoff.to())
+                        + " had not resumed " + disk + " for migration " + migrationId + " within " + timeout.toSeconds()
+                        + " s (lease " + describe(seen.lease()) + "); the source keeps its paused copy");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     private static String describe(Lease lease) {
         return lease.held() ? lease.owner() + "@" + lease.epoch() : "free@" + lease.epoch();
     }

@@ -189,6 +189,7 @@ public class Arrivals implements AutoCloseable {
                         // would compete with the resume for a CPU inside the blackout.
                         takenOver.complete(lease);
                     }
+                    markResumed(id);
                     Breakdown breakdown = Breakdown.of(handoff, arrivedAt, takenAt, result.resumedAt());
                     log.info("{} resumed here for migration {} at epoch {}: down {} µs (last page {}, device state {}, "
                             + "digest {}, storage {}, resume {}, other {})", ticket.vmId(), id, lease.epoch(),
@@ -204,6 +205,16 @@ public class Arrivals implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("arrival of migration {} failed unexpectedly", id, e);
                 fail(new HypervisorException(FailureReason.AGENT_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+            }
+        }
+
+        /** The source drops its paused copy on this mark (STOP_SOURCE); without it, it keeps the copy and says so. */
+        private void markResumed(String id) {
+            try {
+                leases.markResumed(disk, host, id);
+            } catch (StorageLeaseException | java.io.UncheckedIOException e) {
+                log.warn("{} runs here for migration {}, but its lease could not be marked resumed ({}); the source keeps "
+                        + "its paused copy until it is stopped by hand", ticket.vmId(), id, e.getMessage());
             }
         }
 

@@ -88,6 +88,8 @@ class ADestinationResumesByItselfOnceTheSourceHandsTheDiskOverTest {
         assertThat(b.lastPageUs() + b.deviceStateUs() + b.digestCheckUs() + b.storageHandoffUs() + b.resumeUs()
                 + b.otherUs()).isGreaterThanOrEqualTo(b.totalUs());
         assertThat(arrivals.awaitTakenOver("m-1", Duration.ofSeconds(1)).epoch()).isEqualTo(held + 1);
+        // and the lease says so, the source's signal to drop its paused copy
+        assertThat(leases.handoff("SERVER2.vhdx").orElseThrow().state()).isEqualTo(Handoff.State.RESUMED);
     }
 
     @Test

@@ -154,14 +154,19 @@ public final class Migration {
                     issue(StageAction.START_PRECOPY, plan.source()));
             case AgentReport.SourceConnected connected -> List.of(new SourceConnected(connected.host()));
             case PrecopyProgress progress -> List.of(new PrecopyRoundCompleted(progress.stats()));
-            // The switchover (stages 3-5) is issued at once: each agent runs its part in order and the hosts hand over
-            // through the data channel and the shared lease, so no Kafka round trip lands inside the blackout.
+            // The switchover (stages 3-6) is issued at once: each agent runs its part in order and the hosts hand over
+            // through the data channel and the shared lease, so no Kafka round trip lands inside the blackout, nor
+            // between the resume and stage 6. The destination announces only after its resume succeeded (its steps
+            // run in order and stop at a failure); the source drops its copy only once the lease says the
+            // destination runs the guest.
             case AgentReport.PrecopyConverged converged -> List.of(
                     new PrecopyConverged(converged.rounds(), converged.dirtyPagesRemaining(), converged.expectedDowntimeMs()),
                     issue(StageAction.FINAL_COPY, plan.source()),
                     issue(StageAction.RELEASE_STORAGE, plan.source()),
                     issue(StageAction.ACQUIRE_STORAGE, plan.destination()),
-                    issue(StageAction.RESUME, plan.destination()));
+                    issue(StageAction.RESUME, plan.destination()),
+                    issue(StageAction.ANNOUNCE_NETWORK, plan.destination()),
+                    issue(StageAction.STOP_SOURCE, plan.source()));
             case FinalCopyDone done -> List.of(
                     new FinalCopyCompleted(done.pausedAt(), done.pagesSent(), done.bytesSent(), done.memoryChecksum()));
             case AgentReport.StorageReleased released -> List.of(new StorageReleased(released.host(), released.epoch()));
@@ -170,7 +175,10 @@ public final class Migration {
             case AgentReport.NetworkAnnounced announced ->
                     completedOnceBothDone(active, new NetworkAnnounced(announced.host(), announced.macAddress()), input.at());
             case AgentReport.SourceStopped stopped -> completedOnceBothDone(active, new SourceStopped(stopped.host()), input.at());
-            case Failed failed -> active.stage().afterResume()
+            // A stage-6 step may fail before the destination's resume is recorded (the two hosts' outcomes are not
+            // ordered), e.g. the source's self-check after the destination already runs the guest: it is retried,
+            // never rolled back. A resume that fails rolls back through the destination's own outcome.
+            case Failed failed -> active.stage().afterResume() || isCleanup(actionOf(active, failed.commandId()))
                     ? cleanupFailed(active, actionOf(active, failed.commandId()), failed.reason(),
                             failed.host() + ": " + failed.detail(), input.at())
                     : fail(active, failed.reason(), failed.host() + ": " + failed.detail());
@@ -210,12 +218,18 @@ public final class Migration {
         }
         Instant pausedAt = resumed.pausedAt() != null ? resumed.pausedAt() : active.progress().pausedAt();
         long downtime = pausedAt == null ? 0 : Math.max(0, Duration.between(pausedAt, resumed.resumedAt()).toMillis());
-        // Stage 6's two steps run at once on their two hosts: the source's copy is paused and holds no disk, so
-        // dropping it need not wait for the switch to learn the MAC's new port.
-        return List.of(
-                new VmResumed(resumed.host(), resumed.resumedAt(), downtime, resumed.memoryChecksum(), resumed.breakdown()),
+        VmResumed vmResumed = new VmResumed(resumed.host(), resumed.resumedAt(), downtime, resumed.memoryChecksum(),
+                resumed.breakdown());
+        // Stage 6 was issued with the switchover; the destination announces only after this resume, so its
+        // announcement is still awaited here. A migration that converged before stage 6 was issued with it (a log
+        // recorded by an older orchestrator) gets both steps now, at once on their two hosts.
+        return active.awaiting().containsKey(StageAction.ANNOUNCE_NETWORK) ? List.of(vmResumed) : List.of(vmResumed,
                 issue(StageAction.ANNOUNCE_NETWORK, active.plan().destination()),
                 issue(StageAction.STOP_SOURCE, active.plan().source()));
+    }
+
+    private static boolean isCleanup(StageAction action) {
+        return action.stage() == Stage.NETWORK_CLEANUP;
     }
 
     /** A cleanup step's outcome; the migration completes with the second of the two. */
