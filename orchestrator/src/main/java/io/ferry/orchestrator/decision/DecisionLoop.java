@@ -60,14 +60,50 @@ public final class DecisionLoop<C, E, S> {
         }
     }
 
+    /** One input of a batch, with what {@link #decide} takes beside it. */
+    public record Input<C>(C input, EventMetadata meta, Optional<DedupKey> dedup) {}
+
+    /**
+     * Decides inputs to one stream in order, in one transaction: what {@link #decide} does for each, with one load and
+     * one commit for all (messages that arrived together cost one round of the database, not one each). A racing
+     * writer makes the whole batch be decided again.
+     */
+    public List<Decision<E, S>> decideAll(UUID id, List<Input<C>> inputs) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalTransactionStateException("DecisionLoop owns its transactions: a retry inside a caller's "
+                    + "transaction would run in an aborted one");
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> {
+                    List<Recorded<E>> history = new ArrayList<>(stream.load(id));
+                    List<Decision<E, S>> decisions = new ArrayList<>(inputs.size());
+                    for (Input<C> in : inputs) {
+                        Decision<E, S> decision = attempt(id, history, in.input(), in.meta(), in.dedup());
+                        decisions.add(decision);
+                    }
+                    return decisions;
+                });
+            } catch (ConcurrentAppendException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The stream's state as its log says now, read without a transaction. */
     public S current(UUID id) {
         return fold(stream.load(id));
     }
 
     private Decision<E, S> attempt(UUID id, C input, EventMetadata meta, Optional<DedupKey> dedup) {
+        return attempt(id, new ArrayList<>(stream.load(id)), input, meta, dedup);
+    }
+
+    /** @param history the stream as this transaction sees it; what is appended is added to it */
+    private Decision<E, S> attempt(UUID id, List<Recorded<E>> history, C input, EventMetadata meta, Optional<DedupKey> dedup) {
         boolean duplicate = dedup.isPresent() && !processed.firstTime(dedup.get());
-        List<Recorded<E>> history = stream.load(id);
         S before = fold(history);
         List<E> events = duplicate ? List.of() : decider.decide(input, before);
         if (events.isEmpty()) {
@@ -80,6 +116,7 @@ public final class DecisionLoop<C, E, S> {
         EventMetadata stored = meta.withCorrelationId(correlationOf.apply(decided));
         Appended<C, E, S> appended = steps(id, input, history.size(), before,
                 stream.append(id, history.size(), events, stored), stored);
+        history.addAll(appended.added());
         reactors.forEach(r -> r.inTransaction(appended));
         TransactionSynchronizationManager.registerSynchronization(new AfterCommit(appended));
         return new Decision<>(before, appended.after(), appended.added(), false);

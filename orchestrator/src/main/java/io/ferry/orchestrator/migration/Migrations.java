@@ -8,6 +8,7 @@ import io.ferry.orchestrator.decision.Decision;
 import io.ferry.orchestrator.decision.DecisionLoop;
 import io.ferry.orchestrator.decision.DedupKey;
 import io.ferry.orchestrator.decision.EventMetadata;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -24,6 +25,12 @@ public class Migrations {
     public Decision<MigrationEvent, MigrationState> decide(MigrationId id, MigrationCommand command, EventMetadata meta,
             Optional<DedupKey> dedup) {
         return loop.decide(id.value(), command, meta, dedup);
+    }
+
+    /** Inputs to one migration decided in order in one transaction (messages that arrived together). */
+    public List<Decision<MigrationEvent, MigrationState>> decideAll(MigrationId id,
+            List<DecisionLoop.Input<MigrationCommand>> inputs) {
+        return loop.decideAll(id.value(), inputs);
     }
 
     /** The migration as its log says now (Absent when there is no such migration). */

@@ -1,24 +1,38 @@
 package io.ferry.orchestrator.outcomes;
 
 import io.ferry.orchestrator.core.Ids.MigrationId;
+import io.ferry.orchestrator.core.MigrationCommand;
 import io.ferry.orchestrator.core.MigrationCommand.Report;
-import io.ferry.orchestrator.decision.EventMetadata;
+import io.ferry.orchestrator.decision.DecisionLoop;
 import io.ferry.orchestrator.decision.DedupKey;
+import io.ferry.orchestrator.decision.EventMetadata;
 import io.ferry.orchestrator.migration.Migrations;
 import io.ferry.orchestrator.support.Untrusted;
 import io.ferry.schema.AvroCodec;
-import io.ferry.schema.SchemaMismatchException;
 import io.ferry.schema.Topics;
 import io.ferry.schema.agent.AgentOutcome;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ContainerPostProcessor;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
-/** Consumes agent outcomes and feeds them to the state machine, each outcome id at most once. */
+/**
+ * Consumes agent outcomes and feeds them to the state machine, each outcome id at most once. What one poll brings of
+ * one migration is decided in one transaction: the switchover's six outcomes arrive within milliseconds of each
+ * other, and one commit each put their database round trips one after another at the end of every migration.
+ */
 @Component
 class OutcomeListener {
     private static final Logger log = LoggerFactory.getLogger(OutcomeListener.class);
@@ -31,25 +45,60 @@ class OutcomeListener {
         this.clock = clock;
     }
 
+    /** An outcome read off the topic as the decision loop's input, with its place in the poll. */
+    private record Read(int index, DecisionLoop.Input<MigrationCommand> input) {}
+
     /**
      * {@code ferry.orchestrator.outcome-consumers} consumers (keyed by migration id, so one migration's outcomes stay in
      * order on one partition). Default 1: the topic's 3 partitions are then shared by up to 3 orchestrators, where 3
      * threads each let the first orchestrator hold every partition, idling a second one's share of the work.
      */
-    @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator",
-            concurrency = "${ferry.orchestrator.outcome-consumers:1}")
-    void onOutcome(ConsumerRecord<String, byte[]> record) {
-        AgentOutcome outcome;
-        try {
-            outcome = codec.decode(record.value());
-        } catch (SchemaMismatchException e) {
-            log.error("skipping unreadable agent outcome at offset {}: {}", record.offset(), Untrusted.forLog(e.getMessage()));
-            return;
+    @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator", batch = "true",
+            containerPostProcessor = "outcomeBatchAcks", concurrency = "${ferry.orchestrator.outcome-consumers:1}")
+    void onOutcomes(List<ConsumerRecord<String, byte[]>> records) {
+        Map<MigrationId, List<Read>> byMigration = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            try {
+                AgentOutcome outcome = codec.decode(record.value());
+                byMigration.computeIfAbsent(MigrationId.parse(outcome.getMigrationId()), id -> new ArrayList<>())
+                        .add(new Read(i, input(outcome)));
+            } catch (RuntimeException e) { // SchemaMismatchException among them
+                // Reading is deterministic: an outcome that cannot be read now never will be.
+                log.error("skipping unreadable agent outcome at offset {}: {}", record.offset(), Untrusted.forLog(
+                        e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
         }
-        MigrationId id = MigrationId.parse(outcome.getMigrationId());
-        var added = migrations.decide(id, new Report(OutcomeMapper.toReport(outcome), clock.instant()),
+        // Migrations in the order their first outcome came; a failure re-reads from that outcome on, and what was
+        // decided after it in this poll is then a duplicate, which the dedup keys turn into nothing.
+        for (Map.Entry<MigrationId, List<Read>> migration : byMigration.entrySet()) {
+            List<Read> reads = migration.getValue();
+            try {
+                decide(migration.getKey(), reads);
+            } catch (RuntimeException e) {
+                throw new BatchListenerFailedException("deciding the outcomes of migration " + migration.getKey() + " failed",
+                        e, reads.getFirst().index());
+            }
+        }
+    }
+
+    /**
+     * The other listeners acknowledge record by record ({@code spring.kafka.listener.ack-mode}); a poll's outcomes are
+     * acknowledged once decided, and a failure commits those before it (BatchListenerFailedException).
+     */
+    @Bean
+    static ContainerPostProcessor<String, byte[], AbstractMessageListenerContainer<String, byte[]>> outcomeBatchAcks() {
+        return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+    }
+
+    private DecisionLoop.Input<MigrationCommand> input(AgentOutcome outcome) {
+        return new DecisionLoop.Input<>(new Report(OutcomeMapper.toReport(outcome), clock.instant()),
                 new EventMetadata("agent:" + outcome.getHost(), outcome.getOutcomeId(), null, clock.instant()),
-                Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId()))).added();
-        added.forEach(e -> log.info("migration {} v{}: {}", id, e.version(), e.type()));
+                Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId())));
+    }
+
+    private void decide(MigrationId id, List<Read> reads) {
+        migrations.decideAll(id, reads.stream().map(Read::input).toList()).forEach(decision -> decision.added()
+                .forEach(e -> log.info("migration {} v{}: {}", id, e.version(), e.type())));
     }
 }
