@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.outcomes;
 
+import io.ferry.orchestrator.core.AgentReport;
 import io.ferry.orchestrator.core.Ids.MigrationId;
 import io.ferry.orchestrator.core.MigrationCommand;
 import io.ferry.orchestrator.core.MigrationCommand.Report;
@@ -12,6 +13,7 @@ import io.ferry.schema.AvroCodec;
 import io.ferry.schema.Topics;
 import io.ferry.schema.agent.AgentOutcome;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +47,8 @@ class OutcomeListener {
         this.clock = clock;
     }
 
-    /** An outcome read off the topic as the decision loop's input, with its place in the poll. */
-    private record Read(int index, DecisionLoop.Input<MigrationCommand> input) {}
+    /** An outcome read off the topic, with its place in the poll. */
+    private record Read(int index, AgentOutcome outcome, AgentReport report) {}
 
     /**
      * {@code ferry.orchestrator.outcome-consumers} consumers (keyed by migration id, so one migration's outcomes stay in
@@ -62,7 +64,7 @@ class OutcomeListener {
             try {
                 AgentOutcome outcome = codec.decode(record.value());
                 byMigration.computeIfAbsent(MigrationId.parse(outcome.getMigrationId()), id -> new ArrayList<>())
-                        .add(new Read(i, input(outcome)));
+                        .add(new Read(i, outcome, OutcomeMapper.toReport(outcome)));
             } catch (RuntimeException e) { // SchemaMismatchException among them
                 // Reading is deterministic: an outcome that cannot be read now never will be.
                 log.error("skipping unreadable agent outcome at offset {}: {}", record.offset(), Untrusted.forLog(
@@ -91,14 +93,14 @@ class OutcomeListener {
         return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
     }
 
-    private DecisionLoop.Input<MigrationCommand> input(AgentOutcome outcome) {
-        return new DecisionLoop.Input<>(new Report(OutcomeMapper.toReport(outcome), clock.instant()),
-                new EventMetadata("agent:" + outcome.getHost(), outcome.getOutcomeId(), null, clock.instant()),
-                Optional.of(new DedupKey("agent-outcomes", outcome.getOutcomeId())));
-    }
-
+    /** Recorded at when this migration's turn comes, not when the poll was read: the time its decision began. */
     private void decide(MigrationId id, List<Read> reads) {
-        migrations.decideAll(id, reads.stream().map(Read::input).toList()).forEach(decision -> decision.added()
+        Instant now = clock.instant();
+        List<DecisionLoop.Input<MigrationCommand>> inputs = reads.stream().map(read -> new DecisionLoop.Input<MigrationCommand>(
+                new Report(read.report(), now), new EventMetadata("agent:" + read.outcome().getHost(),
+                        read.outcome().getOutcomeId(), null, now),
+                Optional.of(new DedupKey("agent-outcomes", read.outcome().getOutcomeId())))).toList();
+        migrations.decideAll(id, inputs).forEach(decision -> decision.added()
                 .forEach(e -> log.info("migration {} v{}: {}", id, e.version(), e.type())));
     }
 }
