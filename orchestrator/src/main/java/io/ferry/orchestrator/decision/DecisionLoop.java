@@ -45,19 +45,7 @@ public final class DecisionLoop<C, E, S> {
 
     /** @param dedup when a message with this key was decided before, nothing is appended */
     public Decision<E, S> decide(UUID id, C input, EventMetadata meta, Optional<DedupKey> dedup) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalTransactionStateException("DecisionLoop owns its transactions: a retry inside a caller's "
-                    + "transaction would run in an aborted one");
-        }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return tx.execute(status -> attempt(id, input, meta, dedup));
-            } catch (ConcurrentAppendException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        return decideAll(id, List.of(new Input<>(input, meta, dedup))).getFirst();
     }
 
     /** One input of a batch, with what {@link #decide} takes beside it. */
@@ -79,8 +67,7 @@ public final class DecisionLoop<C, E, S> {
                     List<Recorded<E>> history = new ArrayList<>(stream.load(id));
                     List<Decision<E, S>> decisions = new ArrayList<>(inputs.size());
                     for (Input<C> in : inputs) {
-                        Decision<E, S> decision = attempt(id, history, in.input(), in.meta(), in.dedup());
-                        decisions.add(decision);
+                        decisions.add(attempt(id, history, in.input(), in.meta(), in.dedup()));
                     }
                     return decisions;
                 });
@@ -95,10 +82,6 @@ public final class DecisionLoop<C, E, S> {
     /** The stream's state as its log says now, read without a transaction. */
     public S current(UUID id) {
         return fold(stream.load(id));
-    }
-
-    private Decision<E, S> attempt(UUID id, C input, EventMetadata meta, Optional<DedupKey> dedup) {
-        return attempt(id, new ArrayList<>(stream.load(id)), input, meta, dedup);
     }
 
     /** @param history the stream as this transaction sees it; what is appended is added to it */
