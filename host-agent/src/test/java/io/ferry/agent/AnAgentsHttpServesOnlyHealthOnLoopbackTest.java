@@ -33,7 +33,9 @@ class AnAgentsHttpServesOnlyHealthOnLoopbackTest {
         agent = new SpringApplicationBuilder(HostAgentApplication.class).run(
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--server.port=0",
                 "--ferry.agent.host=hv-http", "--ferry.agent.storage-dir=" + shared.resolve("storage"),
-                "--ferry.agent.switch-dir=" + shared.resolve("switch"));
+                "--ferry.agent.switch-dir=" + shared.resolve("switch"),
+                // not the default /dev/shm/ferry-hv-http, which outlived the test
+                "--ferry.agent.memory-dir=" + shared.resolve("memory"));
     }
 
     @AfterAll

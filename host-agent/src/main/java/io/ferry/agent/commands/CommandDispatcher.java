@@ -64,33 +64,36 @@ public class CommandDispatcher implements AutoCloseable {
         if (command.getAction() == StageAction.ABORT) {
             // An abort must not queue behind the work it aborts: it stops the lane, then rolls back.
             lane.stop();
-            threads.submit(() -> run(handler, command));
+            threads.submit(() -> run(handler, command, () -> {}));
             return;
         }
-        lane.submit(command, () -> run(handler, command));
+        lane.submit(command, cancelQueued -> run(handler, command, cancelQueued));
     }
 
-    /** @return whether the step succeeded */
-    private boolean run(StageHandler handler, StageCommand command) {
+    /**
+     * @param onFailure runs when the step failed, before the failure is reported: a step the orchestrator issues once it
+     *     heard of the failure must not count among those queued behind it
+     */
+    private void run(StageHandler handler, StageCommand command, Runnable onFailure) {
         log.info("{} {} for migration {} (command {})", command.getAction(), command.getVmId(), command.getMigrationId(),
                 command.getCommandId());
         try {
             handler.handle(command, outcomes);
-            return true;
         } catch (HypervisorException e) {
+            onFailure.run();
             if (notReportedWhileStopping(command, e)) {
-                return false;
+                return;
             }
             log.warn("{} failed for migration {}: {}", command.getAction(), command.getMigrationId(), e.getMessage());
             outcomes.failed(command, e.code(), e.getMessage());
         } catch (RuntimeException e) {
+            onFailure.run();
             if (notReportedWhileStopping(command, e)) {
-                return false;
+                return;
             }
             log.error("{} failed unexpectedly for migration {}", command.getAction(), command.getMigrationId(), e);
             outcomes.failed(command, FailureReason.AGENT_ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return false;
     }
 
     /**
@@ -106,7 +109,8 @@ public class CommandDispatcher implements AutoCloseable {
         private long submitted;
         private long cancelledUpTo;
 
-        synchronized void submit(StageCommand command, java.util.function.BooleanSupplier work) {
+        /** @param work runs the step, given what to call when it fails (before reporting it) */
+        synchronized void submit(StageCommand command, java.util.function.Consumer<Runnable> work) {
             long seq = ++submitted;
             tail = tail.thenRunAsync(() -> {
                 if (stopped || cancelled(seq)) {
@@ -116,9 +120,7 @@ public class CommandDispatcher implements AutoCloseable {
                 }
                 running = Thread.currentThread();
                 try {
-                    if (!work.getAsBoolean()) {
-                        cancelQueued();
-                    }
+                    work.accept(this::cancelQueued);
                 } finally {
                     running = null;
                     Thread.interrupted(); // an abort's interrupt must not leak into the next task on this thread
