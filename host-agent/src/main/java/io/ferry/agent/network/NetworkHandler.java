@@ -2,19 +2,19 @@ package io.ferry.agent.network;
 
 import io.ferry.agent.AgentProperties;
 import io.ferry.agent.Disks;
-import io.ferry.agent.storage.StorageLeaseException;
-import io.ferry.agent.storage.StorageLeases;
-import io.ferry.hypervisor.HypervisorException;
-import io.ferry.schema.common.FailureReason;
-import java.time.Duration;
 import io.ferry.agent.Tickets;
 import io.ferry.agent.commands.Outcomes;
 import io.ferry.agent.commands.StageHandler;
 import io.ferry.agent.heartbeat.HeartbeatPublisher;
+import io.ferry.agent.storage.StorageLeaseException;
+import io.ferry.agent.storage.StorageLeases;
 import io.ferry.hypervisor.Hypervisor;
+import io.ferry.hypervisor.HypervisorException;
 import io.ferry.schema.agent.OutcomeKind;
 import io.ferry.schema.agent.StageAction;
 import io.ferry.schema.agent.StageCommand;
+import io.ferry.schema.common.FailureReason;
+import java.time.Duration;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 

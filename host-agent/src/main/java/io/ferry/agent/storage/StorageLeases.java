@@ -91,25 +91,45 @@ public final class StorageLeases {
      *     wait is interrupted (an abort)
      */
     public Handoff awaitHandoff(String disk, String host, String migrationId, java.time.Duration timeout) {
+        return await(disk, timeout, 200_000, "stopped waiting for " + disk + " to be handed over: the migration was aborted",
+                seen -> {
+                    Handoff handoff = seen.handoff();
+                    if (handoff != null && handoff.pendingFor(host, migrationId) && !seen.lease().held()) {
+                        return handoff;
+                    }
+                    if (handoff != null && handoff.migrationId().equals(migrationId) && handoff.refusal() != null) {
+                        throw new StorageLeaseException(disk + " handoff for " + migrationId + " was refused: "
+                                + handoff.refusal());
+                    }
+                    return null;
+                }, seen -> disk + " was not handed to " + host + " for migration " + migrationId + " within "
+                        + timeout.toSeconds() + " s (lease " + describe(seen.lease()) + "); the source keeps it");
+    }
+
+    /**
+     * Polls the lease (an unlocked read: leases are replaced by atomic moves, so it sees a whole file) until {@code done}
+     * returns the handoff waited for, or throws why it never will.
+     *
+     * @param done null: not yet
+     * @param late the message when {@code timeout} passes first, from the lease last seen
+     */
+    private Handoff await(String disk, java.time.Duration timeout, long pollNanos, String aborted,
+            java.util.function.Function<State, Handoff> done, java.util.function.Function<State, String> late) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path leaseFile = directory.resolve(disk + ".lease");
         while (true) {
             if (Thread.interrupted()) {
-                throw new StorageLeaseException("stopped waiting for " + disk + " to be handed over: the migration was aborted");
+                throw new StorageLeaseException(aborted);
             }
             State seen = peekState(disk, leaseFile);
-            Handoff handoff = seen.handoff();
-            if (handoff != null && handoff.pendingFor(host, migrationId) && !seen.lease().held()) {
+            Handoff handoff = done.apply(seen);
+            if (handoff != null) {
                 return handoff;
             }
-            if (handoff != null && handoff.migrationId().equals(migrationId) && handoff.refusal() != null) {
-                throw new StorageLeaseException(disk + " handoff for " + migrationId + " was refused: " + handoff.refusal());
-            }
             if (System.nanoTime() > deadline) {
-                throw new StorageLeaseException(disk + " was not handed to " + host + " for migration " + migrationId
-                        + " within " + timeout.toSeconds() + " s (lease " + describe(seen.lease()) + "); the source keeps it");
+                throw new StorageLeaseException(late.apply(seen));
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            java.util.concurrent.locks.LockSupport.parkNanos(pollNanos);
         }
     }
 
@@ -137,34 +157,24 @@ public final class StorageLeases {
      *     nothing came within {@code timeout}, or the wait is interrupted (an abort)
      */
     public Handoff awaitResumed(String disk, String migrationId, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Path leaseFile = directory.resolve(disk + ".lease");
-        while (true) {
-            if (Thread.interrupted()) {
-                throw new StorageLeaseException("stopped waiting for the destination to resume " + disk
-                        + ": the migration was aborted");
-            }
-            State seen = peekState(disk, leaseFile);
-            Handoff handoff = seen.handoff();
-            boolean readable = seen.lease().epoch() >= 0;
-            if (readable && (handoff == null || !handoff.migrationId().equals(migrationId))) {
-                throw new StorageLeaseException("the lease of " + disk + " records no switchover of migration " + migrationId
-                        + " (last handoff " + handoff + "): the source keeps its copy");
-            }
-            if (readable && handoff.state() == Handoff.State.RESUMED) {
-                return handoff;
-            }
-            if (readable && handoff.state() == Handoff.State.REFUSED) {
-                throw new StorageLeaseException("the destination " + handoff.to() + " did not take " + disk + " over for "
-                        + migrationId + " (" + handoff.refusal() + "): the source keeps its copy");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new StorageLeaseException("the destination " + (handoff == null ? "?" : handoff.to())
-                        + " had not resumed " + disk + " for migration " + migrationId + " within " + timeout.toSeconds()
-                        + " s (lease " + describe(seen.lease()) + "); the source keeps its paused copy");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        return await(disk, timeout, 1_000_000, "stopped waiting for the destination to resume " + disk
+                + ": the migration was aborted", seen -> {
+                    Handoff handoff = seen.handoff();
+                    if (seen.lease().epoch() < 0) {
+                        return null; // unreadable for a moment: look again
+                    }
+                    if (handoff == null || !handoff.migrationId().equals(migrationId)) {
+                        throw new StorageLeaseException("the lease of " + disk + " records no switchover of migration "
+                                + migrationId + " (last handoff " + handoff + "): the source keeps its copy");
+                    }
+                    if (handoff.state() == Handoff.State.REFUSED) {
+                        throw new StorageLeaseException("the destination " + handoff.to() + " did not take " + disk
+                                + " over for " + migrationId + " (" + handoff.refusal() + "): the source keeps its copy");
+                    }
+                    return handoff.state() == Handoff.State.RESUMED ? handoff : null;
+                }, seen -> "the destination " + (seen.handoff() == null ? "?" : seen.handoff().to()) + " had not resumed "
+                        + disk + " for migration " + migrationId + " within " + timeout.toSeconds() + " s (lease "
+                        + describe(seen.lease()) + "); the source keeps its paused copy");
     }
 
     private static String describe(Lease lease) {
