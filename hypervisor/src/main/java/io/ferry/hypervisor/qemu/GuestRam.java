@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,15 @@ final class GuestRam implements AutoCloseable {
      * fills up dies of SIGBUS on its next write to a page not yet backed): QEMU's own memory then.
      */
     synchronized Optional<Claim> claim(String name, long bytes) {
+        return claim(name, bytes, false);
+    }
+
+    /** A kept file of {@code bytes} for QEMU {@code name}, renamed for it; empty when none is kept. */
+    synchronized Optional<Claim> claimKept(String name, long bytes) {
+        return claim(name, bytes, true);
+    }
+
+    private Optional<Claim> claim(String name, long bytes, boolean keptOnly) {
         if (closed || !Files.isDirectory(shm)) {
             return Optional.empty();
         }
@@ -109,7 +119,7 @@ final class GuestRam implements AutoCloseable {
                 log.debug("could not take {}: {}", warm, e.getMessage());
             }
         }
-        if (!QemuCommandLine.roomForTwice(shm, bytes)) {
+        if (keptOnly || !QemuCommandLine.roomForTwice(shm, bytes)) {
             return Optional.empty();
         }
         inUse.add(file);
@@ -127,40 +137,45 @@ final class GuestRam implements AutoCloseable {
      * The QEMU that mapped {@code file} exited (only then: the file is zeroed): it is zeroed (memory it touched
      * rewrites at memory speed) and kept for the next arrival of its size, or removed when the kept ones would pass
      * the limit or this agent stops.
+     *
+     * @return completes true once the file is kept, false when it was not
      */
-    synchronized void release(Path file) {
+    synchronized CompletableFuture<Boolean> release(Path file) {
         if (!inUse.remove(file) || !Files.exists(file)) {
-            return;
+            return CompletableFuture.completedFuture(false);
         }
         if (closed) {
             delete(file);
-            return;
+            return CompletableFuture.completedFuture(false);
         }
         try {
             long bytes = Files.size(file);
             Path renamed = dir.resolve(ZEROING + bytes + "-" + Long.toHexString(sequence.incrementAndGet()) + ".ram");
             Files.move(file, renamed, StandardCopyOption.ATOMIC_MOVE);
-            zeroing.execute(() -> keep(renamed, bytes));
+            return CompletableFuture.supplyAsync(() -> keep(renamed, bytes), zeroing);
         } catch (IOException | UncheckedIOException | java.util.concurrent.RejectedExecutionException e) {
             log.debug("could not keep {}: {}", file, e.getMessage());
             delete(file);
+            return CompletableFuture.completedFuture(false);
         }
     }
 
-    private void keep(Path file, long bytes) {
+    private boolean keep(Path file, long bytes) {
         try {
             zero(file, bytes);
             synchronized (this) {
                 if (closed || kept() + bytes > Math.min(poolLimitBytes, usable() / 4)) {
                     delete(file);
-                    return;
+                    return false;
                 }
                 Files.move(file, dir.resolve(file.getFileName().toString().replace(ZEROING, WARM)),
                         StandardCopyOption.ATOMIC_MOVE);
+                return true;
             }
         } catch (IOException | UncheckedIOException e) {
             log.debug("could not keep {}: {}", file, e.getMessage());
             delete(file);
+            return false;
         }
     }
 

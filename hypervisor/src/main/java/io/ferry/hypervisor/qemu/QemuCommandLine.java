@@ -38,22 +38,25 @@ public final class QemuCommandLine {
     /** @param prealloc QEMU maps every page of the shared RAM at its start ({@code prealloc=on}) */
     private static List<String> guest(QemuHypervisor.Settings settings, VmSpec spec, Files files,
             java.util.Optional<String> sharedRam, boolean prealloc) {
-        long ramKib = ramKib(settings, spec);
+        List<String> args = machine(settings, spec.vmId(), ramKib(settings, spec), spec.vcpus(), files, sharedRam, prealloc);
+        args.addAll(devices(settings, spec).arguments());
+        return args;
+    }
+
+    /** Everything of a guest's command line but its devices (the same for every guest of a shape on this host). */
+    private static List<String> machine(QemuHypervisor.Settings settings, String name, long ramKib, int vcpus, Files files,
+            java.util.Optional<String> sharedRam, boolean prealloc) {
         List<String> args = new ArrayList<>(List.of(
                 settings.binary(),
-                "-name", spec.vmId(),
+                "-name", name,
                 "-M", settings.machine() + (sharedRam.isEmpty() ? "" : ",memory-backend=" + RAM_ID),
                 "-accel", settings.accel(),
                 "-m", ramKib + "k",
-                "-smp", Integer.toString(spec.vcpus()),
+                "-smp", Integer.toString(vcpus),
                 "-nodefaults", "-no-user-config", "-display", "none",
                 "-kernel", settings.image().kernel().toString(),
                 "-initrd", settings.image().initrd().toString(),
                 "-append", "console=ttyS0 quiet panic=-1 ferry.dirty=" + settings.dirtyMb(),
-                "-netdev", "user,id=net0",
-                "-device", "virtio-net-pci,netdev=net0,mac=" + spec.macAddress(),
-                "-drive", "file=" + spec.diskPath() + ",format=qcow2,if=none,id=disk0,cache=" + settings.diskCache(),
-                "-device", "virtio-blk-pci,drive=disk0",
                 "-serial", "file:" + files.serial(),
                 "-qmp", "unix:" + files.qmpSocket() + ",server=on,wait=off",
                 "-pidfile", files.pidFile().toString()));
@@ -61,6 +64,43 @@ public final class QemuCommandLine {
                 + "k,mem-path=" + dir + ",share=on" + (prealloc ? ",prealloc=on" : ""))));
         return args;
     }
+
+    /**
+     * A guest's own devices, one option string each: on the command line of a guest or a skeleton, and plugged by the
+     * same strings into a spare skeleton when a guest arrives ({@link SpareSkeletons}). Their PCI slots are written
+     * out: a migration stream names a device by its slot, and plugged devices must land where the source's are.
+     */
+    record Devices(String netdev, String nic, String drive, String disk) {
+        List<String> arguments() {
+            return List.of("-netdev", netdev, "-device", nic, "-drive", drive, "-device", disk);
+        }
+
+        /** The monitor commands that plug them into a QEMU started without them, in the command line's order. */
+        List<String> plugCommands() {
+            return List.of("netdev_add " + netdev, "device_add " + nic, "drive_add 0 " + drive, "device_add " + disk);
+        }
+    }
+
+    static Devices devices(QemuHypervisor.Settings settings, VmSpec spec) {
+        return new Devices("user,id=net0", "virtio-net-pci,netdev=net0,mac=" + spec.macAddress() + ",addr=0x2",
+                "file=" + spec.diskPath() + ",format=qcow2,if=none,id=disk0,cache=" + settings.diskCache(),
+                "virtio-blk-pci,drive=disk0,addr=0x3");
+    }
+
+    /**
+     * A spare skeleton: a skeleton of {@code ramKib} and {@code vcpus} without a guest's devices yet, on a RAM file a
+     * departed guest touched ({@code prealloc=on}: see {@link #skeleton(QemuHypervisor.Settings, VmSpec, Files,
+     * java.util.Optional, boolean)}).
+     */
+    static List<String> spare(QemuHypervisor.Settings settings, String name, long ramKib, int vcpus, Files files,
+            String ramFile) {
+        List<String> args = machine(settings, name, ramKib, vcpus, files, java.util.Optional.of(ramFile), true);
+        args.addAll(INCOMING);
+        return args;
+    }
+
+    /** Waits for the stream ({@code migrate-incoming}, after its capabilities are set) and stays paused after it. */
+    private static final List<String> INCOMING = List.of("-incoming", "defer", "-S");
 
     /**
      * The guest's RAM is a shared mapping of a file QEMU creates in tmpfs and unlinks at once (it goes with the process),
@@ -131,7 +171,7 @@ public final class QemuCommandLine {
     static List<String> skeleton(QemuHypervisor.Settings settings, VmSpec spec, Files files,
             java.util.Optional<String> sharedRam, boolean prealloc) {
         List<String> args = guest(settings, spec, files, sharedRam, prealloc);
-        args.addAll(List.of("-incoming", "defer", "-S"));
+        args.addAll(INCOMING);
         return args;
     }
 }

@@ -50,6 +50,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     private final Map<String, Departure> departures = new ConcurrentHashMap<>();
     private final QemuGuestFiles guestFiles;
     private final GuestRam ram;
+    private final SpareSkeletons spares;
 
     /**
      * @param image the guest's kernel and initramfs (see {@link GuestImage})
@@ -102,6 +103,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
         this.guestFiles = new QemuGuestFiles(settings.runDir());
         this.ram = GuestRam.open(settings.runDir());
+        this.spares = new SpareSkeletons(settings, ram);
         int major = QemuVersion.major(settings.binary());
         if (QemuCommandLine.tcg(settings) && major < QemuCommandLine.FIXED_TCG_DIRTY_SYNC) {
             log.warn("{} is QEMU {} under TCG: QEMU before {}.0 can lose a guest's writes in a live migration (about one "
@@ -471,6 +473,17 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
     }
 
     private QemuVm start(VmSpec spec, String name, boolean skeleton) {
+        if (skeleton) {
+            Optional<SpareSkeletons.Spare> spare = spares.take(shape(spec), QemuCommandLine.devices(settings, spec));
+            if (spare.isPresent()) {
+                log.info("{} arrives in the spare skeleton {} (QEMU pid {})", spec.vmId(), spare.get().name(),
+                        spare.get().process().pid());
+                QemuVm vm = new QemuVm(spec, spare.get().name(), spare.get().process(), spare.get().files().serial(),
+                        VmState.SKELETON);
+                watch(vm);
+                return vm;
+            }
+        }
         QemuCommandLine.Files files = QemuCommandLine.Files.in(settings.runDir(), name);
         Optional<GuestRam.Claim> memory = ram.claim(name, QemuCommandLine.ramKib(settings, spec) * 1024);
         Optional<String> memoryFile = memory.map(claim -> claim.file().toString());
@@ -485,7 +498,12 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
             throw e;
         }
         memory.ifPresent(claim -> {
-            process.onExit().thenRun(() -> ram.release(claim.file()));
+            // the memory it leaves behind gets a spare skeleton of its shape (the next arrival's)
+            process.onExit().thenRun(() -> ram.release(claim.file()).thenAccept(kept -> {
+                if (kept) {
+                    spares.kept(shape(spec));
+                }
+            }));
             if (claim.warm()) {
                 log.info("{} maps memory a guest that left had touched ({})", name, claim.file().getFileName());
             }
@@ -493,6 +511,10 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         QemuVm vm = new QemuVm(spec, name, process, files.serial(), skeleton ? VmState.SKELETON : VmState.RUNNING);
         watch(vm);
         return vm;
+    }
+
+    private SpareSkeletons.Shape shape(VmSpec spec) {
+        return new SpareSkeletons.Shape(QemuCommandLine.ramKib(settings, spec), spec.vcpus());
     }
 
     /** A QEMU that exits on its own leaves the inventory (and its description goes). */
@@ -535,6 +557,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
      */
     @Override
     public void close() {
+        spares.close();
         if (!settings.keepGuests()) {
             stopGuests();
             ram.close(false);
@@ -568,6 +591,16 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         return ram.kept();
     }
 
+    /** For tests: the QEMU pids of the spare skeletons waiting here. */
+    List<Long> sparePidsForTests() {
+        return spares.waiting();
+    }
+
+    /** For tests: what the guest's QEMU answers to a monitor command (e.g. {@code info network}). */
+    String monitorForTests(String vmId, String command) {
+        return vm(vmId).qmp().execute("human-monitor-command", Map.of("command-line", command)).asString("");
+    }
+
     /** For tests: the RAM file the guest's QEMU maps here. */
     Optional<Path> ramFileForTests(String vmId) {
         return Optional.ofNullable(vms.get(vmId)).flatMap(vm -> ram.fileOnCommandLine(vm.process.arguments()));
@@ -590,6 +623,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
      * connection closed, nothing cleaned up.
      */
     void abandonForTests() {
+        spares.close();
         List<QemuVm> all = List.copyOf(vms.values());
         vms.clear();
         outgoing.clear();
