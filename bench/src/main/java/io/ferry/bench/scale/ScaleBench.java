@@ -37,16 +37,19 @@ public final class ScaleBench {
                                           [--warm-up-vms N] [--order-sizes MB,MB,...] [--max-concurrent N]
                                           [--agent-heap MB] [--events N] [--writers N] [--append-seconds S]
                                           [--orchestrator KEY=VALUE]... [--no-order] [--order-pairs N] [--no-synthetic]
-                                          [--before-jar ORCHESTRATOR.jar]
+                                          [--order-bandwidths MBPS,...] [--before-jar ORCHESTRATOR.jar]
               defaults: 5 drained hosts x 40 VMs of 64 MB (200 VMs) onto 15 receivers (20 agents, plus a warm-up host
-              and 2 pairs of order hosts), max-concurrent = drained x 2, agents -Xmx96m; 1,000,000 events, 8 writers, 10 s
+              and 2 pairs of order hosts per order bandwidth), max-concurrent = drained x 2, agents -Xmx96m; 1,000,000
+              events, 8 writers, 10 s; order bandwidths 1000,0: the order pairs' moves each capped at 1 Gbit/s
+              (link-bound), then uncapped (0: bound by this machine's CPU)
               --before-jar: before and after in one run: the orchestrator from that jar drains 5 hosts, then this
               checkout's drains 5 other hosts, each holding half the VMs (same agents, broker and database)
             """;
 
     record Options(int drained, int vmsPerHost, int receivers, int vmMb, int warmUpVms, List<Integer> orderSizes,
             int maxConcurrent, int agentHeapMb, long events, int writers, int appendSeconds,
-            Map<String, String> orchestrator, boolean order, boolean synthetic, Path beforeJar, int orderPairs) {
+            Map<String, String> orchestrator, boolean order, boolean synthetic, Path beforeJar, int orderPairs,
+            List<Integer> orderBandwidths) {
         static Options parse(List<String> args) {
             int drained = 5, vmsPerHost = 40, receivers = 15, vmMb = 64, warmUp = 6, maxConcurrent = -1, heap = 96;
             int writers = 8, appendSeconds = 10;
@@ -56,6 +59,7 @@ public final class ScaleBench {
             boolean order = true, synthetic = true;
             Path beforeJar = null;
             int orderPairs = 2;
+            List<Integer> orderBandwidths = List.of(1000, 0);
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 switch (a) {
@@ -78,17 +82,25 @@ public final class ScaleBench {
                     case "--no-synthetic" -> synthetic = false;
                     case "--before-jar" -> beforeJar = Path.of(args.get(++i)).toAbsolutePath();
                     case "--order-pairs" -> orderPairs = Integer.parseInt(args.get(++i));
+                    case "--order-bandwidths" -> orderBandwidths = Arrays.stream(args.get(++i).split(","))
+                            .map(Integer::valueOf).toList();
                     default -> throw new IllegalArgumentException("unknown scale option " + a);
                 }
             }
             if (drained < 1 || vmsPerHost < 1 || receivers < 1 || vmMb < 1 || writers < 1 || appendSeconds < 1) {
                 throw new IllegalArgumentException("counts and sizes must be positive");
             }
+            if (orderBandwidths.isEmpty() || orderBandwidths.stream().anyMatch(b -> b < 0)) {
+                throw new IllegalArgumentException("--order-bandwidths takes Mbit/s per move, 0 for uncapped, e.g. 1000,0");
+            }
             return new Options(drained, vmsPerHost, receivers, vmMb, warmUp, sizes,
                     maxConcurrent > 0 ? maxConcurrent : drained * 2, heap, events, writers, appendSeconds, orchestrator,
-                    order && orderPairs > 0, synthetic, beforeJar, orderPairs);
+                    order && orderPairs > 0, synthetic, beforeJar, orderPairs, orderBandwidths);
         }
     }
+
+    /** Two identical hosts, one drained largest first and the other as listed, each move capped at a bandwidth. */
+    private record OrderPair(String lpt, String fcfs, int bandwidthMbps, int index) {}
 
     private ScaleBench() {}
 
@@ -140,13 +152,15 @@ public final class ScaleBench {
                     layout.put("w02", vms("w02", o.warmUpVms(), o.vmMb()));
                 }
             }
-            List<String[]> orderPairs = new ArrayList<>();
+            List<OrderPair> orderPairs = new ArrayList<>();
             if (o.order()) {
-                for (int i = 0; i < o.orderPairs(); i++) {
-                    String lpt = "o" + (2 * i + 1), fcfs = "o" + (2 * i + 2);
-                    layout.put(lpt, sized(lpt, o.orderSizes()));
-                    layout.put(fcfs, sized(fcfs, o.orderSizes()));
-                    orderPairs.add(new String[] {lpt, fcfs});
+                for (int bandwidth : o.orderBandwidths()) {
+                    for (int i = 0; i < o.orderPairs(); i++) {
+                        String lpt = "o" + (2 * orderPairs.size() + 1), fcfs = "o" + (2 * orderPairs.size() + 2);
+                        layout.put(lpt, sized(lpt, o.orderSizes()));
+                        layout.put(fcfs, sized(fcfs, o.orderSizes()));
+                        orderPairs.add(new OrderPair(lpt, fcfs, bandwidth, i));
+                    }
                 }
             }
             int totalVms = layout.values().stream().mapToInt(v -> v.isEmpty() ? 0 : v.split(",").length).sum();
@@ -189,37 +203,43 @@ public final class ScaleBench {
                 out.set("afterOverBefore", ratios(out.path("before"), s));
             }
 
-            // ---- point 7: the planner's order against first come, first served
+            // ---- point 7: the planner's order against first come, first served, per move's bandwidth
             if (o.order()) {
-                ObjectNode order = out.putObject("order");
-                ArrayNode runs = order.putArray("runs");
-                long lptSum = 0, fcfsSum = 0;
-                for (int i = 0; i < orderPairs.size(); i++) {
-                    String[] pair = orderPairs.get(i);
-                    // ABBA: whichever goes first in one pair goes second in the next, so a drift of the machine
-                    // falls on both policies
-                    boolean lptFirst = i % 2 == 0;
-                    say("order: pair %d: %s largest first and %s as listed, %s first (%s MB)", i + 1, pair[0], pair[1],
-                            lptFirst ? "largest first" : "as listed", o.orderSizes());
-                    DrainRun lpt = null, fcfs = null;
-                    for (int k = 0; k < 2; k++) {
-                        if ((k == 0) == lptFirst) {
-                            lpt = drainAll(api, stack, List.of(pair[0]), "LARGEST_FIRST", Duration.ofMinutes(10));
-                        } else {
-                            fcfs = drainAll(api, stack, List.of(pair[1]), "AS_LISTED", Duration.ofMinutes(10));
+                ArrayNode byBandwidth = out.putObject("order").putArray("byBandwidth");
+                for (int bandwidth : o.orderBandwidths()) {
+                    ObjectNode order = byBandwidth.addObject().put("bandwidthMbps", bandwidth);
+                    ArrayNode runs = order.putArray("runs");
+                    long lptSum = 0, fcfsSum = 0;
+                    List<OrderPair> pairs = orderPairs.stream().filter(p -> p.bandwidthMbps() == bandwidth).toList();
+                    for (OrderPair pair : pairs) {
+                        // ABBA: whichever goes first in one pair goes second in the next, so a drift of the machine
+                        // falls on both policies
+                        boolean lptFirst = pair.index() % 2 == 0;
+                        say("order: pair %d at %s: %s largest first and %s as listed, %s first (%s MB)", pair.index() + 1,
+                                bandwidth == 0 ? "no cap" : bandwidth + " Mbit/s per move", pair.lpt(), pair.fcfs(),
+                                lptFirst ? "largest first" : "as listed", o.orderSizes());
+                        DrainRun lpt = null, fcfs = null;
+                        for (int k = 0; k < 2; k++) {
+                            if ((k == 0) == lptFirst) {
+                                lpt = drainAll(api, stack, List.of(pair.lpt()), "LARGEST_FIRST", bandwidth,
+                                        Duration.ofMinutes(10));
+                            } else {
+                                fcfs = drainAll(api, stack, List.of(pair.fcfs()), "AS_LISTED", bandwidth,
+                                        Duration.ofMinutes(10));
+                            }
                         }
+                        ObjectNode run = runs.addObject();
+                        orderFigures(lpt, "largestFirst", run);
+                        orderFigures(fcfs, "asListed", run);
+                        run.put("ratio", (double) lpt.elapsedMs() / fcfs.elapsedMs());
+                        lptSum += lpt.elapsedMs();
+                        fcfsSum += fcfs.elapsedMs();
+                        say("order: largest first %.1f s, as listed %.1f s", lpt.elapsedMs() / 1e3, fcfs.elapsedMs() / 1e3);
                     }
-                    ObjectNode run = runs.addObject();
-                    orderFigures(lpt, "largestFirst", run);
-                    orderFigures(fcfs, "asListed", run);
-                    run.put("ratio", (double) lpt.elapsedMs() / fcfs.elapsedMs());
-                    lptSum += lpt.elapsedMs();
-                    fcfsSum += fcfs.elapsedMs();
-                    say("order: largest first %.1f s, as listed %.1f s", lpt.elapsedMs() / 1e3, fcfs.elapsedMs() / 1e3);
+                    order.put("largestFirstMs", lptSum / pairs.size()).put("asListedMs", fcfsSum / pairs.size());
+                    order.put("ratio", (double) lptSum / fcfsSum);
+                    order.put("shorterBy", 1 - (double) lptSum / fcfsSum);
                 }
-                order.put("largestFirstMs", lptSum / orderPairs.size()).put("asListedMs", fcfsSum / orderPairs.size());
-                order.put("ratio", (double) lptSum / fcfsSum);
-                order.put("shorterBy", 1 - (double) lptSum / fcfsSum);
             }
         }
         if (o.synthetic()) {
@@ -320,11 +340,18 @@ public final class ScaleBench {
 
     private static DrainRun drainAll(Rest api, ScaleStack stack, List<String> hosts, String order, Duration timeout)
             throws Exception {
+        return drainAll(api, stack, hosts, order, 0, timeout);
+    }
+
+    /** @param bandwidthMbps each move's link cap, 0: none */
+    private static DrainRun drainAll(Rest api, ScaleStack stack, List<String> hosts, String order, int bandwidthMbps,
+            Duration timeout) throws Exception {
         List<UUID> ids = new ArrayList<>();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         for (String h : hosts) {
-            ids.add(UUID.fromString(api.post("/api/hosts/" + h + "/drain?order=" + order).path("drainId").asString()));
+            ids.add(UUID.fromString(api.post("/api/hosts/" + h + "/drain?order=" + order
+                    + (bandwidthMbps > 0 ? "&bandwidthMbps=" + bandwidthMbps : "")).path("drainId").asString()));
         }
         Map<String, String> statuses = new LinkedHashMap<>();
         Map<UUID, JsonNode> views = new LinkedHashMap<>();

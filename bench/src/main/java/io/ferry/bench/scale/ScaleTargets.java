@@ -48,13 +48,17 @@ final class ScaleTargets {
                     + " events in the log (synthetic)", e.path("historyMs").path("p99").asDouble(Double.NaN),
                     HISTORY_P99_MS, true, "ms", inLog >= HISTORY_EVENTS ? "" : "fewer than 1M events: not judged");
         }
-        JsonNode o = scale.path("order");
-        if (!o.isMissingNode()) {
-            target(out, "7", "drain time, largest first / as listed (mean of " + o.path("runs").size() + " pairs)",
-                    o.path("ratio").asDouble(Double.NaN), ORDER_RATIO, true, "x", o.path("largestFirstMs").asLong()
-                            + " ms vs " + o.path("asListedMs").asLong() + " ms");
+        for (JsonNode o : scale.path("order").path("byBandwidth")) {
+            target(out, "7", "drain time, largest first / as listed, " + bandwidth(o) + " (mean of "
+                    + o.path("runs").size() + " pairs)", o.path("ratio").asDouble(Double.NaN), ORDER_RATIO, true, "x",
+                    o.path("largestFirstMs").asLong() + " ms vs " + o.path("asListedMs").asLong() + " ms");
         }
         return out;
+    }
+
+    private static String bandwidth(JsonNode order) {
+        int mbps = order.path("bandwidthMbps").asInt();
+        return mbps == 0 ? "moves uncapped" : "each move capped at " + mbps + " Mbit/s";
     }
 
     /** @param atMost whether the measured value must stay at or below the limit (else at or above) */
@@ -121,18 +125,17 @@ final class ScaleTargets {
     }
 
     private static void rest(StringBuilder b, JsonNode scale, JsonNode p) {
-        JsonNode o = scale.path("order");
-        if (!o.isMissingNode()) {
+        for (JsonNode o : scale.path("order").path("byBandwidth")) {
             for (JsonNode r : o.path("runs")) {
-                b.append(String.format(Locale.ROOT, "order (%s MB): largest first %.1f s on %s (predicted %.1f s), as "
-                        + "listed %.1f s on %s (predicted %.1f s): ratio %.2f%n", p.path("orderSizesMb").asString(),
+                b.append(String.format(Locale.ROOT, "order (%s MB, %s): largest first %.1f s on %s (predicted %.1f s), as "
+                        + "listed %.1f s on %s (predicted %.1f s): ratio %.2f%n", p.path("orderSizesMb").asString(), bandwidth(o),
                         r.path("largestFirst").path("drainMs").asLong() / 1e3, r.path("largestFirst").path("host").asString(),
                         r.path("largestFirst").path("predictedMs").asLong() / 1e3,
                         r.path("asListed").path("drainMs").asLong() / 1e3, r.path("asListed").path("host").asString(),
                         r.path("asListed").path("predictedMs").asLong() / 1e3, r.path("ratio").asDouble()));
             }
-            b.append(String.format(Locale.ROOT, "order, mean of %d pairs: largest first %.1f s, as listed %.1f s: %.0f %% "
-                    + "shorter%n", o.path("runs").size(), o.path("largestFirstMs").asLong() / 1e3,
+            b.append(String.format(Locale.ROOT, "order, %s, mean of %d pairs: largest first %.1f s, as listed %.1f s: %.0f %% "
+                    + "shorter%n", bandwidth(o), o.path("runs").size(), o.path("largestFirstMs").asLong() / 1e3,
                     o.path("asListedMs").asLong() / 1e3, o.path("shorterBy").asDouble() * 100));
         }
         JsonNode e = scale.path("eventLog");

@@ -45,10 +45,22 @@ class ScaleTargetsAreRatiosToTheIssuesLimitsTest {
     @Test
     void given_largest_first_a_quarter_shorter_when_the_order_is_judged_then_it_meets_the_20_percent_goal() {
         JsonNode targets = judge("""
-                {"order": {"runs": [{}, {}], "largestFirstMs": 3000, "asListedMs": 4000, "ratio": 0.75}}""");
+                {"order": {"byBandwidth": [{"bandwidthMbps": 1000, "runs": [{}, {}], "largestFirstMs": 3000,
+                "asListedMs": 4000, "ratio": 0.75}]}}""");
 
-        JsonNode order = named(targets, "drain time, largest first");
+        JsonNode order = named(targets, "drain time, largest first / as listed, each move capped at 1000 Mbit/s");
         assertThat(order.path("met").asBoolean()).isTrue();
         assertThat(order.path("limit").asDouble()).isEqualTo(0.80);
+    }
+
+    @Test
+    void given_order_pairs_at_two_bandwidths_when_judged_then_each_is_judged_on_its_own() {
+        JsonNode targets = judge("""
+                {"order": {"byBandwidth": [
+                {"bandwidthMbps": 1000, "runs": [{}, {}], "largestFirstMs": 3000, "asListedMs": 4000, "ratio": 0.75},
+                {"bandwidthMbps": 0, "runs": [{}, {}], "largestFirstMs": 3900, "asListedMs": 4000, "ratio": 0.975}]}}""");
+
+        assertThat(named(targets, "drain time, largest first / as listed, each move capped at 1000 Mbit/s").path("verdict").asString()).isEqualTo("MET");
+        assertThat(named(targets, "drain time, largest first / as listed, moves uncapped").path("verdict").asString()).isEqualTo("MISSED");
     }
 }
