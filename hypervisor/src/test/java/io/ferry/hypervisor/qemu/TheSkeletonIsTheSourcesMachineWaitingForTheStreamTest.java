@@ -13,9 +13,7 @@ class TheSkeletonIsTheSourcesMachineWaitingForTheStreamTest {
     @Test
     void the_destination_runs_the_same_machine_paused_and_deferring_its_incoming_migration() {
         // given a guest's spec and a host's settings
-        QemuHypervisor.Settings settings = new QemuHypervisor.Settings("qemu-system-x86_64",
-                new GuestImage(Path.of("/cache/vmlinuz"), Path.of("/cache/initrd.gz")), "pc", "tcg", 64, 64, "none",
-                Path.of("/run/ferry"), 4096, List.of(), "127.0.0.1", "127.0.0.1");
+        QemuHypervisor.Settings settings = settings("tcg");
         VmSpec spec = new VmSpec("SERVER2", 256, 2, "00:15:5d:01:02:03", "/shared/disks/SERVER2.qcow2", List.of());
         QemuCommandLine.Files source = QemuCommandLine.Files.in(Path.of("/run/ferry"), "SERVER2");
         QemuCommandLine.Files destination = QemuCommandLine.Files.in(Path.of("/run/ferry"), "SERVER2-in-1");
@@ -42,9 +40,7 @@ class TheSkeletonIsTheSourcesMachineWaitingForTheStreamTest {
     @Test
     void a_spare_skeleton_with_the_guests_devices_plugged_in_is_the_same_machine() {
         // given a host's settings and a guest's spec
-        QemuHypervisor.Settings settings = new QemuHypervisor.Settings("qemu-system-x86_64",
-                new GuestImage(Path.of("/cache/vmlinuz"), Path.of("/cache/initrd.gz")), "pc", "tcg", 64, 64, "none",
-                Path.of("/run/ferry"), 4096, List.of(), "127.0.0.1", "127.0.0.1");
+        QemuHypervisor.Settings settings = settings("tcg");
         VmSpec spec = new VmSpec("SERVER2", 256, 2, "00:15:5d:01:02:03", "/shared/disks/SERVER2.qcow2", List.of());
         String ram = "/dev/shm/ferry-ram-1/guest-x.ram";
 
