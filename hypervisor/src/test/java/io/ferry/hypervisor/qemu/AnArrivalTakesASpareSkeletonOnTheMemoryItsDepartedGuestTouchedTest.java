@@ -7,7 +7,6 @@ import io.ferry.hypervisor.Hypervisor.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,8 @@ class AnArrivalTakesASpareSkeletonOnTheMemoryItsDepartedGuestTouchedTest {
         QemuGuests.await(hosts.destination.serialLog("SERVER2").orElseThrow(), WAIT, c -> QemuGuests.ticking(c, 3));
 
         // then hv-01 starts a spare skeleton, which maps the memory the guest left
-        eventually(() -> hosts.source.sparePidsForTests().size() == 1, "a spare skeleton waits on hv-01");
+        QemuGuests.eventually(() -> hosts.source.sparePidsForTests().size() == 1, WAIT,
+                "a spare skeleton waits on hv-01");
         long spare = hosts.source.sparePidsForTests().getFirst();
         assertThat(booted).doesNotExist();
         assertThat(hosts.source.keptRamBytesForTests()).as("the kept memory is the spare's now").isZero();
@@ -49,7 +49,8 @@ class AnArrivalTakesASpareSkeletonOnTheMemoryItsDepartedGuestTouchedTest {
         // then its skeleton is that spare, with the guest's own NIC and disk plugged in
         assertThat(hosts.source.pid("SERVER2")).contains(spare);
         assertThat(hosts.source.sparePidsForTests()).isEmpty();
-        assertThat(hosts.source.ramFileForTests("SERVER2").orElseThrow().getFileName().toString()).startsWith("guest-spare-");
+        assertThat(hosts.source.ramFileForTests("SERVER2").orElseThrow().getFileName().toString())
+                .startsWith("guest-spare-");
         assertThat(hosts.source.monitorForTests("SERVER2", "info network")).contains("macaddr=" + spec.macAddress());
         assertThat(hosts.source.monitorForTests("SERVER2", "info block")).contains(spec.diskPath());
 
@@ -65,17 +66,8 @@ class AnArrivalTakesASpareSkeletonOnTheMemoryItsDepartedGuestTouchedTest {
         assertThat(hosts.source.monitorForTests("SERVER2", "info status")).contains("running");
 
         // and hv-02, which it left, has a spare of its own now
-        eventually(() -> hosts.destination.sparePidsForTests().size() == 1, "a spare skeleton waits on hv-02");
+        QemuGuests.eventually(() -> hosts.destination.sparePidsForTests().size() == 1, WAIT,
+                "a spare skeleton waits on hv-02");
         assertThat(List.of(hosts.destination.sparePidsForTests().getFirst())).doesNotContain(spare);
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(20); // polling the condition
-        }
     }
 }

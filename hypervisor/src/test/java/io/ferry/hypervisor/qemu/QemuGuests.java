@@ -84,4 +84,16 @@ final class QemuGuests {
     static boolean ticking(SerialConsole console, int ticks) {
         return console.ticks().size() >= ticks;
     }
+
+    /** Polls {@code condition} until it holds, failing after {@code timeout} with {@code what}. */
+    static void eventually(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(20); // polling the condition
+        }
+    }
 }
