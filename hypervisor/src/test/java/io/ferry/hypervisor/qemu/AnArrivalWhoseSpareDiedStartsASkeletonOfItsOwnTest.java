@@ -25,10 +25,7 @@ class AnArrivalWhoseSpareDiedStartsASkeletonOfItsOwnTest {
     void the_way_back_starts_its_own_skeleton_when_the_spare_is_gone() throws Exception {
         // given a guest that migrated from hv-01 to hv-02, and the spare hv-01 started on its memory killed
         VmSpec spec = QemuGuests.spec(dir.resolve("shared").resolve("SERVER2.qcow2"), 256);
-        hosts.bootTicking(spec);
-        MigrationTicket away = hosts.connect(spec);
-        hosts.precopyUntilReady(away);
-        hosts.switchOver(away);
+        hosts.bootAndMigrateAway(spec);
         QemuGuests.eventually(() -> hosts.source.sparePidsForTests().size() == 1, WAIT,
                 "a spare skeleton waits on hv-01");
         long spare = hosts.source.sparePidsForTests().getFirst();
@@ -44,13 +41,6 @@ class AnArrivalWhoseSpareDiedStartsASkeletonOfItsOwnTest {
         assertThat(hosts.source.pid("SERVER2")).isPresent().get().isNotEqualTo(spare);
         assertThat(hosts.source.ramFileForTests("SERVER2").orElseThrow().getFileName().toString())
                 .startsWith("guest-SERVER2-in-");
-        hosts.destination.precopy(back, new io.ferry.hypervisor.Hypervisor.CopyPolicy(300, 0, 10, false,
-                io.ferry.hypervisor.Hypervisor.Compression.NONE, 30_000), round -> { });
-        hosts.destination.finalCopy(back);
-        hosts.destination.releaseDisk(back);
-        hosts.source.resume(back);
-        hosts.destination.discardSource(back);
-        int ticks = SerialConsole.read(hosts.source.serialLog("SERVER2").orElseThrow()).ticks().size();
-        QemuGuests.await(hosts.source.serialLog("SERVER2").orElseThrow(), WAIT, c -> QemuGuests.ticking(c, ticks + 3));
+        hosts.finishMigratingBack(back);
     }
 }

@@ -68,6 +68,26 @@ final class TwoQemuHosts implements BeforeEachCallback, AfterEachCallback {
         return source.departure(ticket.migrationId()).orElseThrow();
     }
 
+    /** Boots {@code spec} on hv-01 and migrates it to hv-02 to the end; returns how hv-01's QEMU left. */
+    QemuHypervisor.Departure bootAndMigrateAway(VmSpec spec) throws InterruptedException {
+        bootTicking(spec);
+        MigrationTicket away = connect(spec);
+        precopyUntilReady(away);
+        return switchOver(away);
+    }
+
+    /** Runs {@code back} (hv-01's skeleton listens, hv-02 is connected to it) to the end; the guest ticks on hv-01. */
+    void finishMigratingBack(MigrationTicket back) throws InterruptedException {
+        destination.precopy(back, new CopyPolicy(300, 0, 10, false, Compression.NONE, 30_000), round -> { });
+        destination.finalCopy(back);
+        destination.releaseDisk(back);
+        source.resume(back);
+        destination.discardSource(back);
+        Path console = source.serialLog(back.vmId()).orElseThrow();
+        int ticks = SerialConsole.read(console).ticks().size();
+        QemuGuests.await(console, Duration.ofSeconds(30), c -> QemuGuests.ticking(c, ticks + 3));
+    }
+
     /** Where both hosts keep their QMP sockets, consoles and TLS keys. */
     Path runDir() {
         return runDir;
