@@ -82,8 +82,7 @@ public final class ScaleBench {
                     case "--no-synthetic" -> synthetic = false;
                     case "--before-jar" -> beforeJar = Path.of(args.get(++i)).toAbsolutePath();
                     case "--order-pairs" -> orderPairs = Integer.parseInt(args.get(++i));
-                    case "--order-bandwidths" -> orderBandwidths = Arrays.stream(args.get(++i).split(","))
-                            .map(Integer::valueOf).toList();
+                    case "--order-bandwidths" -> orderBandwidths = bandwidths(args.get(++i));
                     default -> throw new IllegalArgumentException("unknown scale option " + a);
                 }
             }
@@ -96,6 +95,16 @@ public final class ScaleBench {
             return new Options(drained, vmsPerHost, receivers, vmMb, warmUp, sizes,
                     maxConcurrent > 0 ? maxConcurrent : drained * 2, heap, events, writers, appendSeconds, orchestrator,
                     order && orderPairs > 0, synthetic, beforeJar, orderPairs, orderBandwidths);
+        }
+    }
+
+    /** {@code --order-bandwidths}: Mbit/s per move, comma-separated, 0 for uncapped. */
+    private static List<Integer> bandwidths(String value) {
+        try {
+            return Arrays.stream(value.split(",")).map(String::strip).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--order-bandwidths takes Mbit/s per move, 0 for uncapped, e.g. 1000,0; "
+                    + "not " + value);
         }
     }
 

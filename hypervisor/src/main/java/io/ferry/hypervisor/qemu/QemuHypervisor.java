@@ -499,11 +499,7 @@ public final class QemuHypervisor implements Hypervisor, AutoCloseable {
         }
         memory.ifPresent(claim -> {
             // the memory it leaves behind gets a spare skeleton of its shape (the next arrival's)
-            process.onExit().thenRun(() -> ram.release(claim.file()).thenAccept(kept -> {
-                if (kept) {
-                    spares.kept(shape(spec));
-                }
-            }));
+            spares.releaseOnExit(process, claim.file(), shape(spec), () -> true);
             if (claim.warm()) {
                 log.info("{} maps memory a guest that left had touched ({})", name, claim.file().getFileName());
             }

@@ -65,7 +65,7 @@ final class SpareSkeletons implements AutoCloseable {
 
     /** A start that ended without a spare (no kept memory was left for it, or QEMU failed), or one that exited since. */
     private static boolean gone(CompletableFuture<Optional<Spare>> done) {
-        return done.exceptionally(e -> Optional.empty()).join().map(spare -> !spare.process().isAlive()).orElse(true);
+        return result(done).map(spare -> !spare.process().isAlive()).orElse(true);
     }
 
     /**
@@ -75,7 +75,7 @@ final class SpareSkeletons implements AutoCloseable {
      */
     Optional<Spare> take(Shape shape, QemuCommandLine.Devices devices) {
         CompletableFuture<Optional<Spare>> starting = spares.remove(shape);
-        Optional<Spare> taken = starting == null ? Optional.empty() : starting.exceptionally(e -> Optional.empty()).join();
+        Optional<Spare> taken = starting == null ? Optional.empty() : result(starting);
         if (taken.isEmpty()) {
             return taken;
         }
@@ -113,7 +113,7 @@ final class SpareSkeletons implements AutoCloseable {
         List<CompletableFuture<Optional<Spare>>> all = new ArrayList<>(spares.values());
         spares.clear();
         for (CompletableFuture<Optional<Spare>> spare : all) {
-            spare.exceptionally(e -> Optional.empty()).join().ifPresent(s -> {
+            result(spare).ifPresent(s -> {
                 s.process().quit(QUIT_GRACE);
                 log.info("spare skeleton {} quit (QEMU pid {})", s.name(), s.process().pid());
             });
@@ -125,6 +125,23 @@ final class SpareSkeletons implements AutoCloseable {
         closed = true;
         starter.shutdown();
         quitAll();
+    }
+
+    /**
+     * When {@code process} exits, the RAM file it mapped is released to {@link GuestRam}; once it is kept again, a spare
+     * of {@code shape} is started on it if {@code refill} still says so then.
+     */
+    void releaseOnExit(QemuProcess process, java.nio.file.Path file, Shape shape, java.util.function.BooleanSupplier refill) {
+        process.onExit().thenRun(() -> ram.release(file).thenAccept(keptAgain -> {
+            if (keptAgain && refill.getAsBoolean()) {
+                kept(shape);
+            }
+        }));
+    }
+
+    /** What a start came to; a start never throws (it logs and says empty), so a failed future is only defensive. */
+    private static Optional<Spare> result(CompletableFuture<Optional<Spare>> start) {
+        return start.exceptionally(e -> Optional.empty()).join();
     }
 
     private Optional<Spare> start(Shape shape) {
@@ -142,11 +159,7 @@ final class SpareSkeletons implements AutoCloseable {
                     START_TIMEOUT);
             var adopted = new java.util.concurrent.atomic.AtomicBoolean();
             // a guest that arrived in it and left again leaves its memory kept: another spare then
-            process.onExit().thenRun(() -> ram.release(file).thenAccept(keptAgain -> {
-                if (keptAgain && adopted.get()) {
-                    kept(shape);
-                }
-            }));
+            releaseOnExit(process, file, shape, adopted::get);
             log.info("spare skeleton {} started in {} ms on memory a departed guest touched (QEMU pid {})", name,
                     (System.nanoTime() - started) / 1_000_000, process.pid());
             return Optional.of(new Spare(name, process, files, file, adopted));
