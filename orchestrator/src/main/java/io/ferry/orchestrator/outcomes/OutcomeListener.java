@@ -22,11 +22,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.config.ContainerPostProcessor;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
@@ -56,7 +52,7 @@ class OutcomeListener {
      * threads each let the first orchestrator hold every partition, idling a second one's share of the work.
      */
     @KafkaListener(id = "agent-outcomes", topics = Topics.OUTCOMES, groupId = "ferry-orchestrator", batch = "true",
-            containerPostProcessor = "outcomeBatchAcks", concurrency = "${ferry.orchestrator.outcome-consumers:1}")
+            concurrency = "${ferry.orchestrator.outcome-consumers:1}")
     void onOutcomes(List<ConsumerRecord<String, byte[]>> records) {
         Map<MigrationId, List<Read>> byMigration = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
@@ -82,15 +78,6 @@ class OutcomeListener {
                         e, reads.getFirst().index());
             }
         }
-    }
-
-    /**
-     * The other listeners acknowledge record by record ({@code spring.kafka.listener.ack-mode}); a poll's outcomes are
-     * acknowledged once decided, and a failure commits those before it (BatchListenerFailedException).
-     */
-    @Bean
-    static ContainerPostProcessor<String, byte[], AbstractMessageListenerContainer<String, byte[]>> outcomeBatchAcks() {
-        return container -> container.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
     }
 
     /** Recorded at when this migration's turn comes, not when the poll was read: the time its decision began. */
