@@ -40,4 +40,12 @@ public class CommandListener {
         }
         dispatcher.dispatch(command);
     }
+
+    /**
+     * Decodes a command the way {@link #onCommand} does, and does nothing with it: run once at start-up so the
+     * first real command does not pay for loading and compiling the decoder (see {@link CommandPathWarmUp}).
+     */
+    StageCommand warmUp(byte[] encoded) {
+        return codec.decode(encoded);
+    }
 }

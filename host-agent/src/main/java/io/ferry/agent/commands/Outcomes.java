@@ -54,6 +54,30 @@ public class Outcomes {
         }));
     }
 
+    /**
+     * Encodes an outcome of every part for {@code command} and asks the producer for the outcome topic's
+     * partitions, sending nothing: the first real report then finds the encoder loaded and the producer's metadata
+     * fetched (see {@link CommandPathWarmUp}). Returns the encoded size.
+     */
+    int warmUp(StageCommand command) {
+        AgentOutcome outcome = AgentOutcome.newBuilder()
+                .setOutcomeId(UUID.randomUUID().toString()).setCommandId(command.getCommandId())
+                .setMigrationId(command.getMigrationId()).setHost(command.getTargetHost()).setOccurredAt(clock.instant())
+                .setKind(OutcomeKind.RESUMED).setDataAddress(command.getDataAddress())
+                .setProgress(io.ferry.schema.common.CopyProgress.newBuilder().setRound(1).setPagesSent(1).setBytesSent(4096)
+                        .setDirtyPagesRemaining(0).build())
+                .setMemoryChecksum("0").setStorageEpoch(command.getStorageEpoch()).setPausedAt(clock.instant())
+                .setDowntimeMs(0L).setPagesSent(1L).setBytesSent(4096L).setFailureReason(FailureReason.AGENT_ERROR.name())
+                .setDetail("warm-up")
+                .setDowntimeBreakdown(io.ferry.schema.common.DowntimeBreakdown.newBuilder().setTotalUs(0).setLastPageUs(0)
+                        .setDeviceStateUs(0L).setDigestCheckUs(0).setStorageHandoffUs(0).setResumeUs(0).setOtherUs(0)
+                        .setAuthorisationWaitUs(0L).build())
+                .build();
+        int size = codec.decode(codec.encode(outcome)).equals(outcome) ? codec.encode(outcome).length : -1;
+        kafka.partitionsFor(TOPIC);
+        return size;
+    }
+
     @jakarta.annotation.PreDestroy
     void drain() throws InterruptedException {
         sender.shutdown();
