@@ -105,6 +105,9 @@ public final class Bench {
         if (args.length > 0 && args[0].equals("history")) {
             return HistoryQueries.run(Arrays.copyOfRange(args, 1, args.length));
         }
+        if (args.length > 0 && args[0].equals("hop-probe")) {
+            return io.ferry.bench.scale.HopProbe.run(args);
+        }
         int only = Arrays.asList(args).indexOf("--only");
         if (only >= 0 && only + 1 < args.length && args[only + 1].equals(SCALE)) {
             List<String> rest = new ArrayList<>(Arrays.asList(args));

@@ -118,6 +118,19 @@ public final class Hops {
         return out;
     }
 
+    /**
+     * Writes every hop as CSV (migration, outcome, command, recorded, published, received, ms), for reading one hop's
+     * wait against the processes' logs.
+     */
+    public static void write(List<Hop> hops, java.nio.file.Path file) throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("migration,outcome,command,recordedAt,publishedAt,receivedAt,ms");
+        hops.stream().sorted(Comparator.comparing(Hop::recordedAt)).forEach(h -> lines.add(String.join(",",
+                h.migrationId().toString(), h.outcomeType(), h.action(), h.recordedAt().toString(),
+                String.valueOf(h.publishedAt()), h.receivedAt().toString(), String.valueOf(h.millis()))));
+        java.nio.file.Files.write(file, lines);
+    }
+
     static double between(Instant from, Instant to) {
         return Duration.between(from, to).toNanos() / 1e6;
     }

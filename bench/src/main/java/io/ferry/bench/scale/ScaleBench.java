@@ -194,6 +194,15 @@ public final class ScaleBench {
             out.put("stackStartS", (System.nanoTime() - bootStart) / 1e9);
             say("stack up in %.0f s", (System.nanoTime() - bootStart) / 1e9);
 
+            // the floor under a hop: the hop probe's commit, publish and consume, first on the idle stack
+            stack.startHopProbe(PROBE_INTERVAL_MS);
+            stack.waitFor("the hop probe's first probe", Duration.ofMinutes(2), () -> !probes(stack).isEmpty());
+            Instant idleFrom = Instant.now();
+            Thread.sleep(IDLE_FLOOR_WINDOW.toMillis()); // a measuring window, not a wait for something
+            Percentiles idle = floor(stack, idleFrom, Instant.now());
+            put(out, "hopFloorIdleMs", idle);
+            say("hop floor on the idle stack: p50 %.1f ms, p99 %.1f ms (%d probes)", idle.p50(), idle.p99(), idle.count());
+
             if (compare) {
                 ObjectNode phase = out.putObject("before");
                 phase.put("orchestratorJar", o.beforeJar().toString());
@@ -287,6 +296,36 @@ public final class ScaleBench {
         s.put("hosts", drained.toString());
         analyse(stack, scale, before, after, heap, s);
         s.set("usage", usage);
+    }
+
+    static final int PROBE_INTERVAL_MS = 50;
+    static final Duration IDLE_FLOOR_WINDOW = Duration.ofSeconds(10);
+
+    /** The hop probe's probes so far (none when its file cannot be read yet). */
+    private static List<HopProbe.Probe> probes(ScaleStack stack) {
+        try {
+            return HopProbe.read(stack.hopProbeFile());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The floor over [from, to): the probes sent in it, once a probe sent after it arrived (one partition, so every
+     * probe before it did too). NONE, saying why, when the probe stopped.
+     */
+    static Percentiles floor(ScaleStack stack, Instant from, Instant to) throws InterruptedException {
+        if (stack.hopProbeFile() == null) {
+            return Percentiles.NONE;
+        }
+        try {
+            stack.waitFor("a hop probe sent after " + to, Duration.ofSeconds(30),
+                    () -> probes(stack).stream().anyMatch(p -> p.sent().isAfter(to)));
+        } catch (IllegalStateException e) {
+            say("no hop floor for %s..%s: %s (see %s)", from, to, e.getMessage(), stack.runDir().resolve("logs"));
+            return Percentiles.NONE;
+        }
+        return Percentiles.of(HopProbe.floorMillis(probes(stack), from, to));
     }
 
     /** After ÷ before of the figures a fix should move (below 1 is better for times, above 1 for rates). */
@@ -583,6 +622,11 @@ public final class ScaleBench {
             put(s, "stageHopPublishedToReceivedMs", Percentiles.of(hops.hops().stream()
                     .map(Hops.Hop::publishedToReceivedMillis).filter(d -> !d.isNaN()).toList()));
             s.put("hopsUnreceived", hops.unreceived().size());
+            Hops.write(hops.hops(), stack.runDir().resolve("hops-" + String.join("-", s.path("hosts").asString("drain")
+                    .replaceAll("[^a-z0-9,]", "").split(",")) + ".csv"));
+            Percentiles floor = floor(stack, run.startedAt(), run.startedAt().plusMillis(run.elapsedMs()));
+            put(s, "hopFloorMs", floor);
+            s.put("stageHopOverFloorP99", s.path("stageHopMs").path("p99").asDouble() / floor.p99());
             ObjectNode byAction = s.putObject("stageHopMsByCommand");
             hops.hops().stream().collect(java.util.stream.Collectors.groupingBy(h -> h.outcomeType() + "->" + h.action(),
                     java.util.TreeMap::new, java.util.stream.Collectors.mapping(Hops.Hop::millis,

@@ -41,6 +41,8 @@ final class ScaleStack implements AutoCloseable {
     private App orchestrator;
     private final Map<String, App> agents = new LinkedHashMap<>();
     private final List<String> agentJvm;
+    private final List<Process> probes = new ArrayList<>();
+    private Path hopProbeFile;
 
     ScaleStack(Path home, Path runDir, List<String> agentJvm) {
         this.home = home;
@@ -93,6 +95,47 @@ final class ScaleStack implements AutoCloseable {
         App app = start("agent-" + host, jar("host-agent", "ferry-host-agent"), agentJvm, s);
         agents.put(host, app);
         return app;
+    }
+
+    /**
+     * Starts the hop probe's receiver and sender JVMs (see {@link HopProbe}), one probe every {@code intervalMs}; returns
+     * the file the receiver writes its probes to.
+     */
+    Path startHopProbe(int intervalMs) throws IOException {
+        hopProbeFile = runDir.resolve("hop-probe.txt");
+        Path jar = jar("bench", "ferry-bench");
+        probes.add(startProbe("hop-probe-receiver", jar, agentJvm,
+                List.of("receive", kafka.bootstrapServers(), hopProbeFile.toString()), Map.of()));
+        probes.add(startProbe("hop-probe-sender", jar, List.of("-Xmx128m"),
+                List.of("send", kafka.bootstrapServers(), db.jdbcUrl(), db.username(), Integer.toString(intervalMs)),
+                Map.of(HopProbe.PASSWORD_ENV, db.password() == null ? "" : db.password())));
+        return hopProbeFile;
+    }
+
+    /** The hop probe's file, or null when it was not started. */
+    Path hopProbeFile() {
+        return hopProbeFile;
+    }
+
+    Path runDir() {
+        return runDir;
+    }
+
+    private Process startProbe(String name, Path jar, List<String> jvm, List<String> args, Map<String, String> env)
+            throws IOException {
+        Path log = runDir.resolve("logs").resolve(name + ".log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvm);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("hop-probe");
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env); // the password stays off the command line
+        return builder.start();
     }
 
     Map<String, App> agents() {
@@ -183,6 +226,9 @@ final class ScaleStack implements AutoCloseable {
         }
         closed = true;
         try {
+            for (Process p : probes) {
+                p.destroyForcibly();
+            }
             for (App a : agents.values()) {
                 a.process().destroy();
             }

@@ -23,7 +23,10 @@ final class ScaleTargets {
         if (!d.isMissingNode()) {
             target(out, "6", "stage hop p99 (outcome recorded -> command received by the agent)",
                     d.path("stageHopMs").path("p99").asDouble(Double.NaN), HOP_P99_MS, true, "ms",
-                    d.path("stageHopMs").path("count").asInt() + " hops");
+                    d.path("stageHopMs").path("count").asInt() + " hops; the floor under a hop on this machine (hop probe: "
+                            + "a commit, a publish, a consume, nothing decided) p99 " + d.path("hopFloorMs").path("p99")
+                            .asDouble(Double.NaN) + " ms during the drain, " + scale.path("hopFloorIdleMs").path("p99")
+                            .asDouble(Double.NaN) + " ms idle");
             target(out, "6", "orchestrator live heap after the drain / before (after a full GC each)",
                     d.path("orchestratorHeap").path("liveRatio").asDouble(Double.NaN), HEAP_FLOOR_RATIO, true, "x",
                     String.format(Locale.ROOT, "%.0f -> %.0f MiB; lowest sample first/last quarter %.0f/%.0f MiB",
