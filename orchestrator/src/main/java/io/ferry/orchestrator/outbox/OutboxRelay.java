@@ -19,13 +19,32 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Publishes the outbox to Kafka in id order, then marks the rows published and clears their payloads. A row Kafka
  * can never accept is set aside (marked failed with the reason) so the rows behind it flow. Woken right after each
- * commit that wrote to the outbox, and polling as a fallback. A transaction-scoped advisory lock keeps one relay active when
+ * commit that wrote to the outbox, and polling as a fallback. Two lanes, a thread each: the agents' stage commands, and
+ * everything else (events, replies), so a command never waits for a batch of events to be acknowledged (in the scale
+ * bench a command row waited up to 150 ms for the relay to pick it up while it published events). Order is kept within
+ * a topic, which is all Kafka keeps anyway. A transaction-scoped advisory lock per lane keeps one relay active when
  * several orchestrators run. Delivery is at least once; consumers deduplicate by command/event id.
  */
 @Component
 public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final long RELAY_LOCK = 0x6665727279L; // "ferry"
+    /** Which rows a lane publishes, the advisory lock that keeps it single across orchestrators, and its thread. */
+    enum Lane {
+        COMMANDS("topic like ?", 0x666572727943L, "outbox-relay-commands"), // "ferryC"
+        OTHERS("topic not like ?", 0x6665727279L, "outbox-relay-others"); // "ferry": the one lane's lock before lanes
+
+        private final String filter;
+        private final long lock;
+        private final String thread;
+
+        Lane(String filter, long lock, String thread) {
+            this.filter = filter;
+            this.lock = lock;
+            this.thread = thread;
+        }
+    }
+
+    private static final String COMMAND_TOPICS = io.ferry.schema.Topics.COMMANDS_PREFIX.replace("_", "\\_") + "%";
     private static final int BATCH = 200;
     /** Longer than the producer's delivery.timeout.ms, so a send fails with Kafka's own reason before this. */
     private static final long SEND_WAIT_MS = 40_000;
@@ -33,37 +52,43 @@ public class OutboxRelay implements SmartLifecycle {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final Semaphore wake = new Semaphore(0);
+    private final java.util.Map<Lane, Semaphore> wake = new java.util.EnumMap<>(Lane.class);
     private volatile boolean running;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, byte[]> kafka) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.kafka = kafka;
+        for (Lane lane : Lane.values()) {
+            wake.put(lane, new Semaphore(0));
+        }
     }
 
     public void wakeUp() {
-        wake.release();
+        wake.values().forEach(Semaphore::release);
     }
 
     @Override
     public void start() {
         running = true;
-        thread = Thread.ofPlatform().name("outbox-relay").daemon().start(this::loop);
+        for (Lane lane : Lane.values()) {
+            threads.add(Thread.ofPlatform().name(lane.thread).daemon().start(() -> loop(lane)));
+        }
     }
 
     @Override
     public void stop() {
         running = false;
-        wake.release();
-        if (thread != null) {
-            try {
+        wakeUp();
+        try {
+            for (Thread thread : threads) {
                 thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        threads.clear();
     }
 
     @Override
@@ -71,21 +96,22 @@ public class OutboxRelay implements SmartLifecycle {
         return running;
     }
 
-    private void loop() {
+    private void loop(Lane lane) {
         long backoffMs = 100;
+        Semaphore woken = wake.get(lane);
         while (running) {
             try {
-                int published = publishBatch();
+                int published = publishBatch(lane);
                 backoffMs = 100;
                 if (published < BATCH) {
-                    wake.tryAcquire(200, TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
+                    woken.tryAcquire(200, TimeUnit.MILLISECONDS);
+                    woken.drainPermits();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("outbox relay could not publish (retrying in {} ms): {}", backoffMs, e.getMessage());
+                log.warn("outbox relay ({}) could not publish (retrying in {} ms): {}", lane, backoffMs, e.getMessage());
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 5_000);
             }
@@ -97,15 +123,16 @@ public class OutboxRelay implements SmartLifecycle {
      * for a reason that may pass (broker down) are marked published; a row that can never be sent is set aside and the
      * rows behind it go on. The row that may pass and those after it stay for the next round (at least once).
      */
-    int publishBatch() {
+    int publishBatch(Lane lane) {
         Batch batch = tx.execute(status -> {
-            Boolean locked = jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, RELAY_LOCK);
+            Boolean locked = jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, lane.lock);
             if (!Boolean.TRUE.equals(locked)) {
                 return Batch.EMPTY;
             }
             List<Row> rows = jdbc.query("select id, topic, message_key, payload, content_type from outbox "
-                    + "where published_at is null and failed_at is null order by id limit " + BATCH,
-                    (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getString(5)));
+                    + "where published_at is null and failed_at is null and " + lane.filter + " order by id limit " + BATCH,
+                    (rs, i) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getString(5)),
+                    COMMAND_TOPICS);
             if (rows.isEmpty()) {
                 return Batch.EMPTY;
             }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.transaction.support.TransactionTemplate;
 
 class HealthSaysDegradedWhileTheOutboxFallsBehindTest {
-    /** The relay's advisory lock (OutboxRelay.RELAY_LOCK): held elsewhere, this instance publishes nothing. */
+    /**
+     * The lock of the relay's lane for everything but commands (OutboxRelay.Lane.OTHERS): held elsewhere, this instance
+     * publishes none of those.
+     */
     private static final long RELAY_LOCK = 0x6665727279L;
     @RegisterExtension
     static final FerryStackExtension stack = FerryApps.stack()
