@@ -104,11 +104,11 @@ final class ScaleStack implements AutoCloseable {
     Path startHopProbe(int intervalMs) throws IOException {
         hopProbeFile = runDir.resolve("hop-probe.txt");
         Path jar = jar("bench", "ferry-bench");
-        probes.add(startProbe("hop-probe-receiver", jar, agentJvm,
-                List.of("receive", kafka.bootstrapServers(), hopProbeFile.toString()), Map.of()));
-        probes.add(startProbe("hop-probe-sender", jar, List.of("-Xmx128m"),
-                List.of("send", kafka.bootstrapServers(), db.jdbcUrl(), db.username(), Integer.toString(intervalMs)),
-                Map.of(HopProbe.PASSWORD_ENV, db.password() == null ? "" : db.password())));
+        probes.add(launch("hop-probe-receiver", jar, agentJvm,
+                List.of("hop-probe", "receive", kafka.bootstrapServers(), hopProbeFile.toString()), Map.of()));
+        probes.add(launch("hop-probe-sender", jar, List.of("-Xmx128m"), List.of("hop-probe", "send",
+                kafka.bootstrapServers(), db.jdbcUrl(), db.username(), Integer.toString(intervalMs)),
+                Map.of(HopProbe.PASSWORD_ENV, db.password() == null ? "" : db.password()))); // password off the command line
         return hopProbeFile;
     }
 
@@ -121,43 +121,38 @@ final class ScaleStack implements AutoCloseable {
         return runDir;
     }
 
-    private Process startProbe(String name, Path jar, List<String> jvm, List<String> args, Map<String, String> env)
-            throws IOException {
-        Path log = runDir.resolve("logs").resolve(name + ".log");
-        Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvm);
-        command.add("-jar");
-        command.add(jar.toString());
-        command.add("hop-probe");
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env); // the password stays off the command line
-        return builder.start();
-    }
-
     Map<String, App> agents() {
         return agents;
     }
 
     private App start(String name, Path jar, List<String> jvm, AppSettings settings) throws IOException {
-        Path log = runDir.resolve("logs").resolve(name + ".log");
         Path portFile = runDir.resolve(name + ".port");
-        Files.createDirectories(log.getParent());
         Files.deleteIfExists(portFile);
         settings.with("ferry.port-file", portFile.toString());
+        // secrets stay off the command line
+        Process process = launch(name, jar, jvm, settings.withoutSecrets().asArgs(), settings.secrets().asEnv());
+        return new App(name, process, logOf(name), portFile);
+    }
+
+    private Path logOf(String name) {
+        return runDir.resolve("logs").resolve(name + ".log");
+    }
+
+    /** java JVM -jar JAR ARGS, with ENV added, its output appended to logs/NAME.log. */
+    private Process launch(String name, Path jar, List<String> jvm, List<String> args, Map<String, String> env)
+            throws IOException {
+        Path log = logOf(name);
+        Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvm);
         command.add("-jar");
         command.add(jar.toString());
-        command.addAll(settings.withoutSecrets().asArgs());
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(settings.secrets().asEnv()); // secrets stay off the command line
-        return new App(name, builder.start(), log, portFile);
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     Path guests() {
