@@ -32,7 +32,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The floor under a stage hop on this machine: what a hop costs when the decision is free. A sender JVM commits one row
  * to PostgreSQL and then publishes with the orchestrator's producer settings (acks=all, idempotent, no linger); a
  * receiver JVM consumes with an agent's settings (fetch.max.wait 500 ms, offsets committed once per poll) and writes
- * "seq sentMicros receivedMicros" per probe. Both JVMs run beside the stack, on the same clock, so a probe crosses the
+ * "seq sentMicros committedMicros receivedMicros" per probe (sent: before the insert; committed: after the commit). Both JVMs run beside the stack, on the same clock, so a probe crosses the
  * same four processes as a hop (sender, PostgreSQL, the broker, receiver) and waits the same turns for a core.
  *
  * <p>{@code java -jar bench.jar hop-probe send BOOTSTRAP JDBC_URL USER INTERVAL_MS} (password in
@@ -45,20 +45,26 @@ public final class HopProbe {
     private HopProbe() {}
 
     /** One probe as the receiver wrote it. */
-    record Probe(long seq, Instant sent, Instant received) {
+    record Probe(long seq, Instant sent, Instant committed, Instant received) {
         double millis() {
             return Hops.between(sent, received);
         }
 
+        /** The PostgreSQL part: the insert and its commit. */
+        double commitMillis() {
+            return Hops.between(sent, committed);
+        }
+
         static Probe parse(String line) {
             String[] f = line.strip().split(" ");
-            return new Probe(Long.parseLong(f[0]), micros(Long.parseLong(f[1])), micros(Long.parseLong(f[2])));
+            return new Probe(Long.parseLong(f[0]), micros(Long.parseLong(f[1])), micros(Long.parseLong(f[2])),
+                    micros(Long.parseLong(f[3])));
         }
     }
 
-    /** The probes sent in [from, to), in milliseconds; a probe sent in the window and not yet received is left out. */
-    static List<Double> floorMillis(List<Probe> probes, Instant from, Instant to) {
-        return probes.stream().filter(p -> !p.sent().isBefore(from) && p.sent().isBefore(to)).map(Probe::millis).toList();
+    /** The probes sent in [from, to); a probe sent in the window and not yet received is left out. */
+    static List<Probe> sentIn(List<Probe> probes, Instant from, Instant to) {
+        return probes.stream().filter(p -> !p.sent().isBefore(from) && p.sent().isBefore(to)).toList();
     }
 
     static List<Probe> read(Path file) throws IOException {
@@ -111,7 +117,7 @@ public final class HopProbe {
                     insert.setLong(1, seq);
                     insert.executeUpdate();
                     c.commit();
-                    producer.send(new ProducerRecord<>(TOPIC, "probe", seq + " " + sent));
+                    producer.send(new ProducerRecord<>(TOPIC, "probe", seq + " " + sent + " " + micros(Instant.now())));
                     Thread.sleep(intervalMs);
                 }
             }

@@ -199,8 +199,10 @@ public final class ScaleBench {
             stack.waitFor("the hop probe's first probe", Duration.ofMinutes(2), () -> !probes(stack).isEmpty());
             Instant idleFrom = Instant.now();
             Thread.sleep(IDLE_FLOOR_WINDOW.toMillis()); // a measuring window, not a wait for something
-            Percentiles idle = floor(stack, idleFrom, Instant.now());
+            Instant idleTo = Instant.now();
+            Percentiles idle = floor(stack, idleFrom, idleTo);
             put(out, "hopFloorIdleMs", idle);
+            put(out, "hopFloorIdleCommitMs", floor(stack, idleFrom, idleTo, HopProbe.Probe::commitMillis));
             say("hop floor on the idle stack: p50 %.1f ms, p99 %.1f ms (%d probes)", idle.p50(), idle.p99(), idle.count());
 
             if (compare) {
@@ -315,6 +317,12 @@ public final class ScaleBench {
      * probe before it did too). NONE, saying why, when the probe stopped.
      */
     static Percentiles floor(ScaleStack stack, Instant from, Instant to) throws InterruptedException {
+        return floor(stack, from, to, HopProbe.Probe::millis);
+    }
+
+    /** As {@link #floor(ScaleStack, Instant, Instant)}, of one part of each probe. */
+    static Percentiles floor(ScaleStack stack, Instant from, Instant to,
+            java.util.function.ToDoubleFunction<HopProbe.Probe> part) throws InterruptedException {
         if (stack.hopProbeFile() == null) {
             return Percentiles.NONE;
         }
@@ -325,7 +333,7 @@ public final class ScaleBench {
             say("no hop floor for %s..%s: %s (see %s)", from, to, e.getMessage(), stack.runDir().resolve("logs"));
             return Percentiles.NONE;
         }
-        return Percentiles.of(HopProbe.floorMillis(probes(stack), from, to));
+        return Percentiles.of(HopProbe.sentIn(probes(stack), from, to).stream().mapToDouble(part).toArray());
     }
 
     /** After ÷ before of the figures a fix should move (below 1 is better for times, above 1 for rates). */
@@ -626,6 +634,8 @@ public final class ScaleBench {
                     .replaceAll("[^a-z0-9,]", "").split(",")) + ".csv"));
             Percentiles floor = floor(stack, run.startedAt(), run.startedAt().plusMillis(run.elapsedMs()));
             put(s, "hopFloorMs", floor);
+            put(s, "hopFloorCommitMs", floor(stack, run.startedAt(), run.startedAt().plusMillis(run.elapsedMs()),
+                    HopProbe.Probe::commitMillis));
             s.put("stageHopOverFloorP99", s.path("stageHopMs").path("p99").asDouble() / floor.p99());
             ObjectNode byAction = s.putObject("stageHopMsByCommand");
             hops.hops().stream().collect(java.util.stream.Collectors.groupingBy(h -> h.outcomeType() + "->" + h.action(),
