@@ -105,7 +105,9 @@ final class ScaleTargets {
                     {"admittedToCompletedMs", "admitted -> completed"},
                     {"stageHopMs", "stage hop: outcome recorded -> command received"},
                     {"stageHopToPublishedMs", "  of which recorded -> published (outbox relay)"},
-                    {"stageHopPublishedToReceivedMs", "  of which published -> received (Kafka)"}}) {
+                    {"stageHopPublishedToReceivedMs", "  of which published -> received (Kafka)"},
+                    {"hopFloorMs", "hop floor (probe: commit, publish, consume)"},
+                    {"hopFloorCommitMs", "  of which the commit"}}) {
                 line(b, row[1], d.path(row[0]));
             }
             d.path("stageHopMsByCommand").properties().forEach(e -> line(b, "  " + e.getKey(), e.getValue()));
