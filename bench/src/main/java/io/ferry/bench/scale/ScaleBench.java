@@ -199,10 +199,8 @@ public final class ScaleBench {
             stack.waitFor("the hop probe's first probe", Duration.ofMinutes(2), () -> !probes(stack).isEmpty());
             Instant idleFrom = Instant.now();
             Thread.sleep(IDLE_FLOOR_WINDOW.toMillis()); // a measuring window, not a wait for something
-            Instant idleTo = Instant.now();
-            Percentiles idle = floor(stack, idleFrom, idleTo);
-            put(out, "hopFloorIdleMs", idle);
-            put(out, "hopFloorIdleCommitMs", floor(stack, idleFrom, idleTo, HopProbe.Probe::commitMillis));
+            Percentiles idle = putFloor(out, "hopFloorIdleMs", "hopFloorIdleCommitMs",
+                    probesSentIn(stack, idleFrom, Instant.now()));
             say("hop floor on the idle stack: p50 %.1f ms, p99 %.1f ms (%d probes)", idle.p50(), idle.p99(), idle.count());
 
             if (compare) {
@@ -313,27 +311,29 @@ public final class ScaleBench {
     }
 
     /**
-     * The floor over [from, to): the probes sent in it, once a probe sent after it arrived (one partition, so every
-     * probe before it did too). NONE, saying why, when the probe stopped.
+     * The hop probes sent in [from, to), once a probe sent after it arrived (one partition, so every probe before it did
+     * too); none, saying why, when the probe was not started or stopped.
      */
-    static Percentiles floor(ScaleStack stack, Instant from, Instant to) throws InterruptedException {
-        return floor(stack, from, to, HopProbe.Probe::millis);
-    }
-
-    /** As {@link #floor(ScaleStack, Instant, Instant)}, of one part of each probe. */
-    static Percentiles floor(ScaleStack stack, Instant from, Instant to,
-            java.util.function.ToDoubleFunction<HopProbe.Probe> part) throws InterruptedException {
+    static List<HopProbe.Probe> probesSentIn(ScaleStack stack, Instant from, Instant to) throws InterruptedException {
         if (stack.hopProbeFile() == null) {
-            return Percentiles.NONE;
+            return List.of();
         }
         try {
             stack.waitFor("a hop probe sent after " + to, Duration.ofSeconds(30),
                     () -> probes(stack).stream().anyMatch(p -> p.sent().isAfter(to)));
         } catch (IllegalStateException e) {
             say("no hop floor for %s..%s: %s (see %s)", from, to, e.getMessage(), stack.runDir().resolve("logs"));
-            return Percentiles.NONE;
+            return List.of();
         }
-        return Percentiles.of(HopProbe.sentIn(probes(stack), from, to).stream().mapToDouble(part).toArray());
+        return HopProbe.sentIn(probes(stack), from, to);
+    }
+
+    /** Puts the floor (each probe sent to received) under {@code key} and its commit part under {@code commitKey}. */
+    private static Percentiles putFloor(ObjectNode node, String key, String commitKey, List<HopProbe.Probe> probes) {
+        Percentiles floor = Percentiles.of(probes.stream().mapToDouble(HopProbe.Probe::millis).toArray());
+        put(node, key, floor);
+        put(node, commitKey, Percentiles.of(probes.stream().mapToDouble(HopProbe.Probe::commitMillis).toArray()));
+        return floor;
     }
 
     /** After ÷ before of the figures a fix should move (below 1 is better for times, above 1 for rates). */
@@ -632,10 +632,8 @@ public final class ScaleBench {
             s.put("hopsUnreceived", hops.unreceived().size());
             Hops.write(hops.hops(), stack.runDir().resolve("hops-" + String.join("-", s.path("hosts").asString("drain")
                     .replaceAll("[^a-z0-9,]", "").split(",")) + ".csv"));
-            Percentiles floor = floor(stack, run.startedAt(), run.startedAt().plusMillis(run.elapsedMs()));
-            put(s, "hopFloorMs", floor);
-            put(s, "hopFloorCommitMs", floor(stack, run.startedAt(), run.startedAt().plusMillis(run.elapsedMs()),
-                    HopProbe.Probe::commitMillis));
+            Percentiles floor = putFloor(s, "hopFloorMs", "hopFloorCommitMs",
+                    probesSentIn(stack, run.startedAt(), run.startedAt().plusMillis(run.elapsedMs())));
             s.put("stageHopOverFloorP99", s.path("stageHopMs").path("p99").asDouble() / floor.p99());
             ObjectNode byAction = s.putObject("stageHopMsByCommand");
             hops.hops().stream().collect(java.util.stream.Collectors.groupingBy(h -> h.outcomeType() + "->" + h.action(),

@@ -57,9 +57,9 @@ public class Outcomes {
     /**
      * Encodes an outcome of every part for {@code command} and asks the producer for the outcome topic's
      * partitions, sending nothing: the first real report then finds the encoder loaded and the producer's metadata
-     * fetched (see {@link CommandPathWarmUp}). Returns the encoded size.
+     * fetched (see {@link CommandPathWarmUp}).
      */
-    int warmUp(StageCommand command) {
+    void warmUp(StageCommand command) {
         AgentOutcome outcome = AgentOutcome.newBuilder()
                 .setOutcomeId(UUID.randomUUID().toString()).setCommandId(command.getCommandId())
                 .setMigrationId(command.getMigrationId()).setHost(command.getTargetHost()).setOccurredAt(clock.instant())
@@ -73,9 +73,8 @@ public class Outcomes {
                         .setDeviceStateUs(0L).setDigestCheckUs(0).setStorageHandoffUs(0).setResumeUs(0).setOtherUs(0)
                         .setAuthorisationWaitUs(0L).build())
                 .build();
-        int size = codec.decode(codec.encode(outcome)).equals(outcome) ? codec.encode(outcome).length : -1;
+        codec.encode(outcome); // the agent only encodes outcomes; decoding them is the orchestrator's
         kafka.partitionsFor(TOPIC);
-        return size;
     }
 
     @jakarta.annotation.PreDestroy

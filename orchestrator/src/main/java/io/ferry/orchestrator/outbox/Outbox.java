@@ -1,7 +1,9 @@
 package io.ferry.orchestrator.outbox;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -17,17 +19,20 @@ public class Outbox {
     public static final String JSON = "application/json";
     private final JdbcTemplate jdbc;
     private final OutboxRelay relay;
-    /** One instance, registered at most once per transaction however many rows it adds. */
-    private final TransactionSynchronization wakeRelay = new TransactionSynchronization() {
-        @Override
-        public void afterCommit() {
-            relay.wakeUp();
-        }
-    };
+    /** One instance per relay lane, each registered at most once per transaction however many rows it adds. */
+    private final Map<OutboxRelay.Lane, TransactionSynchronization> wakeLane = new EnumMap<>(OutboxRelay.Lane.class);
 
     public Outbox(JdbcTemplate jdbc, OutboxRelay relay) {
         this.jdbc = jdbc;
         this.relay = relay;
+        for (OutboxRelay.Lane lane : OutboxRelay.Lane.values()) {
+            wakeLane.put(lane, new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    relay.wakeUp(lane);
+                }
+            });
+        }
     }
 
     /** A message for {@link #addAll}. */
@@ -50,10 +55,12 @@ public class Outbox {
             args.addAll(java.util.Arrays.asList(m.topic(), m.key(), m.payload(), m.contentType()));
         }
         jdbc.update(sql.toString(), args.toArray());
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            relay.wakeUp(); // no transaction: the row is committed already
-        } else if (!TransactionSynchronizationManager.getSynchronizations().contains(wakeRelay)) {
-            TransactionSynchronizationManager.registerSynchronization(wakeRelay);
+        for (OutboxRelay.Lane lane : messages.stream().map(m -> OutboxRelay.Lane.of(m.topic())).distinct().toList()) {
+            if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+                relay.wakeUp(lane); // no transaction: the row is committed already
+            } else if (!TransactionSynchronizationManager.getSynchronizations().contains(wakeLane.get(lane))) {
+                TransactionSynchronizationManager.registerSynchronization(wakeLane.get(lane));
+            }
         }
     }
 }

@@ -42,6 +42,11 @@ public class OutboxRelay implements SmartLifecycle {
             this.lock = lock;
             this.thread = thread;
         }
+
+        /** The lane that publishes rows of this topic (the same rule as {@link #filter}). */
+        static Lane of(String topic) {
+            return topic.startsWith(io.ferry.schema.Topics.COMMANDS_PREFIX) ? COMMANDS : OTHERS;
+        }
     }
 
     private static final String COMMAND_TOPICS = io.ferry.schema.Topics.COMMANDS_PREFIX.replace("_", "\\_") + "%";
@@ -65,8 +70,14 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /** Wakes every lane (the relay also polls every 200 ms). */
     public void wakeUp() {
         wake.values().forEach(Semaphore::release);
+    }
+
+    /** Wakes the lane that has rows to send: a commit that wrote only events leaves the command lane asleep. */
+    void wakeUp(Lane lane) {
+        wake.get(lane).release();
     }
 
     @Override
