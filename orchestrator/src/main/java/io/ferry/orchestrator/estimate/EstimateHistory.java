@@ -12,7 +12,8 @@ import java.util.List;
  * @param measuredLinkMbps 0 when no uncapped migration is on record
  * @param uncappedOverheads what an uncapped migration spends outside its rounds and pause
  * @param cappedOverheads the same for a capped one
- * @param route whose migrations these are: one source and destination ("hv-01 to hv-02"), or {@link #ALL_ROUTES}
+ * @param route whose migrations these are: one source and destination ("from hv-01 to hv-02"), two hosts' either way
+ *     ("between hv-01 and hv-02"), or {@link #ALL_ROUTES}
  * @param laterRoundsFactor how much faster than round 1 the uncapped rounds after it ran (median, at least 1; 1 when
  *     none had a second round): QEMU's later passes send only dirty pages, found in its bitmap, where round 1 reads
  *     and checks every page of the guest (measured here: round 1 at 0.85-0.95 Gbit/s; QEMU's own rate at round 2's end 1.7-3.9)
@@ -26,27 +27,42 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
 
     /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
     static final double DEFAULT_LINK_MBPS = 8_000;
-    /** The migrations it reads, newest first: of one route when it has enough, else of all. */
-    static final int MIGRATIONS = 20;
-    /** A route's own history is read once it has this many completed migrations (a first one is often a cold JVM's). */
+    /**
+     * The migrations it reads, newest first. Few, so the estimate follows the hosts as they are now: a load that
+     * came or went, JVMs still warming (measured here, a fresh stack's six warm-up migrations ran 0.6-1.0 s outside
+     * their rounds, falling leg by leg; learnt from a route's three newest, with a cold one among them, uncapped 1 GiB
+     * and QEMU estimates were +14 to +18 % in the median and 10 of 16 within ± 20 %; from the two hosts' newest four,
+     * +2 to +7 % and 14 of 16, re-judged on the same runs). Four still give a quartile a neighbour to lean on.
+     */
+    static final int MIGRATIONS = 4;
+    /** Two hosts' migrations are read once they have this many completed, in either direction. */
     static final int ROUTE_MINIMUM = 2;
     static final String ALL_ROUTES = "all routes";
 
     /**
      * From the newest rows: those from {@code source} to {@code destination} when there are enough of them, else
-     * every route's. The link and the overheads belong to a route, not to ferry: two hosts' path, load and memory
-     * differ (measured here: a guest sent back to the host it came from streamed round 1 at 6-7 Gbit/s, the other way
-     * at 1.1-1.9, so an estimate learnt from both said 0.4-0.7 s too little for the slow way).
+     * those between the two hosts either way, else every route's.
      */
     static EstimateHistory of(List<Precopied> newestFirst, String source, String destination) {
-        return of(newestFirst.stream().filter(r -> r.went(source, destination)).toList(), newestFirst, source, destination);
+        return of(newestFirst.stream().filter(r -> r.went(source, destination)).toList(),
+                newestFirst.stream().filter(r -> r.went(source, destination) || r.went(destination, source)).toList(),
+                newestFirst, source, destination);
     }
 
-    /** The same from the route's own newest migrations and every route's, each read apart. */
-    static EstimateHistory of(List<Precopied> routeNewestFirst, List<Precopied> everyNewestFirst, String source,
-            String destination) {
-        if (routeNewestFirst.size() >= ROUTE_MINIMUM) {
-            return of(routeNewestFirst.stream().limit(MIGRATIONS).toList(), source + " to " + destination);
+    /**
+     * The same from the route's own newest migrations, the two hosts' either way, and every route's, each read apart.
+     * The route's own come first once it has {@link #MIGRATIONS}: two hosts' path, load and memory can differ by
+     * direction (measured here once: a guest sent back to the host it came from streamed round 1 at 6-7 Gbit/s, the
+     * other way at 1.1-1.9). Until then the two hosts' migrations either way: a route's first few alone hold a cold
+     * JVM's migration among too few warm ones.
+     */
+    static EstimateHistory of(List<Precopied> routeNewestFirst, List<Precopied> pairNewestFirst,
+            List<Precopied> everyNewestFirst, String source, String destination) {
+        if (routeNewestFirst.size() >= MIGRATIONS) {
+            return of(routeNewestFirst.stream().limit(MIGRATIONS).toList(), "from " + source + " to " + destination);
+        }
+        if (pairNewestFirst.size() >= ROUTE_MINIMUM) {
+            return of(pairNewestFirst.stream().limit(MIGRATIONS).toList(), "between " + source + " and " + destination);
         }
         return of(everyNewestFirst);
     }
@@ -114,7 +130,7 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
             return "a default (no uncapped migration on record yet)";
         }
         return "the round-1 rate of ferry's last uncapped migrations " + (route.equals(ALL_ROUTES) ? "on all routes"
-                : "from " + route) + " (upper quartile)";
+                : route) + " (upper quartile)";
     }
 
     private static double upperQuartile(double[] values) {

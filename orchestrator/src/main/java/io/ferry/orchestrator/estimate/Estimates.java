@@ -74,12 +74,14 @@ public class Estimates {
         return EstimateHistory.of(newestFirst());
     }
 
-    /** The same from {@code source} to {@code destination}, once that route has migrations of its own. */
+    /** The same from {@code source} to {@code destination}: that route's, else the two hosts' either way, once they have some. */
     public EstimateHistory history(String source, String destination) {
         java.time.Instant now = clock.instant();
-        Cached route = routes.compute(source + " " + destination, (key, c) -> fresh(c, now) ? c
+        Cached route = routes.compute("to " + source + " " + destination, (key, c) -> fresh(c, now) ? c
                 : new Cached(now, readModel.recentPrecopies(source, destination, EstimateHistory.MIGRATIONS)));
-        return EstimateHistory.of(route.newestFirst(), newestFirst(), source, destination);
+        Cached pair = routes.compute("between " + source + " " + destination, (key, c) -> fresh(c, now) ? c
+                : new Cached(now, readModel.recentPrecopiesBetween(source, destination, EstimateHistory.MIGRATIONS)));
+        return EstimateHistory.of(route.newestFirst(), pair.newestFirst(), newestFirst(), source, destination);
     }
 
     private java.util.List<MigrationsReadModel.Precopied> newestFirst() {

@@ -136,6 +136,19 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     /** The same of one route: from {@code source} to {@code destination} (both null: every route). */
     public List<Precopied> recentPrecopies(String source, String destination, int limit) {
+        return source == null ? recentPrecopies("true", limit)
+                : recentPrecopies("m.source_host = ? and m.destination_host = ?", limit, source, destination);
+    }
+
+    /** The same of two hosts' migrations either way: from {@code one} to {@code other} and back. */
+    public List<Precopied> recentPrecopiesBetween(String one, String other, int limit) {
+        return recentPrecopies("((m.source_host = ? and m.destination_host = ?) or (m.source_host = ? and m.destination_host = ?))",
+                limit, one, other, other, one);
+    }
+
+    private List<Precopied> recentPrecopies(String hosts, int limit, Object... hostArgs) {
+        Object[] args = java.util.Arrays.copyOf(hostArgs, hostArgs.length + 1);
+        args[hostArgs.length] = limit;
         return jdbc.query("""
                 select m.total_ms, coalesce(m.downtime_ms, 0),
                     (select coalesce(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0) from migration_events e
@@ -159,12 +172,11 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                             / nullif(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0)
                        from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
                         and (e.payload_json->'progress'->>'round')::int >= 2)
-                from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
-                  and (?::text is null or (m.source_host = ? and m.destination_host = ?))
-                order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                from migrations m where m.state = 'COMPLETED' and m.total_ms is not null and (""" + hosts + """
+                ) order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                 rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7)), rs.getString(8), rs.getString(9),
                 rs.getDouble(10)),
-                source, source, destination, limit);
+                args);
     }
 
     /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */
