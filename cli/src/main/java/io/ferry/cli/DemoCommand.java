@@ -98,9 +98,17 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     // its round 1, as the measured migration's: the estimate learns the link from these
                     warmUps.add(withRoundOne(warm, api.get("/api/migrations/" + warm.path("migrationId").asString() + "/history")));
+                    // the next leg starts as the measured one does, once the guest's new host has sampled it: back to
+                    // back, each leg began while both hosts still settled the last one's arrival and departure, and
+                    // ran slower than the measured migration the estimate learns them for
+                    awaitSample(api);
                 }
             }
-            awaitEstimate(api, out);
+            JsonNode estimate = awaitSample(api);
+            if (estimate != null) {
+                out.println("estimate: " + io.ferry.cli.output.EstimateText.verdict(estimate)
+                        + (estimate.path("sample").isObject() ? "" : " (" + estimate.path("note").asString() + ")"));
+            }
             String requestId = submit(stack, Stack.DESTINATION, policy(bandwidthMbps));
             out.printf("%nsubmitted request %s to ferry.migration-requests: SERVER2 (%d MB) hv-01 -> hv-02%n%n",
                     requestId, stackOptions.memoryMb);
@@ -233,10 +241,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits (at most 30 s) until hv-01 has sampled SERVER2 since it booted or came back from a warm-up, so the
-     * migration records an estimate from the guest as it is, and prints that estimate.
+     * Waits (at most 30 s) until SERVER2's host has sampled it since it booted or arrived, so the next migration records
+     * an estimate from the guest as it is; returns that estimate (null: none came).
      */
-    private void awaitEstimate(FerryClient api, PrintStream out) throws InterruptedException {
+    private JsonNode awaitSample(FerryClient api) throws InterruptedException {
         String query = "/api/estimate" + io.ferry.cli.connection.Query.of().add("vm", "SERVER2")
                 .add("bandwidthMbps", bandwidthMbps).add("maxDowntimeMs", maxDowntimeMs).add("maxRounds", maxRounds)
                 .add("autoConverge", autoConverge ? Boolean.TRUE : null);
@@ -253,10 +261,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             Thread.sleep(250);
         }
-        if (estimate != null) {
-            out.println("estimate: " + io.ferry.cli.output.EstimateText.verdict(estimate)
-                    + (estimate.path("sample").isObject() ? "" : " (" + estimate.path("note").asString() + ")"));
-        }
+        return estimate;
     }
 
     /** The options' policy with this cap (null: uncapped). */
