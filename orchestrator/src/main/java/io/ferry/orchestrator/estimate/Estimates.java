@@ -60,13 +60,13 @@ public class Estimates {
 
     private record Cached(java.time.Instant at, java.util.List<MigrationsReadModel.Precopied> newestFirst) {}
 
-    /** Each route's own history, read apart from every route's; forgotten with it. */
-    private final java.util.Map<String, Cached> routes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Two hosts' history either way, read apart from every route's (one entry serves both directions); forgotten with it. */
+    private final java.util.Map<String, Cached> pairs = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The next estimate reads the history again: a migration completed. */
     void forgetHistory() {
         cached = null;
-        routes.clear();
+        pairs.clear();
     }
 
     /** What ferry measured of its recent migrations on every route: the link and the overheads the model assumes. */
@@ -77,11 +77,12 @@ public class Estimates {
     /** The same from {@code source} to {@code destination}: that route's, else the two hosts' either way, once they have some. */
     public EstimateHistory history(String source, String destination) {
         java.time.Instant now = clock.instant();
-        Cached route = routes.compute("to " + source + " " + destination, (key, c) -> fresh(c, now) ? c
-                : new Cached(now, readModel.recentPrecopies(source, destination, EstimateHistory.MIGRATIONS)));
-        Cached pair = routes.compute("between " + source + " " + destination, (key, c) -> fresh(c, now) ? c
+        String pairKey = source.compareTo(destination) < 0 ? source + " " + destination : destination + " " + source;
+        Cached pair = pairs.compute(pairKey, (key, c) -> fresh(c, now) ? c
                 : new Cached(now, readModel.recentPrecopiesBetween(source, destination, EstimateHistory.MIGRATIONS)));
-        return EstimateHistory.of(route.newestFirst(), pair.newestFirst(), newestFirst(), source, destination);
+        java.util.List<MigrationsReadModel.Precopied> between = pair.newestFirst();
+        return EstimateHistory.of(between.stream().filter(r -> r.went(source, destination)).toList(), between,
+                newestFirst(), source, destination);
     }
 
     private java.util.List<MigrationsReadModel.Precopied> newestFirst() {

@@ -131,24 +131,27 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
 
     /** The newest completed migrations' totals, rounds and round-1 rate, at most {@code limit}: the estimate's history. */
     public List<Precopied> recentPrecopies(int limit) {
-        return recentPrecopies(null, null, limit);
+        return recentPrecopies("""
+                (select * from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
+                  order by m.updated_at desc limit ?)""", limit);
     }
 
-    /** The same of one route: from {@code source} to {@code destination} (both null: every route). */
-    public List<Precopied> recentPrecopies(String source, String destination, int limit) {
-        return source == null ? recentPrecopies("true", limit)
-                : recentPrecopies("m.source_host = ? and m.destination_host = ?", limit, source, destination);
-    }
-
-    /** The same of two hosts' migrations either way: from {@code one} to {@code other} and back. */
+    /**
+     * The same of two hosts' migrations either way, in one read: the newest {@code limit} of each direction and of the
+     * two together (at most twice {@code limit} rows), newest first. An estimate wants the route's own newest and,
+     * until the route has enough, the pair's.
+     */
     public List<Precopied> recentPrecopiesBetween(String one, String other, int limit) {
-        return recentPrecopies("((m.source_host = ? and m.destination_host = ?) or (m.source_host = ? and m.destination_host = ?))",
-                limit, one, other, other, one);
+        return recentPrecopies("""
+                (select * from (select m.*, row_number() over (partition by m.source_host order by m.updated_at desc) as nth_one_way,
+                        row_number() over (order by m.updated_at desc) as nth
+                     from migrations m where m.state = 'COMPLETED' and m.total_ms is not null
+                      and ((m.source_host = ? and m.destination_host = ?) or (m.source_host = ? and m.destination_host = ?))) m
+                  where m.nth <= ? or m.nth_one_way <= ?)""", one, other, other, one, limit, limit);
     }
 
-    private List<Precopied> recentPrecopies(String hosts, int limit, Object... hostArgs) {
-        Object[] args = java.util.Arrays.copyOf(hostArgs, hostArgs.length + 1);
-        args[hostArgs.length] = limit;
+    /** {@code from}: the migrations to read, a derived table of {@code migrations} rows. */
+    private List<Precopied> recentPrecopies(String from, Object... args) {
         return jdbc.query("""
                 select m.total_ms, coalesce(m.downtime_ms, 0),
                     (select coalesce(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0) from migration_events e
@@ -172,8 +175,8 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                             / nullif(sum((e.payload_json->'progress'->>'roundMs')::bigint), 0)
                        from migration_events e where e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
                         and (e.payload_json->'progress'->>'round')::int >= 2)
-                from migrations m where m.state = 'COMPLETED' and m.total_ms is not null and (""" + hosts + """
-                ) order by m.updated_at desc limit ?""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                from """ + from + """
+                 m order by m.updated_at desc""", (rs, i) -> new Precopied(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                 rs.getInt(4), rs.getDouble(5), rs.getDouble(6), Math.round(rs.getDouble(7)), rs.getString(8), rs.getString(9),
                 rs.getDouble(10)),
                 args);
