@@ -86,6 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Stack stack = Stack.start(options, out)) {
             FerryClient api = stack.client();
             List<JsonNode> warmUps = new ArrayList<>();
+            JsonNode estimate = null;
             for (int i = 1; i <= warmUpRoundTrips; i++) {
                 for (String to : List.of(Stack.DESTINATION, Stack.SOURCE)) {
                     JsonNode warm = follow(stack, api, submit(stack, to, policy(null)), new PrintStream(java.io.OutputStream.nullOutputStream()));
@@ -101,10 +102,12 @@ final class DemoCommand implements Callable<Integer> {
                     // the next leg starts as the measured one does, once the guest's new host has sampled it: back to
                     // back, each leg began while both hosts still settled the last one's arrival and departure, and
                     // ran slower than the measured migration the estimate learns them for
-                    awaitSample(api);
+                    estimate = awaitSample(api);
                 }
             }
-            JsonNode estimate = awaitSample(api);
+            if (warmUps.isEmpty()) {
+                estimate = awaitSample(api);
+            }
             if (estimate != null) {
                 out.println("estimate: " + io.ferry.cli.output.EstimateText.verdict(estimate)
                         + (estimate.path("sample").isObject() ? "" : " (" + estimate.path("note").asString() + ")"));
