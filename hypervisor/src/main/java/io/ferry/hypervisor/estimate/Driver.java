@@ -7,8 +7,8 @@ package io.ferry.hypervisor.estimate;
  * ready once it fits twice the limit (QemuPrecopy's READY_FACTOR: it then switches under the limit itself).
  */
 public enum Driver {
-    SIMULATED(1, true, true, false),
-    QEMU(2, false, false, true);
+    SIMULATED(1, true, true),
+    QEMU(2, false, false);
 
     /** The remaining set converges once it goes within this many downtime limits. */
     public final int readyFactor;
@@ -22,17 +22,10 @@ public enum Driver {
      */
     public final boolean pauseSendsConvergedSet;
 
-    /**
-     * Whether its passes after the first run faster than round 1 on an uncapped link: QEMU's send only the dirty pages
-     * its bitmap names, where round 1 reads every page; the simulated driver's stream alike.
-     */
-    public final boolean laterPassesFaster;
-
-    Driver(int readyFactor, boolean roundLimit, boolean pauseSendsConvergedSet, boolean laterPassesFaster) {
+    Driver(int readyFactor, boolean roundLimit, boolean pauseSendsConvergedSet) {
         this.readyFactor = readyFactor;
         this.roundLimit = roundLimit;
         this.pauseSendsConvergedSet = pauseSendsConvergedSet;
-        this.laterPassesFaster = laterPassesFaster;
     }
 
     /** The driver a heartbeat names ({@code simulated}, {@code qemu}); unknown names are modelled as simulated. */

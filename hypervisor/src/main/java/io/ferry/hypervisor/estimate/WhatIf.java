@@ -32,7 +32,7 @@ public record WhatIf(Estimate asRecorded, Estimate whatIf, GuestSample guest) {
             CopyPolicy policy, Driver driver, PrecopyModel.Overheads overheads, double uncappedLinkMbps) {
         GuestSample guest = recorded.guest(Instant.EPOCH, sampled);
         double recordedLink = recorded.linkMbps();
-        double later = recorded.laterRoundsFactor(); // the model keeps it only where later passes run faster
+        double later = recorded.laterRoundsFactor(); // the model keeps it only on an uncapped link
         Estimate asRecorded = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, recordedPolicy, recordedLink, driver,
                 overheads, 1, later));
         double link;
