@@ -50,7 +50,8 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
     }
 
     /**
-     * The same from the route's own newest migrations, the two hosts' either way, and every route's, each read apart.
+     * The same from the route's own newest migrations, the two hosts' either way, and every route's (the route's may be
+     * a subset of the two hosts').
      * The route's own come first once it has {@link #MIGRATIONS}: two hosts' path, load and memory can differ by
      * direction (measured here once: a guest sent back to the host it came from streamed round 1 at 6-7 Gbit/s, the
      * other way at 1.1-1.9). Until then the two hosts' migrations either way: a route's first few alone hold a cold
