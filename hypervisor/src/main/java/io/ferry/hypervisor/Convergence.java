@@ -16,6 +16,11 @@ public final class Convergence {
     public static final int THROTTLE_FIRST = 20;
     public static final int THROTTLE_STEP = 10;
     public static final int THROTTLE_MAX = 99;
+    /**
+     * A throttled guest runs this long, then sleeps its throttled share ({@code slice * t / (100 - t)}): QEMU's
+     * CPU_THROTTLE_TIMESLICE_NS, and the simulated guest's.
+     */
+    public static final long THROTTLE_SLICE_MS = 10;
     /** The progress timeout the agents give pre-copy (the request's progressTimeoutS is the orchestrator's). */
     public static final long PROGRESS_TIMEOUT_MS = 30_000;
 

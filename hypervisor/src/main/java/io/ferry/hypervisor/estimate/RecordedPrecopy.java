@@ -12,6 +12,8 @@ import java.util.List;
  * @param memoryPages the guest's pages
  */
 public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
+    /** A throttled round this many periods long or longer says the guest's rate. */
+    static final int THROTTLE_PERIODS = 2;
 
     /** One recorded round, as CopyProgress carries it. */
     public record Round(int round, long pagesSent, long bytesSent, long zeroPages, long dirtyPagesRemaining, long roundMs,
@@ -65,6 +67,27 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
         }
         return new GuestSample(at, own.windowMs(), sampled.get().dirtyPagesPerSec(), own.workingSetPages(), memoryPages,
                 own.usedPages(), own.zeroPages());
+    }
+
+    /**
+     * The rate its guest dirtied pages at while throttled, as its throttled rounds showed it (each counted as the share
+     * of its time the guest ran, as {@link #guest(Instant)} does); empty when it has no throttled round long enough to
+     * say it. A throttled guest runs in slices ({@link io.ferry.hypervisor.Convergence#THROTTLE_SLICE_MS} of every {@code slice / (1 - throttle)}, as
+     * QEMU's auto-converge and the simulated guest do), so a round shorter than a few such periods saw a whole slice or
+     * none, and says nothing of the rate; nor does one that left all the memory dirty.
+     */
+    public java.util.OptionalDouble throttledRate() {
+        List<DirtyCurve.Point> points = new ArrayList<>();
+        for (Round r : rounds) {
+            if (r.throttlePercent() > 0 && r.throttlePercent() < 100 && r.dirtyPagesRemaining() > 0
+                    && r.dirtyPagesRemaining() < memoryPages * DirtyCurve.SATURATED
+                    && r.roundMs() >= THROTTLE_PERIODS * io.ferry.hypervisor.Convergence.THROTTLE_SLICE_MS * 100.0 / (100 - r.throttlePercent())) {
+                points.add(new DirtyCurve.Point(r.roundMs() / 1000.0 * (100 - r.throttlePercent()) / 100,
+                        r.dirtyPagesRemaining()));
+            }
+        }
+        return points.isEmpty() ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(DirtyCurve.fit(points, memoryPages).pagesPerSec());
     }
 
     /**

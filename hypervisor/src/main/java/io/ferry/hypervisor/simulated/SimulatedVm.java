@@ -23,7 +23,7 @@ public final class SimulatedVm implements AutoCloseable {
     /** A writer that fell further behind than this (descheduled) drops the backlog instead of rushing it. */
     private static final long MAX_BACKLOG_NANOS = 100_000_000L;
     /** A throttled heavy guest runs this long, then sleeps its share: QEMU's auto-converge timeslice. */
-    private static final long TIMESLICE_NANOS = 10_000_000L;
+    private static final long TIMESLICE_NANOS = io.ferry.hypervisor.Convergence.THROTTLE_SLICE_MS * 1_000_000L;
 
     private final VmSpec spec;
     private final GuestMemory memory;

@@ -13,7 +13,9 @@ import java.time.Instant;
  * @param bandwidthNeededMbps when it does not converge, the link that would make it (null: none, or it converges)
  * @param autoConvergeThrottlePercent when it does not converge, the throttle auto-converge would reach (null: no help)
  * @param maxDowntimeNeededMs when it does not converge, the downtime limit that would make it (null: none)
+ * @param sampledDirtyPagesPerSec the dirty rate the guest's sample gave (null: no sample): beside the migration's
+ *     throttled rounds, how much slower the guest wrote under its own migration
  */
 public record Forecast(boolean converges, int rounds, long totalMs, long precopyMs, long downtimeMs, int throttlePercent,
         double linkMbps, String why, Instant sampledAt, Integer bandwidthNeededMbps, Integer autoConvergeThrottlePercent,
-        Long maxDowntimeNeededMs) {}
+        Long maxDowntimeNeededMs, Double sampledDirtyPagesPerSec) {}

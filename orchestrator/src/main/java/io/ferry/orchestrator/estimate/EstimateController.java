@@ -90,11 +90,13 @@ class EstimateController {
      *     modelled idle with all its memory used, which {@code note} says)
      * @param remedies when it does not converge: the bandwidth, auto-converge throttle and downtime limit that would
      *     make it (each null when none would)
+     * @param throttledRateFactor the share of its sample's dirty rate a throttled guest is played at, as its own recent
+     *     migrations' throttled rounds showed it (1: the sample's rate; a guest writes slower beside its own migration)
      */
     record EstimateView(String vmId, String sourceHost, String destinationHost, String driver, boolean converges, int rounds,
             long totalMs, long precopyMs, long downtimeMs, int throttlePercent, double linkMbps, String linkSource,
             String why, Estimate.Remedies remedies, PolicyView policy, GuestSample sample, String note,
-            int historyMigrations, List<Estimate.Round> perRound) {
+            int historyMigrations, double throttledRateFactor, List<Estimate.Round> perRound) {
         static EstimateView of(Estimates.Answer a, String to) {
             Estimate e = a.estimate();
             Policy p = a.policy();
@@ -103,7 +105,7 @@ class EstimateController {
                     a.linkSource(), e.why(), e.remedies(), new PolicyView(p.maxDowntimeMs(), p.bandwidthMbps(), p.maxRounds(),
                     p.autoConverge()), a.sample().orElse(null), a.sample().isPresent() ? null
                     : "the source has not sampled this guest yet (it does every 15 s while it runs): modelled as idle "
-                    + "with all its memory used", a.history().migrations(),
+                    + "with all its memory used", a.history().migrations(), Math.round(a.throttledRateFactor() * 1000) / 1000.0,
                     e.perRound().stream().limit(MAX_ROUNDS_SHOWN).toList());
         }
     }

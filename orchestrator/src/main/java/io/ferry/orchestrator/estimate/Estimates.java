@@ -6,6 +6,7 @@ import io.ferry.hypervisor.estimate.Driver;
 import io.ferry.hypervisor.estimate.Estimate;
 import io.ferry.hypervisor.estimate.GuestSample;
 import io.ferry.hypervisor.estimate.PrecopyModel;
+import io.ferry.hypervisor.estimate.SampledPrecopy;
 import io.ferry.orchestrator.core.Forecast;
 import io.ferry.orchestrator.core.Policy;
 import io.ferry.orchestrator.inventory.Inventory;
@@ -46,13 +47,25 @@ public class Estimates {
             if (driver == Driver.QEMU) {
                 guest = withQemusZeroPages(vmId, guest);
             }
-            Estimate estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver,
+            PrecopyModel.Inputs in = new PrecopyModel.Inputs(guest, copy, link, driver,
                     history.overheads(policy.bandwidthMbps()), policy.bandwidthMbps() > 0 ? 1 : history.tailFactor(),
-                    history.laterRoundsFactor()));
+                    history.laterRoundsFactor());
+            Estimate estimate = PrecopyModel.estimate(in);
+            double factor = 1;
+            if (policy.autoConverge() || !estimate.converges()) { // it plays throttled rounds: the guest's own say their rate
+                factor = SampledPrecopy.throttledRateFactor(readModel.recentThrottledPrecopies(vmId, THROTTLED_MIGRATIONS));
+                if (factor < 1) {
+                    estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver, in.overheads(),
+                            in.tailFactor(), in.laterRoundsFactor(), factor));
+                }
+            }
             return new Answer(vmId, where.host(), where.driver(), where.sample(), history, policy, estimate,
-                    history.linkSource(policy.bandwidthMbps()));
+                    history.linkSource(policy.bandwidthMbps()), factor);
         });
     }
+
+    /** A VM's newest migrations with throttled rounds that say how fast it writes throttled. */
+    static final int THROTTLED_MIGRATIONS = 4;
 
     /** How long the history is reused: a drain submits dozens of moves in a second, each estimated. */
     private static final java.time.Duration HISTORY_FRESH = java.time.Duration.ofSeconds(5);
@@ -128,16 +141,18 @@ public class Estimates {
     /**
      * @param sample the guest's sample it rests on; empty: none yet (modelled idle, all memory used)
      * @param linkSource where the link rate comes from
+     * @param throttledRateFactor the share of its sample's rate the guest's throttled rounds were played at, from its own
+     *     recent throttled rounds (1: the sample's rate)
      */
     public record Answer(String vmId, String sourceHost, String driver, Optional<GuestSample> sample, EstimateHistory history,
-            Policy policy, Estimate estimate, String linkSource) {
+            Policy policy, Estimate estimate, String linkSource, double throttledRateFactor) {
         public Forecast forecast() {
             Estimate e = estimate;
             Estimate.Remedies r = e.remedies();
             return new Forecast(e.converges(), e.rounds(), e.totalMs(), e.precopyMs(), e.downtimeMs(), e.throttlePercent(),
                     Math.round(e.linkMbps() * 10) / 10.0, e.why(), sample.map(s -> s.sampledAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).orElse(null),
                     r == null ? null : r.bandwidthMbps(), r == null ? null : r.autoConvergeThrottlePercent(),
-                    r == null ? null : r.maxDowntimeMs());
+                    r == null ? null : r.maxDowntimeMs(), sample.map(GuestSample::dirtyPagesPerSec).orElse(null));
         }
     }
 }

@@ -278,13 +278,14 @@ public final class EventCodec {
     private static io.ferry.schema.common.MigrationEstimate estimate(io.ferry.orchestrator.core.Forecast f) {
         return new io.ferry.schema.common.MigrationEstimate(f.converges(), f.rounds(), f.totalMs(), f.precopyMs(),
                 f.downtimeMs(), f.throttlePercent(), f.linkMbps(), f.why(), f.sampledAt(), f.bandwidthNeededMbps(),
-                f.autoConvergeThrottlePercent(), f.maxDowntimeNeededMs());
+                f.autoConvergeThrottlePercent(), f.maxDowntimeNeededMs(), f.sampledDirtyPagesPerSec());
     }
 
     private static io.ferry.orchestrator.core.Forecast forecast(io.ferry.schema.common.MigrationEstimate e) {
         return new io.ferry.orchestrator.core.Forecast(e.getConverges(), e.getRounds(), e.getTotalMs(), e.getPrecopyMs(),
                 e.getDowntimeMs(), e.getThrottlePercent(), e.getLinkMbps(), e.getWhy(), e.getSampledAt(),
-                e.getBandwidthNeededMbps(), e.getAutoConvergeThrottlePercent(), e.getMaxDowntimeNeededMs());
+                e.getBandwidthNeededMbps(), e.getAutoConvergeThrottlePercent(), e.getMaxDowntimeNeededMs(),
+                e.getSampledDirtyPagesPerSec());
     }
 
     private static PlacementDecision placement(Placement p) {

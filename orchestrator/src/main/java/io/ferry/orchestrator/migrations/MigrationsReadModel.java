@@ -182,6 +182,39 @@ public class MigrationsReadModel implements Reactor<MigrationCommand, MigrationE
                 args);
     }
 
+    /**
+     * A VM's newest {@code limit} migrations, in any state, that ran a throttled round and whose estimate rested on a
+     * sample: each with the sample's rate and its rounds, newest first. Beside each other they say how much slower the
+     * guest dirtied pages while throttled under its own migration than sampled alone.
+     */
+    public List<io.ferry.hypervisor.estimate.SampledPrecopy> recentThrottledPrecopies(String vmId, int limit) {
+        Map<UUID, Double> sampled = new java.util.LinkedHashMap<>();
+        Map<UUID, Long> pages = new java.util.HashMap<>();
+        Map<UUID, List<io.ferry.hypervisor.estimate.RecordedPrecopy.Round>> rounds = new java.util.HashMap<>();
+        jdbc.query("""
+                select m.migration_id, (m.estimate->>'sampledDirtyPagesPerSec')::float8, m.memory_mb,
+                    (e.payload_json->'progress'->>'round')::int, (e.payload_json->'progress'->>'pagesSent')::bigint,
+                    (e.payload_json->'progress'->>'bytesSent')::bigint, (e.payload_json->'progress'->>'zeroPages')::bigint,
+                    (e.payload_json->'progress'->>'dirtyPagesRemaining')::bigint,
+                    (e.payload_json->'progress'->>'roundMs')::bigint, (e.payload_json->'progress'->>'throttlePercent')::int
+                from (select migration_id, estimate, memory_mb, created_at from migrations
+                       where vm_id = ? and (estimate->>'sampledDirtyPagesPerSec')::float8 > 0
+                         and exists (select 1 from migration_events t where t.migration_id = migrations.migration_id
+                               and t.type = 'PrecopyRoundCompleted'
+                               and (t.payload_json->'progress'->>'throttlePercent')::int > 0)
+                       order by created_at desc limit ?) m
+                join migration_events e on e.migration_id = m.migration_id and e.type = 'PrecopyRoundCompleted'
+                order by m.created_at desc, e.version""", rs -> {
+            UUID id = rs.getObject(1, UUID.class);
+            sampled.putIfAbsent(id, rs.getDouble(2));
+            pages.putIfAbsent(id, rs.getLong(3) * 256L);
+            rounds.computeIfAbsent(id, k -> new java.util.ArrayList<>()).add(new io.ferry.hypervisor.estimate.RecordedPrecopy.Round(
+                    rs.getInt(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getInt(10)));
+        }, vmId, limit);
+        return sampled.entrySet().stream().map(s -> new io.ferry.hypervisor.estimate.SampledPrecopy(s.getValue(),
+                new io.ferry.hypervisor.estimate.RecordedPrecopy(pages.get(s.getKey()), rounds.get(s.getKey())))).toList();
+    }
+
     /** Round 1 of a VM's last migration that reached pre-copy: the pages it sent, of them zero pages. */
     public record RoundOne(long pagesSent, long zeroPages) {}
 

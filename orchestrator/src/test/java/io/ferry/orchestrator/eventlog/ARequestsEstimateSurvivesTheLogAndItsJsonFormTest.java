@@ -26,10 +26,10 @@ class ARequestsEstimateSurvivesTheLogAndItsJsonFormTest {
         return Stream.of(
                 new MigrationRequested(new RequestId("r-1"), vm, new HostId("hv-01"), new HostId("hv-02"), Policy.defaults(),
                         "alice", Channel.REST, AT, null, null, new Forecast(true, 3, 5_400, 4_700, 40, 0, 1000.0,
-                        "after 3 rounds 900 pages are left", AT.minusSeconds(4), null, null, null)),
+                        "after 3 rounds 900 pages are left", AT.minusSeconds(4), null, null, null, 3.8e6)),
                 new MigrationRequested(new RequestId("r-2"), vm, new HostId("hv-01"), new HostId("hv-02"), Policy.defaults(),
                         "alice", Channel.REST, AT, null, null, new Forecast(false, 10, 12_400, 11_800, 0, 0, 1000.0,
-                        "the round limit (10) is reached", null, 2_900, 60, 2_100L)),
+                        "the round limit (10) is reached", null, 2_900, 60, 2_100L, null)),
                 new MigrationRequested(new RequestId("r-3"), vm, new HostId("hv-01"), new HostId("hv-02"), Policy.defaults(),
                         "alice", Channel.REST, AT));
     }

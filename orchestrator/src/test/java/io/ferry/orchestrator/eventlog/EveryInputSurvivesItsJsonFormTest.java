@@ -36,7 +36,7 @@ class EveryInputSurvivesItsJsonFormTest {
                         "/d/SERVER2.vhdx", List.of("avx2")), new HostId("hv-01"), H, Policy.defaults(), "alice",
                         MigrationCommand.Channel.REST, AT, null, null, new io.ferry.orchestrator.core.Forecast(false, 10, 12_400,
                         11_800, 0, 0, 1000.0, "the round limit (10) is reached", Instant.parse("2026-11-26T09:59:58.120Z"),
-                        2_900, 60, 2_100L)),
+                        2_900, 60, 2_100L, 1.2e6)),
                 new MigrationCommand.Admit(1, 4, AT),
                 new MigrationCommand.Cancel("bob", AT),
                 new MigrationCommand.Tick(Set.of(H), AT),
