@@ -2,20 +2,15 @@ package io.ferry.orchestrator.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.devstack.DatabaseHandle;
-import io.ferry.devstack.Databases;
 import io.ferry.hypervisor.estimate.RecordedPrecopy;
 import io.ferry.hypervisor.estimate.SampledPrecopy;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * An estimate of a throttled guest reads the VM's own newest migrations that ran throttled rounds, each beside the
@@ -23,25 +18,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * sample, none of another VM.
  */
 class AVmsThrottledRoundsAreReadBesideItsSampledRateTest {
-    private static DatabaseHandle db;
-    private static MigrationsReadModel readModel;
-    private static JdbcTemplate jdbc;
-
-    @BeforeAll
-    static void database() {
-        db = Databases.forTests();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.username(), db.password()).locations("classpath:db/migration").load()
-                .migrate();
-        jdbc = new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password()));
-        readModel = new MigrationsReadModel(jdbc);
-    }
-
-    @AfterAll
-    static void drop() {
-        if (db != null) {
-            db.close();
-        }
-    }
+    @AutoClose
+    private static final MigratedDatabase db = MigratedDatabase.open();
+    private static final MigrationsReadModel readModel = db.readModel;
+    private static final JdbcTemplate jdbc = db.jdbc;
 
     @Test
     void the_vms_newest_throttled_migrations_come_with_their_sampled_rate_and_rounds() {

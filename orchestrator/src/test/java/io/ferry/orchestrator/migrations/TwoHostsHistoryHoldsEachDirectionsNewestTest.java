@@ -2,18 +2,13 @@ package io.ferry.orchestrator.migrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferry.devstack.DatabaseHandle;
-import io.ferry.devstack.Databases;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * An estimate of a move between two hosts wants the route's own newest migrations and the two hosts' newest either way,
@@ -21,25 +16,10 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * another route's or an unfinished one's.
  */
 class TwoHostsHistoryHoldsEachDirectionsNewestTest {
-    private static DatabaseHandle db;
-    private static MigrationsReadModel readModel;
-    private static JdbcTemplate jdbc;
-
-    @BeforeAll
-    static void database() {
-        db = Databases.forTests();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.username(), db.password()).locations("classpath:db/migration").load()
-                .migrate();
-        jdbc = new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password()));
-        readModel = new MigrationsReadModel(jdbc);
-    }
-
-    @AfterAll
-    static void drop() {
-        if (db != null) {
-            db.close();
-        }
-    }
+    @AutoClose
+    private static final MigratedDatabase db = MigratedDatabase.open();
+    private static final MigrationsReadModel readModel = db.readModel;
+    private static final JdbcTemplate jdbc = db.jdbc;
 
     @Test
     void theRouteKeepsItsNewestFourBehindFiveNewerTheOtherWay() {
