@@ -17,7 +17,12 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
 
     /** One recorded round, as CopyProgress carries it. */
     public record Round(int round, long pagesSent, long bytesSent, long zeroPages, long dirtyPagesRemaining, long roundMs,
-            int throttlePercent) {}
+            int throttlePercent) {
+        /** What it left dirty over the time the guest ran: a round throttled t % ran it (100 - t) % of its time. */
+        DirtyCurve.Point asUnthrottled() {
+            return new DirtyCurve.Point(roundMs / 1000.0 * (100 - throttlePercent) / 100, dirtyPagesRemaining);
+        }
+    }
 
     public RecordedPrecopy {
         rounds = List.copyOf(rounds);
@@ -37,8 +42,7 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
         List<DirtyCurve.Point> points = new ArrayList<>();
         for (Round r : rounds) {
             if (r.roundMs() > 0 && r.throttlePercent() < 100) {
-                points.add(new DirtyCurve.Point(r.roundMs() / 1000.0 * (100 - r.throttlePercent()) / 100,
-                        r.dirtyPagesRemaining()));
+                points.add(r.asUnthrottled());
             }
         }
         DirtyCurve curve = DirtyCurve.fit(points, memoryPages);
@@ -82,8 +86,7 @@ public record RecordedPrecopy(long memoryPages, List<Round> rounds) {
             if (r.throttlePercent() > 0 && r.throttlePercent() < 100 && r.dirtyPagesRemaining() > 0
                     && r.dirtyPagesRemaining() < memoryPages * DirtyCurve.SATURATED
                     && r.roundMs() >= THROTTLE_PERIODS * io.ferry.hypervisor.Convergence.THROTTLE_SLICE_MS * 100.0 / (100 - r.throttlePercent())) {
-                points.add(new DirtyCurve.Point(r.roundMs() / 1000.0 * (100 - r.throttlePercent()) / 100,
-                        r.dirtyPagesRemaining()));
+                points.add(r.asUnthrottled());
             }
         }
         return points.isEmpty() ? java.util.OptionalDouble.empty()

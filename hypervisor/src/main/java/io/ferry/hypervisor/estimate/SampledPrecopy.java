@@ -20,12 +20,7 @@ public record SampledPrecopy(double sampledPagesPerSec, RecordedPrecopy precopy)
     public static double throttledRateFactor(List<SampledPrecopy> history) {
         double[] ratios = history.stream().filter(h -> h.sampledPagesPerSec() > 0 && !h.precopy().isEmpty())
                 .mapToDouble(h -> h.precopy().throttledRate().orElse(Double.NaN) / h.sampledPagesPerSec())
-                .filter(r -> r > 0 && Double.isFinite(r)).sorted().toArray();
-        if (ratios.length == 0) {
-            return 1;
-        }
-        int n = ratios.length;
-        double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
-        return Math.max(LOWEST_FACTOR, Math.min(1, median));
+                .filter(r -> r > 0 && Double.isFinite(r)).toArray();
+        return ratios.length == 0 ? 1 : Math.max(LOWEST_FACTOR, Math.min(1, Quantile.of(ratios, 0.5)));
     }
 }

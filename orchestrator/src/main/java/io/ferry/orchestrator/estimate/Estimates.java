@@ -50,18 +50,26 @@ public class Estimates {
             PrecopyModel.Inputs in = new PrecopyModel.Inputs(guest, copy, link, driver,
                     history.overheads(policy.bandwidthMbps()), policy.bandwidthMbps() > 0 ? 1 : history.tailFactor(),
                     history.laterRoundsFactor());
-            Estimate estimate = PrecopyModel.estimate(in);
-            double factor = 1;
-            if (policy.autoConverge() || !estimate.converges()) { // it plays throttled rounds: the guest's own say their rate
-                factor = SampledPrecopy.throttledRateFactor(readModel.recentThrottledPrecopies(vmId, THROTTLED_MIGRATIONS));
-                if (factor < 1) {
-                    estimate = PrecopyModel.estimate(new PrecopyModel.Inputs(guest, copy, link, driver, in.overheads(),
-                            in.tailFactor(), in.laterRoundsFactor(), factor));
-                }
+            // Throttled rounds are played at the rate the guest's own throttled rounds showed: under auto-converge the
+            // factor is read first; otherwise only a guest that does not converge plays throttled rounds (its remedies)
+            double factor = policy.autoConverge() ? throttledRateFactor(vmId) : 1;
+            Estimate estimate = PrecopyModel.estimate(with(in, factor));
+            if (!policy.autoConverge() && !estimate.converges()) {
+                factor = throttledRateFactor(vmId);
+                estimate = factor < 1 ? PrecopyModel.estimate(with(in, factor)) : estimate;
             }
             return new Answer(vmId, where.host(), where.driver(), where.sample(), history, policy, estimate,
                     history.linkSource(policy.bandwidthMbps()), factor);
         });
+    }
+
+    private double throttledRateFactor(String vmId) {
+        return SampledPrecopy.throttledRateFactor(readModel.recentThrottledPrecopies(vmId, THROTTLED_MIGRATIONS));
+    }
+
+    private static PrecopyModel.Inputs with(PrecopyModel.Inputs in, double throttledRateFactor) {
+        return new PrecopyModel.Inputs(in.guest(), in.policy(), in.linkMbps(), in.driver(), in.overheads(), in.tailFactor(),
+                in.laterRoundsFactor(), throttledRateFactor);
     }
 
     /** A VM's newest migrations with throttled rounds that say how fast it writes throttled. */
