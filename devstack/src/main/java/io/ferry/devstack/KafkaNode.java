@@ -160,7 +160,8 @@ public final class KafkaNode implements AutoCloseable {
         }
         // The controller listener is internal to this node; reuse the previous port when we can,
         // but a static voter set lets it move if something else took it meanwhile.
-        if (controllerPort == 0 || !Ports.isFree(controllerPort)) {
+        // The broker's port was picked free but is not bound yet, so a free pick can hand it out again: never take it.
+        while (controllerPort == 0 || controllerPort == port || !Ports.isFree(controllerPort)) {
             controllerPort = Ports.freePort();
         }
         lock = DataDirLock.acquire(dataDir, LOCK_FILE, "Kafka node");
