@@ -37,7 +37,7 @@ public final class Bench {
               --drivers-memory MB, --drivers-dirty MiB
                                 the QEMU guest's memory and how much of it it rewrites in a loop, for
                                 qemu-ferry, qemu-alone and the driver pair (default 256 and 64)
-              --warm-up N       round trips each demo runs uncapped before the measured migration (default 3):
+              --warm-up N       round trips each demo runs uncapped before the measured migration (default 5):
                                 long-running agents are past their JVMs' first-use costs, and the estimate
                                 learns the link and overheads from ferry's recent migrations
             """;
