@@ -397,6 +397,15 @@ public final class GuestMemory implements AutoCloseable {
         return words;
     }
 
+    /** Gives back what a harvest took and did not send, from word {@code from} on: those pages are dirty again. */
+    public void redirty(long[] words, int from) {
+        for (int i = from; i < words.length; i++) {
+            if (words[i] != 0) {
+                dirty.getAndAccumulate(i, words[i], (a, b) -> a | b);
+            }
+        }
+    }
+
     public long[] usedPages() {
         long[] words = new long[used.length()];
         for (int i = 0; i < words.length; i++) {

@@ -221,7 +221,16 @@ final class OutgoingMigration implements AutoCloseable {
 
     /** Sends every page whose bit is set in {@code bitmap}, then flushes the last batch. */
     void sendPages(long[] bitmap, Pacer pacer) throws IOException {
-        for (int word = 0; word < bitmap.length; word++) {
+        sendPages(bitmap, pacer, () -> true);
+    }
+
+    /**
+     * Sends the pages set in {@code bitmap} while {@code go} says so, asked before each word of 64; returns the first
+     * word it did not send ({@code bitmap.length}: all of them).
+     */
+    private int sendPages(long[] bitmap, Pacer pacer, java.util.function.BooleanSupplier go) throws IOException {
+        int word = 0;
+        for (; word < bitmap.length && go.getAsBoolean(); word++) {
             for (long bits = bitmap[word]; bits != 0; bits &= bits - 1) {
                 sendPage(word * 64 + Long.numberOfTrailingZeros(bits), pacer);
             }
@@ -230,6 +239,7 @@ final class OutgoingMigration implements AutoCloseable {
             }
         }
         flushBatch(pacer);
+        return word;
     }
 
     /** Queues one page (read now, so the newest data goes); full batches are flushed to the wire. */
@@ -343,7 +353,10 @@ final class OutgoingMigration implements AutoCloseable {
 
     /**
      * Between convergence and the final-copy command the guest still runs; keep sending what it dirties so the
-     * set left for the blackout stays as small as at convergence, however long the command takes to arrive.
+     * set left for the blackout stays as small as at convergence, however long the command takes to arrive. The
+     * command stops it within a word of 64 pages, what it had not sent yet dirty again for the final copy: a guest that
+     * dirties all its memory between two harvests would otherwise hold the pause back by a whole round (2026-12-02: a
+     * 1 GiB write-heavy guest at 1,000 Mbit/s, 18.5 s from the final-copy command to its end, 9.5 s of it paused).
      */
     synchronized void startTrickle() {
         pagesAtConvergence = pagesSent;
@@ -355,7 +368,8 @@ final class OutgoingMigration implements AutoCloseable {
                 while (trickling) {
                     long[] dirty = vm.memory().harvestDirty();
                     if (java.util.Arrays.stream(dirty).anyMatch(w -> w != 0)) {
-                        sendPages(dirty, pacer);
+                        int sent = sendPages(dirty, pacer, () -> trickling);
+                        vm.memory().redirty(dirty, sent);
                         out.flush();
                     } else {
                         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);

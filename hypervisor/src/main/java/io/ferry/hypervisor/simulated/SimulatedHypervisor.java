@@ -438,6 +438,12 @@ public final class SimulatedHypervisor implements Hypervisor, AutoCloseable {
         }
     }
 
+    /** Pages a converged migration has sent since it converged (for tests of what the final copy does with them). */
+    long sentSinceConvergence(MigrationTicket ticket) {
+        OutgoingMigration session = session(ticket);
+        return session.pagesSent - session.pagesAtConvergence;
+    }
+
     private OutgoingMigration session(MigrationTicket ticket) {
         OutgoingMigration session = outgoing.get(ticket.migrationId());
         if (session == null) {
