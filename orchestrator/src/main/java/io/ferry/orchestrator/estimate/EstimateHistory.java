@@ -1,5 +1,6 @@
 package io.ferry.orchestrator.estimate;
 
+import io.ferry.hypervisor.estimate.PrecopyModel;
 import io.ferry.hypervisor.estimate.PrecopyModel.Overheads;
 import io.ferry.orchestrator.migrations.MigrationsReadModel.Precopied;
 import java.util.List;
@@ -25,8 +26,6 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
         this(measuredLinkMbps, uncappedOverheads, cappedOverheads, migrations, tailFactor, route, 1);
     }
 
-    /** Before any migration: a link of 8 Gbit/s (this machine's loopback streams about 1 GiB/s). */
-    static final double DEFAULT_LINK_MBPS = 8_000;
     /**
      * The migrations it reads, newest first. Few, so the estimate follows the hosts as they are now: a load that
      * came or went, JVMs still warming (measured here, a fresh stack's six warm-up migrations ran 0.6-1.0 s outside
@@ -119,7 +118,7 @@ public record EstimateHistory(double measuredLinkMbps, Overheads uncappedOverhea
         if (bandwidthMbps > 0) {
             return measuredLinkMbps > 0 ? Math.min(bandwidthMbps, measuredLinkMbps) : bandwidthMbps;
         }
-        return measuredLinkMbps > 0 ? measuredLinkMbps : DEFAULT_LINK_MBPS;
+        return measuredLinkMbps > 0 ? measuredLinkMbps : PrecopyModel.DEFAULT_LINK_MBPS;
     }
 
     /** Where the link rate comes from, for the answer. */

@@ -49,7 +49,7 @@ public class Estimates {
             }
             PrecopyModel.Inputs in = new PrecopyModel.Inputs(guest, copy, link, driver,
                     history.overheads(policy.bandwidthMbps()), policy.bandwidthMbps() > 0 ? 1 : history.tailFactor(),
-                    history.laterRoundsFactor());
+                    history.laterRoundsFactor()).withLinkCeiling(history.link(0));
             // Throttled rounds are played at the rate the guest's own throttled rounds showed: under auto-converge the
             // factor is read first; otherwise only a guest that does not converge plays throttled rounds (its remedies)
             double factor = policy.autoConverge() ? throttledRateFactor(vmId) : 1;
@@ -69,7 +69,7 @@ public class Estimates {
 
     private static PrecopyModel.Inputs with(PrecopyModel.Inputs in, double throttledRateFactor) {
         return new PrecopyModel.Inputs(in.guest(), in.policy(), in.linkMbps(), in.driver(), in.overheads(), in.tailFactor(),
-                in.laterRoundsFactor(), throttledRateFactor);
+                in.laterRoundsFactor(), throttledRateFactor, in.linkCeilingMbps());
     }
 
     /** A VM's newest migrations with throttled rounds that say how fast it writes throttled. */

@@ -35,7 +35,7 @@ class TheEstimatesOverheadIsTheFloorOfRecentMigrationsNotAColdStartTest {
         // then
         assertThat(read.overheads(0)).isEqualTo(Overheads.DEFAULT);
         assertThat(read.overheads(1000)).isEqualTo(Overheads.DEFAULT);
-        assertThat(read.link(0)).isEqualTo(EstimateHistory.DEFAULT_LINK_MBPS);
+        assertThat(read.link(0)).isEqualTo(io.ferry.hypervisor.estimate.PrecopyModel.DEFAULT_LINK_MBPS);
         assertThat(read.linkSource(0)).contains("default");
     }
 }
