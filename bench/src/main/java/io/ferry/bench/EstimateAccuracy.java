@@ -23,27 +23,33 @@ final class EstimateAccuracy {
      * @param verdictRight null when the run ended otherwise than COMPLETED or NOT_CONVERGING (nothing to judge)
      */
     record Judged(Run run, boolean estimatedConverges, long estimatedMs, long actualMs, double error, Boolean verdictRight,
-            boolean sampled) {
+            boolean sampled, Long likeTheLastLegMs) {
         /** What the demo's --remedy tried after a NOT_CONVERGING run: the what-if's policy and the new migration; or null. */
         JsonNode remedy() {
             JsonNode r = run.demo() == null ? null : run.demo().get("remedy");
             return r == null || !r.isObject() ? null : r;
         }
 
-        /**
-         * The total of the newest warm-up leg that went where the measured migration went (the demo's legs alternate,
-         * ending on the way back), as an estimate: "like the last one". Only for an uncapped migration, as the legs
-         * are; null otherwise or without warm-ups. What it misses by is the machine's own spread from one migration
-         * to the next, which no estimate made before the migration can see.
-         */
-        Long likeTheLastLegMs() {
-            JsonNode legs = run.demo() == null ? null : run.demo().path("warmUps");
-            if (run.scenario().capped() || legs == null || legs.size() < 2) {
-                return null;
-            }
-            long total = legs.get(legs.size() - 2).path("totalMs").asLong();
-            return total > 0 ? total : null;
+    }
+
+    /** Whether {@code estimated} is within {@link #TOLERANCE} of {@code actual}. */
+    static boolean within(double estimated, double actual) {
+        return Math.abs(estimated - actual) <= TOLERANCE * actual;
+    }
+
+    /**
+     * The total of the newest warm-up leg that went where the measured migration went (the demo's legs alternate,
+     * ending on the way back), as an estimate: "like the last one". Only for an uncapped migration, as the legs are;
+     * null otherwise or without warm-ups. What it misses by is the machine's own spread from one migration to the next,
+     * which no estimate made before the migration can see.
+     */
+    private static Long likeTheLastLegMs(Run run) {
+        JsonNode legs = run.demo() == null ? null : run.demo().path("warmUps");
+        if (run.scenario().capped() || legs == null || legs.size() < 2) {
+            return null;
         }
+        long total = legs.get(legs.size() - 2).path("totalMs").asLong();
+        return total > 0 ? total : null;
     }
 
     static List<Judged> judge(List<Run> runs) {
@@ -61,7 +67,8 @@ final class EstimateAccuracy {
                     : "NOT_CONVERGING".equals(r.demo().path("failureReason").asString("")) ? Boolean.FALSE : null;
             judged.add(new Judged(r, e.path("converges").asBoolean(), estimated, actual,
                     actual > 0 ? (estimated - actual) / (double) actual : Double.NaN,
-                    converged == null ? null : converged == e.path("converges").asBoolean(), e.hasNonNull("sampledAt")));
+                    converged == null ? null : converged == e.path("converges").asBoolean(), e.hasNonNull("sampledAt"),
+                    likeTheLastLegMs(r)));
         }
         return judged;
     }
@@ -81,7 +88,7 @@ final class EstimateAccuracy {
                     Double.isNaN(j.error()) ? "-" : String.format(Locale.ROOT, "%+.0f%%", j.error() * 100),
                     j.verdictRight() == null ? "-" : j.verdictRight() ? "right" : "WRONG", j.sampled() ? "yes" : "no"));
         }
-        long within = judged.stream().filter(j -> Math.abs(j.error()) <= TOLERANCE).count();
+        long within = judged.stream().filter(j -> within(j.estimatedMs(), j.actualMs())).count();
         long verdicts = judged.stream().filter(j -> j.verdictRight() != null).count();
         long right = judged.stream().filter(j -> Boolean.TRUE.equals(j.verdictRight())).count();
         List<Scenario> scenarios = judged.stream().map(j -> j.run().scenario()).distinct().toList();
@@ -141,9 +148,9 @@ final class EstimateAccuracy {
         if (with.isEmpty()) {
             return "";
         }
-        long lastWithin = with.stream().filter(j -> Math.abs(j.likeTheLastLegMs() - j.actualMs()) <= TOLERANCE * j.actualMs())
+        long lastWithin = with.stream().filter(j -> within(j.likeTheLastLegMs(), j.actualMs()))
                 .count();
-        long oursWithin = with.stream().filter(j -> Math.abs(j.error()) <= TOLERANCE).count();
+        long oursWithin = with.stream().filter(j -> within(j.estimatedMs(), j.actualMs())).count();
         return String.format(Locale.ROOT, "  uncapped runs, against their newest warm-up leg on the same route taken as the "
                 + "estimate (the machine's own spread from one migration to the next): the leg within ±%.0f %% on %d of %d, "
                 + "ferry's estimate on %d of %d%n", TOLERANCE * 100, lastWithin, with.size(), oursWithin, with.size());

@@ -29,18 +29,23 @@ class AGuestWhoseRoundsOnlyBoundItsRateIsReadFromItsSampleTest {
 
     @Test
     void the_guests_sample_gives_its_rate_and_the_what_if_names_a_link_that_outruns_it() {
-        // given the saturated rounds, and the guest's latest sample, whose short windows saw 100,000 pages a second
+        // given the saturated rounds, and the guest's latest sample, taken since the request, whose short windows saw
+        // 100,000 pages a second
         RecordedPrecopy recorded = saturated();
-        GuestSample sample = new GuestSample(Instant.EPOCH, 1000, 100_000, PAGES, PAGES, PAGES, 0);
+        Instant requested = Instant.parse("2026-12-02T12:00:00Z");
+        GuestSample sample = new GuestSample(requested.plusSeconds(5), 1000, 100_000, PAGES, PAGES, PAGES, 0);
         assertThat(recorded.onlyBoundsTheRate()).isTrue();
 
         // when the what-if is played from the rounds alone and with the sample
         WhatIf alone = WhatIf.play(recorded, RECORDED, RECORDED, Driver.SIMULATED, PrecopyModel.Overheads.DEFAULT, 0);
-        WhatIf withSample = WhatIf.play(recorded, Optional.of(sample), RECORDED, RECORDED, Driver.SIMULATED,
+        WhatIf withSample = WhatIf.play(recorded, Optional.of(sample), requested, RECORDED, RECORDED, Driver.SIMULATED,
                 PrecopyModel.Overheads.DEFAULT, 0);
 
         // then the sample's rate stands in, and the link it names carries more than the guest writes over a 100 ms pause
         assertThat(withSample.guest().dirtyPagesPerSec()).isEqualTo(100_000);
+        assertThat(withSample.rateIsLowerBound()).isFalse();
+        assertThat(withSample.sampledAt()).isEqualTo(sample.sampledAt());
+        assertThat(alone.rateIsLowerBound()).isTrue();
         assertThat(withSample.asRecorded().converges()).isFalse();
         Integer named = withSample.asRecorded().remedies().bandwidthMbps();
         assertThat(named).isGreaterThan(alone.asRecorded().remedies().bandwidthMbps());

@@ -56,12 +56,16 @@ class WhatIfService {
             return Optional.empty();
         }
         MigrationEvent.MigrationRequested requested = null;
+        java.time.Instant requestedAt = null;
         MigrationEvent.MigrationCompleted completed = null;
         MigrationEvent.MigrationFailed failed = null;
         List<RecordedPrecopy.Round> rounds = new ArrayList<>();
         for (Recorded<MigrationEvent> r : log) {
             switch (r.event()) {
-                case MigrationEvent.MigrationRequested e -> requested = e;
+                case MigrationEvent.MigrationRequested e -> {
+                    requested = e;
+                    requestedAt = r.recordedAt();
+                }
                 case MigrationEvent.PrecopyRoundCompleted e -> rounds.add(new RecordedPrecopy.Round(e.stats().round(),
                         e.stats().pagesSent(), e.stats().bytesSent(), e.stats().zeroPages(), e.stats().dirtyPagesRemaining(),
                         e.stats().roundMs(), e.stats().throttlePercent()));
@@ -92,10 +96,11 @@ class WhatIfService {
         PrecopyModel.Overheads learnt = history.overheads(policy.bandwidthMbps());
         PrecopyModel.Overheads overheads = completed == null ? learnt : new PrecopyModel.Overheads(
                 Math.max(0, completed.totalMs() - precopyMs - completed.downtimeMs()), learnt.switchoverMs());
-        // the guest's latest sample (its heartbeat's), for a guest whose rounds only bound its rate
+        // the guest's latest sample (its heartbeat's), for a guest whose rounds only bound its rate: read only when taken
+        // since the request, as an older one may be of the guest before it changed (see WhatIf.play)
         var sampled = inventory.sample(requested.vm().vmId().value()).flatMap(Inventory.Sampled::sample);
-        WhatIf result = WhatIf.play(precopy, sampled, Estimates.copyPolicy(recordedPolicy), Estimates.copyPolicy(policy),
-                driver, overheads, history.measuredLinkMbps());
+        WhatIf result = WhatIf.play(precopy, sampled, requestedAt, Estimates.copyPolicy(recordedPolicy),
+                Estimates.copyPolicy(policy), driver, overheads, history.measuredLinkMbps());
         Boolean converged = io.ferry.orchestrator.core.ConvergeVerdict.of(completed != null,
                 failed == null ? null : failed.reason(), failed == null || !failed.stage().beforeFinalCopy());
         WhatIfView.Actual actual = new WhatIfView.Actual(converged, failed == null ? null : failed.reason().name(),
@@ -103,18 +108,23 @@ class WhatIfService {
                 WhatIfView.PolicyView.of(recordedPolicy));
         return Optional.of(new WhatIfView(id.toString(), requested.vm().vmId().value(), actual,
                 WhatIfView.Model.of(result.asRecorded(), recordedPolicy), WhatIfView.Model.of(result.whatIf(), policy),
-                new WhatIfView.Guest(result.guest().dirtyPagesPerSec(), result.guest().workingSetPages(),
+                new WhatIfView.Guest(result.guest().dirtyPagesPerSec(), result.rateIsLowerBound(),
+                        result.sampledAt(), result.guest().workingSetPages(),
                         result.guest().usedPages(), result.guest().zeroPages(), Math.round(precopy.linkMbps() * 10) / 10.0),
-                answer(result.whatIf(), policy)));
+                answer(result, policy)));
     }
 
-    private static String answer(Estimate e, Policy p) {
+    private static String answer(WhatIf result, Policy p) {
+        Estimate e = result.whatIf();
+        String caveat = !result.rateIsLowerBound() ? "" : String.format(" (every round left all its memory dirty and "
+                + "its host has not sampled it since the request, so it writes at least %.0f pages/s and perhaps far "
+                + "more: ask again once it has, within its agent's sample interval)", result.guest().dirtyPagesPerSec());
         String under = String.format("with bandwidth %s, max downtime %d ms%s", p.bandwidthMbps() == 0 ? "uncapped"
                 : p.bandwidthMbps() + " Mbit/s", p.maxDowntimeMs(), p.autoConverge() ? ", auto-converge" : "");
         if (e.converges()) {
             return String.format("%s it would have converged after %d rounds, %.1f s after the request, with a pause of "
-                    + "about %d ms%s", under, e.rounds(), e.totalMs() / 1000.0, e.downtimeMs(),
-                    e.throttlePercent() > 0 ? " (the guest throttled " + e.throttlePercent() + " %)" : "");
+                    + "about %d ms%s%s", under, e.rounds(), e.totalMs() / 1000.0, e.downtimeMs(),
+                    e.throttlePercent() > 0 ? " (the guest throttled " + e.throttlePercent() + " %)" : "", caveat);
         }
         Estimate.Remedies r = e.remedies();
         List<String> would = new ArrayList<>();
@@ -127,7 +137,7 @@ class WhatIfService {
         if (r != null && r.maxDowntimeMs() != null) {
             would.add("max-downtime=" + r.maxDowntimeMs());
         }
-        return String.format("%s it would still not converge: %s%s", under, e.why(),
-                would.isEmpty() ? "" : "; each of these would: " + String.join(", ", would));
+        return String.format("%s it would still not converge: %s%s%s", under, e.why(),
+                would.isEmpty() ? "" : "; each of these would: " + String.join(", ", would), caveat);
     }
 }

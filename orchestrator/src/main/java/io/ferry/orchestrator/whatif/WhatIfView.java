@@ -27,6 +27,12 @@ record WhatIfView(String migrationId, String vmId, Actual actual, Model asRecord
         }
     }
 
-    /** @param recordedLinkMbps the rate the largest recorded round reached */
-    record Guest(double dirtyPagesPerSec, double workingSetPages, long usedPages, long zeroPages, double recordedLinkMbps) {}
+    /**
+     * @param rateIsLowerBound every round left all its memory dirty and no sample since the request said more: it writes
+     *     at least {@code dirtyPagesPerSec}, and what the what-if names from it may fall short
+     * @param sampledAt when the sample it read was taken (null: none since the request)
+     * @param recordedLinkMbps the rate the largest recorded round reached
+     */
+    record Guest(double dirtyPagesPerSec, boolean rateIsLowerBound, java.time.Instant sampledAt, double workingSetPages,
+            long usedPages, long zeroPages, double recordedLinkMbps) {}
 }
