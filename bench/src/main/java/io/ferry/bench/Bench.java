@@ -28,7 +28,9 @@ public final class Bench {
               --memory MB       memory of the simulated scenarios' VM SERVER2 (default 1024)
               --only NAME       run only what matches NAME: issue11 (what issue 11 judges: idle-uncapped,
                                 idle-1g, hotset-1g, qemu-ferry, qemu-alone; --repeat defaults to 3), a scenario
-                                (hotset-1g, qemu-alone), a workload (idle, uniform, hotset, heavy, qemu), a link
+                                (hotset-1g, qemu-alone, outrun-1g: heavy without auto-converge, which fails and is
+                                migrated again under its what-if's policy), a workload (idle, uniform, hotset,
+                                heavy, outrun, qemu), a link
                                 (1g, uncapped), or drivers (the QEMU and simulated driver pair); repeatable
               --repeat N        run each scenario N times, interleaved; targets use the median or the worst
                                 (default 1, 3 with --only issue11)
@@ -37,9 +39,9 @@ public final class Bench {
               --drivers-memory MB, --drivers-dirty MiB
                                 the QEMU guest's memory and how much of it it rewrites in a loop, for
                                 qemu-ferry, qemu-alone and the driver pair (default 256 and 64)
-              --warm-up N       round trips each demo runs uncapped before the measured migration (default 5):
-                                long-running agents are past their JVMs' first-use costs, and the estimate
-                                learns the link and overheads from ferry's recent migrations
+              --warm-up N       round trips each demo runs uncapped before the measured migration (default 5;
+                                none for outrun-1g): long-running agents are past their JVMs' first-use costs,
+                                and the estimate learns the link and overheads from ferry's recent migrations
             """;
     static final String DRIVERS = "drivers";
     static final String ISSUE11 = "issue11";

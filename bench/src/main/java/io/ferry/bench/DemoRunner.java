@@ -44,7 +44,7 @@ final class DemoRunner {
         // their JVMs ever ran (that one costs 2-3 s more here, in class loading and interpreted code; reported as warmUps).
         // --remedy: a run that fails NOT_CONVERGING is tried again under the policy its what-if names (issue 14's point 3)
         List<String> command = new ArrayList<>(List.of(ferry.toString(), "demo", "--json", "--remedy",
-                "--warm-up", Integer.toString(warmUps), "--memory", Integer.toString(s.memoryMb())));
+                "--warm-up", Integer.toString(s.warmsUp() ? warmUps : 0), "--memory", Integer.toString(s.memoryMb())));
         switch (s.driver()) {
             case SIMULATED -> command.addAll(List.of("--workload", s.workloadSpec()));
             case QEMU -> command.addAll(List.of("--driver", "qemu")); // the guest rewrites QEMU_DIRTY_MB instead

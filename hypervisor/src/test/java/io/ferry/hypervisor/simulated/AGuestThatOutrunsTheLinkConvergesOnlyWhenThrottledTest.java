@@ -12,7 +12,6 @@ import io.ferry.hypervisor.Hypervisor.VmSpec;
 import io.ferry.hypervisor.Hypervisor.VmState;
 import io.ferry.hypervisor.HypervisorException;
 import io.ferry.hypervisor.simulated.workload.GuestWorkload;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,14 +21,9 @@ class AGuestThatOutrunsTheLinkConvergesOnlyWhenThrottledTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 8, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
     // 200 Mbit/s carries ~6,000 pages/s; the guest dirties 100,000 pages/s over its 2,048: it never converges alone.
     private static final int LINK_MBPS = 200;
-    private final SimulatedHypervisor source = host(GuestWorkload.parse("uniform:100000"));
-    private final SimulatedHypervisor destination = host(GuestWorkload.IDLE);
+    private final SimulatedHypervisor source = LoopbackHosts.running(GuestWorkload.parse("uniform:100000"));
+    private final SimulatedHypervisor destination = LoopbackHosts.running(GuestWorkload.IDLE);
     private final MigrationTicket ticket = new MigrationTicket("m-1", "SERVER2", "t-1");
-
-    private static SimulatedHypervisor host(GuestWorkload workload) {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, workload, null, null,
-                "127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
-    }
 
     @AfterEach
     void close() throws Exception {

@@ -18,7 +18,6 @@ import io.ferry.hypervisor.estimate.PrecopyModel.Inputs;
 import io.ferry.hypervisor.estimate.PrecopyModel.Overheads;
 import io.ferry.hypervisor.estimate.RecordedPrecopy;
 import io.ferry.hypervisor.simulated.workload.GuestWorkload;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,13 +34,8 @@ class AWhatIfOfAGuestThatFailedNotConvergingNamesAPolicyThatConvergesTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 8, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
     // 200 Mbit/s carries ~6,000 pages/s; the guest dirties 100,000 page writes/s over its 2,048 pages
     private static final int LINK_MBPS = 200;
-    private final SimulatedHypervisor source = host(GuestWorkload.parse("uniform:100000"));
-    private final SimulatedHypervisor destination = host(GuestWorkload.IDLE);
-
-    private static SimulatedHypervisor host(GuestWorkload workload) {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, workload, null, null,
-                "127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
-    }
+    private final SimulatedHypervisor source = LoopbackHosts.running(GuestWorkload.parse("uniform:100000"));
+    private final SimulatedHypervisor destination = LoopbackHosts.running(GuestWorkload.IDLE);
 
     @AfterEach
     void close() throws Exception {
@@ -83,7 +77,7 @@ class AWhatIfOfAGuestThatFailedNotConvergingNamesAPolicyThatConvergesTest {
 
         // and a new migration under the suggested policy converges within its downtime limit
         MigrationTicket second = new MigrationTicket("m-2", "SERVER2", "t-2");
-        SimulatedHypervisor target = host(GuestWorkload.IDLE);
+        SimulatedHypervisor target = LoopbackHosts.running(GuestWorkload.IDLE);
         try {
             source.connectSource(second, target.prepareSkeleton(second, SPEC));
             PrecopyResult result = source.precopy(second, suggested, r -> { });

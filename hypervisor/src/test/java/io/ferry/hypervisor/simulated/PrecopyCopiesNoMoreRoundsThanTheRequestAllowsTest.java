@@ -12,7 +12,6 @@ import io.ferry.hypervisor.Hypervisor.VmSpec;
 import io.ferry.hypervisor.Hypervisor.VmState;
 import io.ferry.hypervisor.HypervisorException;
 import io.ferry.hypervisor.simulated.workload.GuestWorkload;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,13 +21,8 @@ import org.junit.jupiter.api.Test;
 class PrecopyCopiesNoMoreRoundsThanTheRequestAllowsTest {
     private static final VmSpec SPEC = new VmSpec("SERVER2", 8, 2, "00:15:5d:00:00:02", "/d/SERVER2.vhdx", List.of());
     private SimulatedHypervisor source;
-    private final SimulatedHypervisor destination = host(GuestWorkload.IDLE);
+    private final SimulatedHypervisor destination = LoopbackHosts.running(GuestWorkload.IDLE);
     private final MigrationTicket ticket = new MigrationTicket("m-1", "SERVER2", "t-1");
-
-    private static SimulatedHypervisor host(GuestWorkload workload) {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, workload, null, null,
-                "127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
-    }
 
     @AfterEach
     void close() throws Exception {
@@ -42,7 +36,7 @@ class PrecopyCopiesNoMoreRoundsThanTheRequestAllowsTest {
     void a_guest_still_too_fast_at_the_round_limit_gives_up_after_exactly_that_many_rounds() {
         // given a guest dirtying 100,000 pages/s over its 2,048 against a 200 Mbit/s link, and a request of 3 rounds
         // whose progress timeout is far off (so only the round limit can stop it)
-        source = host(GuestWorkload.parse("uniform:100000"));
+        source = LoopbackHosts.running(GuestWorkload.parse("uniform:100000"));
         source.boot(SPEC);
         source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
         CopyPolicy policy = new CopyPolicy(50, 200, 3, false, Compression.NONE, 20_000);
@@ -61,7 +55,7 @@ class PrecopyCopiesNoMoreRoundsThanTheRequestAllowsTest {
     @Test
     void a_guest_that_converges_reports_the_round_it_converged_in_within_the_limit() {
         // given a quiet guest and a request of one round
-        source = host(GuestWorkload.IDLE);
+        source = LoopbackHosts.running(GuestWorkload.IDLE);
         source.boot(SPEC);
         source.connectSource(ticket, destination.prepareSkeleton(ticket, SPEC));
 

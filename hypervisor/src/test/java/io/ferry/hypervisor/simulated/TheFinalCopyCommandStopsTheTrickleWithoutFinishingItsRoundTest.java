@@ -8,7 +8,6 @@ import io.ferry.hypervisor.Hypervisor.FinalCopyResult;
 import io.ferry.hypervisor.Hypervisor.MigrationTicket;
 import io.ferry.hypervisor.Hypervisor.VmSpec;
 import io.ferry.hypervisor.simulated.workload.GuestWorkload;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,13 +23,8 @@ class TheFinalCopyCommandStopsTheTrickleWithoutFinishingItsRoundTest {
     private static final long PAGES = 16 * 256;
     // 40 Mbit/s carries ~1,200 pages/s: a round of the guest's 4,096 pages takes about 3.4 s
     private static final int LINK_MBPS = 40;
-    private final SimulatedHypervisor source = host(GuestWorkload.parse("heavy"));
-    private final SimulatedHypervisor destination = host(GuestWorkload.IDLE);
-
-    private static SimulatedHypervisor host(GuestWorkload workload) {
-        return new SimulatedHypervisor(new SimulatedHypervisor.Settings(4096, List.of(), 0.6, workload, null, null,
-                "127.0.0.1", 0, "127.0.0.1"), Clock.systemUTC());
-    }
+    private final SimulatedHypervisor source = LoopbackHosts.running(GuestWorkload.parse("heavy"));
+    private final SimulatedHypervisor destination = LoopbackHosts.running(GuestWorkload.IDLE);
 
     @AfterEach
     void close() throws Exception {
